@@ -1,0 +1,1 @@
+"""Icons, themes and data files shipped with thrudesk (installed as ``thrudesk.resources``)."""

@@ -1,0 +1,5 @@
+"""``python -m thrudesk``."""
+
+from thrudesk.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""Where a profile lives: the store, the logs and the settings (platformdirs, or ``--data-dir``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from thrudesk import APP_NAME
+
+STORE_FILE = "thrudesk.sqlite3"
+LOG_FILE = "thrudesk.log"
+SETTINGS_FILE = "settings.ini"
+LOCK_FILE = "thrudesk.lock"
+
+
+@dataclass(frozen=True)
+class ProfilePaths:
+    """The folders of one profile; ``--data-dir DIR`` puts all of them under DIR."""
+
+    data_dir: Path
+    log_dir: Path
+    config_dir: Path
+
+    @property
+    def store_file(self) -> Path:
+        return self.data_dir / STORE_FILE
+
+    @property
+    def store_url(self) -> str:
+        return f"sqlite:///{self.store_file}"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / LOG_FILE
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config_dir / SETTINGS_FILE
+
+    @property
+    def lock_file(self) -> Path:
+        return self.data_dir / LOCK_FILE
+
+    def create(self) -> None:
+        """Make the folders, readable by the user alone (QUALITY.md R5)."""
+        for folder in (self.data_dir, self.log_dir, self.config_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+            if os.name == "posix":
+                folder.chmod(0o700)
+
+
+def profile_paths(data_dir: str | Path | None = None) -> ProfilePaths:
+    """The default platformdirs locations, or everything under ``data_dir``."""
+    if data_dir is not None:
+        root = Path(data_dir).expanduser().resolve()
+        return ProfilePaths(data_dir=root, log_dir=root / "logs", config_dir=root)
+    dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
+    return ProfilePaths(
+        data_dir=Path(dirs.user_data_dir),
+        log_dir=Path(dirs.user_log_dir),
+        config_dir=Path(dirs.user_config_dir),
+    )

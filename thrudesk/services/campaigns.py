@@ -1,0 +1,960 @@
+"""Campaigns: drafting, launching, pausing, archiving, cloning and followups, and the campaign
+index and details the window reads (C1–C3, C5–C10, C16, C17).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Unpack
+
+from sqlalchemy import ColumnElement, Row, Select, case, func, insert, literal, or_, select
+from sqlalchemy.orm import QueryableAttribute, Session
+
+from thrudesk.models import (
+    Account,
+    Campaign,
+    CampaignSender,
+    Contact,
+    Conversation,
+    InviteLink,
+    PhoneNumber,
+    UseCase,
+    User,
+)
+from thrudesk.models.enums import (
+    CampaignStatus,
+    NumberKind,
+    NumberMode,
+    ProvisioningStatus,
+)
+from thrudesk.services import validation
+from thrudesk.services.audience import audience_stats, recount
+from thrudesk.services.changes import CAMPAIGNS, CONVERSATIONS
+from thrudesk.services.context import ServiceContext
+from thrudesk.services.errors import InvalidInput, InvalidTransition, NotFound, NumberNotReady
+from thrudesk.services.numbers import NumberService, release_number
+from thrudesk.services.rows import (
+    CampaignDetails,
+    CampaignFlag,
+    CampaignFlagKind,
+    CampaignIndexRow,
+    CampaignSortKey,
+    CampaignStatusFilter,
+    DedicatedChoice,
+    FollowupRow,
+    LaunchOptions,
+    Page,
+    SenderRow,
+    format_phone,
+)
+from thrudesk.services.unit_of_work import Actor, UnitOfWork
+
+AnySelect = Select[Unpack[tuple[Any, ...]]]
+SortColumn = ColumnElement[Any] | QueryableAttribute[Any]
+
+TITLE_MAX = 200
+SCRIPT_MAX = 1600
+STUCK_AFTER = timedelta(hours=4)  # C6
+AUTO_ARCHIVE_AFTER = timedelta(days=30)  # C17
+AUTO_ARCHIVE_WARNING_FROM = timedelta(days=23)  # C17
+ADVISED_CONCURRENT_SINGLE_USE_LAUNCHES = 2  # C7
+STILL_PROVISIONING_WARNING = (
+    "Number still provisioning: wait 10 minutes after launching before sending"
+)
+
+
+def campaign_flags(
+    *,
+    status: CampaignStatus,
+    provisioning_failed: bool,
+    number_kind: NumberKind | None,
+    number_status: ProvisioningStatus | None,
+    launched_at: datetime | None,
+    last_activity_at: datetime,
+    parent_id: int | None,
+    now: datetime,
+) -> tuple[CampaignFlag, ...]:
+    """The marks shown beside a campaign's status, derived from its state and the clock."""
+    flags: list[CampaignFlag] = []
+    if parent_id is not None:
+        flags.append(CampaignFlag(CampaignFlagKind.FOLLOWUP, "Followup"))
+    if status is CampaignStatus.ARCHIVED:
+        return tuple(flags)
+    if provisioning_failed:  # C1
+        flags.append(
+            CampaignFlag(
+                CampaignFlagKind.PROVISIONING_FAILED,
+                "Provisioning Failed",
+                "Clone this campaign and archive it to try again.",
+            )
+        )
+    if (
+        status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
+        and number_status is ProvisioningStatus.INITIATED
+    ):  # C5
+        flags.append(CampaignFlag(CampaignFlagKind.STILL_PROVISIONING, STILL_PROVISIONING_WARNING))
+    if status is CampaignStatus.LAUNCHING and launched_at is not None:  # C6
+        waited = now - launched_at
+        if waited > STUCK_AFTER:
+            hours = int(waited.total_seconds() // 3600)
+            flags.append(
+                CampaignFlag(
+                    CampaignFlagKind.STUCK,
+                    "Stuck",
+                    f"Launching for {hours} hours, longer than the usual 4 at most; "
+                    "contact support.",
+                )
+            )
+    idle = now - last_activity_at
+    if idle >= AUTO_ARCHIVE_WARNING_FROM:  # C17
+        days_left = max(0, math.ceil((AUTO_ARCHIVE_AFTER - idle) / timedelta(days=1)))
+        flags.append(
+            CampaignFlag(
+                CampaignFlagKind.AUTO_ARCHIVE_SOON,
+                f"Auto-archived in {days_left} day{'s' if days_left != 1 else ''}",
+                "Campaigns with no activity for 30 days are archived automatically.",
+            )
+        )
+    return tuple(flags)
+
+
+@dataclass(frozen=True)
+class FollowupTargeting:
+    """C8: contacts removed from a followup's audience (the original's contacts).
+
+    Opted-out contacts are always left out (M3).
+    """
+
+    replied: bool | None = None  # True: only those who replied; False: only those who did not
+    field_equals: Mapping[str, str] = field(default_factory=dict)  # remove where field == value
+    exclude_contact_ids: Collection[int] = ()
+
+
+_STATUS_FILTERS: dict[CampaignStatusFilter, tuple[CampaignStatus, ...]] = {
+    CampaignStatusFilter.ALL: tuple(CampaignStatus),
+    CampaignStatusFilter.ACTIVE: (CampaignStatus.ACTIVE,),
+    CampaignStatusFilter.DRAFT: (CampaignStatus.DRAFT, CampaignStatus.LAUNCHING),
+    CampaignStatusFilter.PAUSED: (CampaignStatus.PAUSED,),
+    CampaignStatusFilter.ARCHIVED: (CampaignStatus.ARCHIVED,),
+}
+
+_INDEX_COLUMNS = (
+    Campaign.id,
+    Campaign.title,
+    Campaign.status,
+    Campaign.provisioning_failed,
+    Campaign.number_mode,
+    Campaign.phone_number_id,
+    Campaign.start_at,
+    Campaign.contact_count,
+    Campaign.sender_count,
+    Campaign.unassigned_count,
+    Campaign.created_at,
+    Campaign.launched_at,
+    Campaign.last_activity_at,
+    Campaign.parent_id,
+    PhoneNumber.e164.label("phone_e164"),
+    PhoneNumber.name.label("number_name"),
+    PhoneNumber.kind.label("number_kind"),
+    PhoneNumber.provisioning_status.label("number_status"),
+)
+
+
+class CampaignService:
+    """Every rule about a campaign's life lives here, and nowhere else."""
+
+    def __init__(self, context: ServiceContext, numbers: NumberService) -> None:
+        self._context = context
+        self._numbers = numbers
+
+    # ------------------------------------------------------------------ lookups (N12)
+    @staticmethod
+    def campaign_in_account(session: Session, actor: Actor, campaign_id: int) -> Campaign:
+        campaign = session.get(Campaign, campaign_id)
+        if campaign is None or campaign.account_id != actor.account_id:
+            raise NotFound("That campaign does not exist in this account.", field="campaign")
+        return campaign
+
+    @staticmethod
+    def _touch(uow: UnitOfWork, campaign: Campaign) -> None:
+        campaign.last_activity_at = uow.now
+        uow.changes.add(CAMPAIGNS, account_id=campaign.account_id, campaign_id=campaign.id)
+
+    # ------------------------------------------------------------------ drafting
+    def create(
+        self,
+        actor: Actor,
+        title: str,
+        *,
+        script: str = "",
+        area_codes: Iterable[str] = (),
+        use_case_id: int | None = None,
+    ) -> int:
+        """A new Draft campaign; answers its id."""
+        clean_title = validation.clean_text(
+            title, field="title", label="The title", max_length=TITLE_MAX
+        )
+        clean_script = validation.clean_text(
+            script,
+            field="script",
+            label="The message",
+            max_length=SCRIPT_MAX,
+            required=False,
+            multiline=True,
+        )
+        codes = list(area_codes)
+        preferences = (
+            validation.area_code_preferences(codes)
+            if any(isinstance(c, str) and c.strip() for c in codes)
+            else ()
+        )
+        with self._context.unit_of_work(actor) as uow:
+            if use_case_id is not None:
+                self._use_case_in_account(uow.session, actor, use_case_id)
+            campaign = Campaign(
+                account_id=actor.account_id,
+                title=clean_title,
+                status=CampaignStatus.DRAFT,
+                script=clean_script,
+                use_case_id=use_case_id,
+                created_by_id=actor.user_id,
+                created_at=uow.now,
+                last_activity_at=uow.now,
+            )
+            self._set_area_codes(campaign, preferences)
+            uow.session.add(campaign)
+            uow.session.flush()
+            uow.record(
+                "campaign_created",
+                "campaign",
+                campaign.id,
+                account_id=actor.account_id,
+                after={"title": clean_title, "status": CampaignStatus.DRAFT},
+            )
+            self._touch(uow, campaign)
+            return campaign.id
+
+    def edit_draft(
+        self,
+        actor: Actor,
+        campaign_id: int,
+        *,
+        title: str | None = None,
+        script: str | None = None,
+        area_codes: Iterable[str] | None = None,
+        use_case_id: int | None = None,
+    ) -> None:
+        """Change a Draft's title, message, area-code preferences or use case."""
+        with self._context.unit_of_work(actor) as uow:
+            campaign = self.campaign_in_account(uow.session, actor, campaign_id)
+            if campaign.status is not CampaignStatus.DRAFT:
+                raise InvalidTransition(
+                    f"Only a Draft can be edited this way; “{campaign.title}” is "
+                    f"{campaign.status.label}.",
+                    field="campaign",
+                )
+            before = {"title": campaign.title, "use_case_id": campaign.use_case_id}
+            if title is not None:
+                campaign.title = validation.clean_text(
+                    title, field="title", label="The title", max_length=TITLE_MAX
+                )
+            if script is not None:
+                campaign.script = validation.clean_text(
+                    script,
+                    field="script",
+                    label="The message",
+                    max_length=SCRIPT_MAX,
+                    required=False,
+                    multiline=True,
+                )
+            if area_codes is not None:
+                codes = list(area_codes)
+                self._set_area_codes(
+                    campaign,
+                    validation.area_code_preferences(codes)
+                    if any(isinstance(c, str) and c.strip() for c in codes)
+                    else (),
+                )
+            if use_case_id is not None:
+                self._use_case_in_account(uow.session, actor, use_case_id)
+                campaign.use_case_id = use_case_id
+            uow.record(
+                "campaign_edited",
+                "campaign",
+                campaign.id,
+                account_id=actor.account_id,
+                before=before,
+                after={"title": campaign.title, "use_case_id": campaign.use_case_id},
+            )
+            self._touch(uow, campaign)
+
+    @staticmethod
+    def _use_case_in_account(session: Session, actor: Actor, use_case_id: int) -> UseCase:
+        use_case = session.get(UseCase, use_case_id)
+        if use_case is None or use_case.account_id != actor.account_id:
+            raise NotFound("That use case does not exist in this account.", field="use_case")
+        return use_case
+
+    @staticmethod
+    def _set_area_codes(campaign: Campaign, codes: tuple[str, ...]) -> None:
+        padded = [*codes, None, None, None]
+        campaign.area_code_1, campaign.area_code_2, campaign.area_code_3 = padded[:3]
+
+    @staticmethod
+    def _area_codes(campaign: Campaign) -> tuple[str, ...]:
+        return tuple(
+            c for c in (campaign.area_code_1, campaign.area_code_2, campaign.area_code_3) if c
+        )
+
+    # ------------------------------------------------------------------ launching
+    def _launching_single_use(self, session: Session, account_id: int) -> int:
+        return (
+            session.scalar(
+                select(func.count(Campaign.id)).where(
+                    Campaign.account_id == account_id,
+                    Campaign.status == CampaignStatus.LAUNCHING,
+                    Campaign.number_mode == NumberMode.SINGLE_USE,
+                )
+            )
+            or 0
+        )
+
+    def launch_advisory(self, actor: Actor) -> str | None:
+        """C7: the advisory shown when two single-use campaigns are already Launching."""
+        with self._context.store.read() as session:
+            return self._advisory(session, actor.account_id)
+
+    def _advisory(self, session: Session, account_id: int) -> str | None:
+        launching = self._launching_single_use(session, account_id)
+        if launching < ADVISED_CONCURRENT_SINGLE_USE_LAUNCHES:
+            return None
+        return (
+            f"{launching} single-use campaigns are already Launching. The platform advises no "
+            "more than two at once: each waits longer in the carriers' queue. You may go on."
+        )
+
+    def launch_options(self, actor: Actor, campaign_id: int) -> LaunchOptions:
+        """C2: what the launch dialog offers: dedicated by default, complete numbers only."""
+        with self._context.store.read() as session:
+            campaign = self.campaign_in_account(session, actor, campaign_id)
+            account = session.get_one(Account, actor.account_id)
+            result = session.execute(
+                select(PhoneNumber, UseCase.name)
+                .join(UseCase, PhoneNumber.use_case_id == UseCase.id)
+                .where(
+                    PhoneNumber.account_id == actor.account_id,
+                    PhoneNumber.kind == NumberKind.DEDICATED,
+                    PhoneNumber.released_at.is_(None),
+                    PhoneNumber.provisioning_status == ProvisioningStatus.COMPLETE,
+                )
+                .order_by(PhoneNumber.created_at, PhoneNumber.id)
+            )
+            choices = tuple(
+                DedicatedChoice(id=n.id, e164=n.e164, name=n.name, use_case_name=uc)
+                for n, uc in result
+            )
+            return LaunchOptions(
+                campaign_id=campaign.id,
+                default_mode=NumberMode.DEDICATED,
+                dedicated_numbers=choices,
+                area_codes=self._area_codes(campaign),
+                use_case_name=campaign.use_case.name if campaign.use_case else None,
+                provisioning_based_launching=account.provisioning_based_launching,
+                advisory=self._advisory(session, actor.account_id),
+            )
+
+    def launch(
+        self,
+        actor: Actor,
+        campaign_id: int,
+        mode: NumberMode | str,
+        phone_number_id: int | None = None,
+    ) -> CampaignIndexRow:
+        """Launch a Draft on a dedicated number (Active at once, C3) or a single-use one (C4/C5)."""
+        try:
+            mode = NumberMode(mode)
+        except ValueError:
+            raise InvalidInput(
+                "Choose Dedicated phone number or Single-use phone number.", field="number_mode"
+            ) from None
+        with self._context.unit_of_work(actor) as uow:
+            session = uow.session
+            campaign = self.campaign_in_account(session, actor, campaign_id)
+            if campaign.parent_id is not None:
+                raise InvalidTransition(
+                    "A followup sends on its campaign's number and needs no launch.",
+                    field="campaign",
+                )
+            if campaign.status is not CampaignStatus.DRAFT:
+                raise InvalidTransition(
+                    f"Only a Draft can be launched; “{campaign.title}” is {campaign.status.label}.",
+                    field="campaign",
+                )
+            if campaign.provisioning_failed:
+                raise InvalidTransition(
+                    f"The provisioning of “{campaign.title}” failed. Use Clone and archive to "
+                    "launch a fresh copy.",
+                    field="campaign",
+                )
+            if mode is NumberMode.DEDICATED:
+                self._launch_dedicated(uow, actor, campaign, phone_number_id)
+            else:
+                self._launch_single_use(uow, actor, campaign)
+            campaign.number_mode = mode
+            campaign.launched_at = uow.now
+            if campaign.start_at is None:  # C11: the start date defaults to now
+                campaign.start_at = uow.now
+            uow.record(
+                "campaign_launched",
+                "campaign",
+                campaign.id,
+                account_id=actor.account_id,
+                before={"status": CampaignStatus.DRAFT},
+                after={
+                    "status": campaign.status,
+                    "number_mode": mode,
+                    "phone_number_id": campaign.phone_number_id,
+                },
+            )
+            self._touch(uow, campaign)
+        return self.index_row(actor, campaign_id)
+
+    def _launch_dedicated(
+        self, uow: UnitOfWork, actor: Actor, campaign: Campaign, phone_number_id: int | None
+    ) -> None:
+        if phone_number_id is None:
+            raise InvalidInput("Choose a dedicated number.", field="dedicated_number")
+        try:
+            number = self._numbers.number_in_account(uow.session, actor, phone_number_id)
+        except NotFound as error:
+            raise NotFound(error.message, field="dedicated_number") from None
+        if number.kind is not NumberKind.DEDICATED or number.released_at is not None:
+            raise InvalidInput(
+                f"{format_phone(number.e164)} is not one of this account's dedicated numbers.",
+                field="dedicated_number",
+            )
+        if number.provisioning_status is not ProvisioningStatus.COMPLETE:  # N4
+            raise NumberNotReady(
+                f"{format_phone(number.e164)} is {number.provisioning_status.label}; only a "
+                "Provisioning Complete number can be put on a campaign.",
+                field="dedicated_number",
+            )
+        campaign.phone_number_id = number.id
+        campaign.use_case_id = number.use_case_id
+        campaign.status = CampaignStatus.ACTIVE  # C3: no provisioning wait
+        campaign.activated_at = uow.now
+
+    def _launch_single_use(self, uow: UnitOfWork, actor: Actor, campaign: Campaign) -> None:
+        session = uow.session
+        preferences = self._area_codes(campaign)
+        if not preferences:
+            raise InvalidInput(
+                "Set at least one area-code preference (Region 1) before launching on a "
+                "single-use number.",
+                field="area_codes",
+            )
+        use_case = self._numbers.approved_use_case(session, actor, campaign.use_case_id)
+        self._numbers.check_use_case_capacity(session, use_case)  # N3
+        number = self._numbers.add_number(
+            uow, actor, preferences, NumberKind.SINGLE_USE, use_case
+        )  # N7
+        campaign.phone_number_id = number.id
+        account = session.get_one(Account, actor.account_id)
+        if account.provisioning_based_launching:
+            campaign.status = CampaignStatus.LAUNCHING  # C4
+        else:
+            campaign.status = CampaignStatus.ACTIVE  # C5, with its warning
+            campaign.activated_at = uow.now
+
+    # ------------------------------------------------------------------ status changes
+    def pause(self, actor: Actor, campaign_id: int) -> None:
+        self._move(actor, campaign_id, CampaignStatus.ACTIVE, CampaignStatus.PAUSED, "paused")
+
+    def resume(self, actor: Actor, campaign_id: int) -> None:
+        self._move(actor, campaign_id, CampaignStatus.PAUSED, CampaignStatus.ACTIVE, "resumed")
+
+    def _move(
+        self,
+        actor: Actor,
+        campaign_id: int,
+        source: CampaignStatus,
+        target: CampaignStatus,
+        verb: str,
+    ) -> None:
+        with self._context.unit_of_work(actor) as uow:
+            campaign = self.campaign_in_account(uow.session, actor, campaign_id)
+            if campaign.status is not source:
+                raise InvalidTransition(
+                    f"Only an {source.label} campaign can be {verb}; “{campaign.title}” is "
+                    f"{campaign.status.label}.",
+                    field="campaign",
+                )
+            campaign.status = target
+            uow.record(
+                f"campaign_{verb}",
+                "campaign",
+                campaign.id,
+                account_id=actor.account_id,
+                before={"status": source},
+                after={"status": target},
+            )
+            self._touch(uow, campaign)
+
+    def archive(self, actor: Actor, campaign_id: int) -> None:
+        """C1, C10: archive (for good); a single-use number and its use-case slot are released."""
+        with self._context.unit_of_work(actor) as uow:
+            campaign = self.campaign_in_account(uow.session, actor, campaign_id)
+            self.archive_in(uow, campaign, reason="archived by an admin")
+
+    def archive_in(self, uow: UnitOfWork, campaign: Campaign, *, reason: str) -> None:
+        """Archive ``campaign`` and its followups inside ``uow`` (also used by auto-archive)."""
+        if campaign.status is CampaignStatus.ARCHIVED:
+            raise InvalidTransition(
+                f"“{campaign.title}” is already archived; archiving cannot be undone.",
+                field="campaign",
+            )
+        followups = uow.session.scalars(
+            select(Campaign).where(
+                Campaign.parent_id == campaign.id, Campaign.status != CampaignStatus.ARCHIVED
+            )
+        ).all()
+        for target in (campaign, *followups):
+            before = target.status
+            target.status = CampaignStatus.ARCHIVED
+            target.archived_at = uow.now
+            uow.record(
+                "campaign_archived",
+                "campaign",
+                target.id,
+                account_id=target.account_id,
+                before={"status": before},
+                after={"status": CampaignStatus.ARCHIVED, "reason": reason},
+            )
+            uow.changes.add(CAMPAIGNS, account_id=target.account_id, campaign_id=target.id)
+        number = campaign.phone_number
+        if (
+            number is not None
+            and number.kind is NumberKind.SINGLE_USE
+            and campaign.parent_id is None
+        ):  # C10, N7
+            release_number(uow, number, f"campaign “{campaign.title}” archived")
+
+    # ------------------------------------------------------------------ cloning
+    def clone(self, actor: Actor, campaign_id: int) -> int:
+        """C9: a new Draft with the title, script, contacts, preferences, use case, self assign."""
+        with self._context.unit_of_work(actor) as uow:
+            source = self.campaign_in_account(uow.session, actor, campaign_id)
+            return self._clone_in(uow, actor, source).id
+
+    def clone_and_archive(self, actor: Actor, campaign_id: int) -> int:
+        """C9: the remedy for a failed provisioning, as one action: clone, then archive."""
+        with self._context.unit_of_work(actor) as uow:
+            source = self.campaign_in_account(uow.session, actor, campaign_id)
+            if not source.provisioning_failed:
+                raise InvalidTransition(
+                    "Clone and archive is for a campaign whose provisioning failed.",
+                    field="campaign",
+                )
+            copy = self._clone_in(uow, actor, source)
+            self.archive_in(uow, source, reason="replaced by a clone after failed provisioning")
+            return copy.id
+
+    def _clone_in(self, uow: UnitOfWork, actor: Actor, source: Campaign) -> Campaign:
+        if source.parent_id is not None:
+            raise InvalidTransition(
+                "A followup cannot be cloned; create a new followup from its campaign.",
+                field="campaign",
+            )
+        title = f"Copy of {source.title}"[:TITLE_MAX]
+        copy = Campaign(
+            account_id=source.account_id,
+            title=title,
+            status=CampaignStatus.DRAFT,
+            script=source.script,
+            area_code_1=source.area_code_1,
+            area_code_2=source.area_code_2,
+            area_code_3=source.area_code_3,
+            use_case_id=source.use_case_id,
+            self_assign=source.self_assign,
+            batch_size=source.batch_size,
+            cloned_from_id=source.id,
+            created_by_id=actor.user_id,
+            created_at=uow.now,
+            last_activity_at=uow.now,
+        )
+        uow.session.add(copy)
+        uow.session.flush()
+        uow.session.execute(
+            insert(Conversation).from_select(
+                ["campaign_id", "contact_id", "fields"],
+                select(
+                    literal(copy.id).label("campaign_id"),
+                    Conversation.contact_id,
+                    Conversation.fields,
+                ).where(Conversation.campaign_id == source.id),
+            )
+        )
+        recount(uow.session, copy)
+        uow.record(
+            "campaign_cloned",
+            "campaign",
+            copy.id,
+            account_id=source.account_id,
+            after={"title": title, "cloned_from_id": source.id},
+        )
+        self._touch(uow, copy)
+        uow.changes.add(CONVERSATIONS, account_id=source.account_id, campaign_id=copy.id)
+        return copy
+
+    # ------------------------------------------------------------------ followups
+    def create_followup(
+        self,
+        actor: Actor,
+        campaign_id: int,
+        *,
+        title: str,
+        message: str,
+        expires_at: datetime,
+        targeting: FollowupTargeting | None = None,
+    ) -> int:
+        """C8: a followup on the original's number, to the original's contacts minus targeting."""
+        clean_title = validation.clean_text(
+            title, field="title", label="The title", max_length=TITLE_MAX
+        )
+        clean_message = validation.clean_text(
+            message, field="message", label="The message", max_length=SCRIPT_MAX, multiline=True
+        )
+        targeting = targeting or FollowupTargeting()
+        with self._context.unit_of_work(actor) as uow:
+            session = uow.session
+            original = self.campaign_in_account(session, actor, campaign_id)
+            if original.parent_id is not None:
+                raise InvalidTransition(
+                    "Create followups from the original campaign, not from a followup.",
+                    field="campaign",
+                )
+            if original.status not in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED):
+                raise InvalidTransition(
+                    f"A followup is created from an Active or Paused campaign; “{original.title}”"
+                    f" is {original.status.label}.",
+                    field="campaign",
+                )
+            if not isinstance(expires_at, datetime) or expires_at.tzinfo is None:
+                raise InvalidInput("Choose when the followup expires.", field="expires_at")
+            if expires_at <= uow.now:
+                raise InvalidInput("The expiry must be in the future.", field="expires_at")
+            followup = Campaign(
+                account_id=actor.account_id,
+                title=clean_title,
+                status=CampaignStatus.ACTIVE,
+                number_mode=original.number_mode,
+                phone_number_id=original.phone_number_id,
+                use_case_id=original.use_case_id,
+                script=clean_message,
+                start_at=uow.now,
+                end_at=expires_at,
+                sending_hours_start=original.sending_hours_start,
+                sending_hours_end=original.sending_hours_end,
+                parent_id=original.id,
+                created_by_id=actor.user_id,
+                created_at=uow.now,
+                launched_at=uow.now,
+                activated_at=uow.now,
+                last_activity_at=uow.now,
+            )
+            session.add(followup)
+            session.flush()
+            audience = self._followup_audience(original.id, targeting).subquery()
+            session.execute(
+                insert(Conversation).from_select(
+                    ["campaign_id", "contact_id", "fields"],
+                    select(
+                        literal(followup.id),
+                        audience.c.contact_id,
+                        audience.c.fields,
+                    ),
+                )
+            )
+            recount(session, followup)
+            uow.record(
+                "followup_created",
+                "campaign",
+                followup.id,
+                account_id=actor.account_id,
+                after={
+                    "title": clean_title,
+                    "parent_id": original.id,
+                    "contacts": followup.contact_count,
+                },
+            )
+            self._touch(uow, followup)
+            self._touch(uow, original)
+            return followup.id
+
+    @staticmethod
+    def _followup_audience(
+        original_id: int, targeting: FollowupTargeting
+    ) -> Select[int, dict[str, Any]]:
+        query = (
+            select(Conversation.contact_id, Conversation.fields)
+            .join(Contact, Conversation.contact_id == Contact.id)
+            .where(Conversation.campaign_id == original_id, Contact.opted_out_at.is_(None))
+        )
+        if targeting.replied is True:
+            query = query.where(Conversation.replied_at.is_not(None))
+        elif targeting.replied is False:
+            query = query.where(Conversation.replied_at.is_(None))
+        for key, value in targeting.field_equals.items():
+            query = query.where(
+                func.coalesce(func.json_extract(Conversation.fields, f'$."{key}"'), "") != value
+            )
+        excluded = list(targeting.exclude_contact_ids)
+        if excluded:
+            query = query.where(Conversation.contact_id.not_in(excluded))
+        return query
+
+    def followup_audience_size(
+        self, actor: Actor, campaign_id: int, targeting: FollowupTargeting
+    ) -> int:
+        """How many contacts a followup with ``targeting`` would reach (for the dialog)."""
+        with self._context.store.read() as session:
+            self.campaign_in_account(session, actor, campaign_id)
+            query = self._followup_audience(campaign_id, targeting)
+            return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+    # ------------------------------------------------------------------ reads (C16)
+    @staticmethod
+    def _row(r: Row[Any], now: datetime) -> CampaignIndexRow:
+        return CampaignIndexRow(
+            id=r.id,
+            title=r.title,
+            status=r.status,
+            flags=campaign_flags(
+                status=r.status,
+                provisioning_failed=r.provisioning_failed,
+                number_kind=r.number_kind,
+                number_status=r.number_status,
+                launched_at=r.launched_at,
+                last_activity_at=r.last_activity_at,
+                parent_id=r.parent_id,
+                now=now,
+            ),
+            number_mode=r.number_mode,
+            phone_number_id=r.phone_number_id,
+            phone_e164=r.phone_e164,
+            number_name=r.number_name,
+            number_kind=r.number_kind,
+            provisioning_status=r.number_status,
+            start_at=r.start_at,
+            contact_count=r.contact_count,
+            sender_count=r.sender_count,
+            unassigned_count=r.unassigned_count,
+            created_at=r.created_at,
+            parent_id=r.parent_id,
+        )
+
+    @staticmethod
+    def _index_query(actor: Actor) -> AnySelect:
+        return (
+            select(*_INDEX_COLUMNS)
+            .outerjoin(PhoneNumber, Campaign.phone_number_id == PhoneNumber.id)
+            .where(Campaign.account_id == actor.account_id)
+        )
+
+    @staticmethod
+    def _sort_column(sort: CampaignSortKey) -> SortColumn:
+        columns: dict[CampaignSortKey, SortColumn] = {
+            CampaignSortKey.TITLE: Campaign.title,
+            CampaignSortKey.STATUS: case(
+                (Campaign.status == CampaignStatus.DRAFT, 0),
+                (Campaign.status == CampaignStatus.LAUNCHING, 1),
+                (Campaign.status == CampaignStatus.ACTIVE, 2),
+                (Campaign.status == CampaignStatus.PAUSED, 3),
+                else_=4,
+            ),
+            CampaignSortKey.PHONE: PhoneNumber.e164,
+            CampaignSortKey.BADGE: case(
+                (PhoneNumber.provisioning_status == ProvisioningStatus.INITIATED, 0),
+                (PhoneNumber.provisioning_status == ProvisioningStatus.COMPLETE, 1),
+                (PhoneNumber.provisioning_status == ProvisioningStatus.FAILED, 2),
+                else_=3,
+            ),
+            CampaignSortKey.KIND: Campaign.number_mode,
+            CampaignSortKey.START: Campaign.start_at,
+            CampaignSortKey.CONTACTS: Campaign.contact_count,
+            CampaignSortKey.SENDERS: Campaign.sender_count,
+            CampaignSortKey.UNASSIGNED: Campaign.unassigned_count,
+            CampaignSortKey.CREATED: Campaign.created_at,
+        }
+        return columns[sort]
+
+    @staticmethod
+    def _filter(query: AnySelect, status: CampaignStatusFilter, text: str) -> AnySelect:
+        if status is not CampaignStatusFilter.ALL:
+            query = query.where(Campaign.status.in_(_STATUS_FILTERS[status]))
+        needle = text.strip()
+        if needle:
+            parts: list[ColumnElement[bool]] = [
+                Campaign.title.ilike(f"%{needle}%"),
+                PhoneNumber.name.ilike(f"%{needle}%"),
+            ]
+            digits = "".join(ch for ch in needle if ch.isascii() and ch.isdigit())
+            if digits and len(digits) >= 3:
+                parts.append(PhoneNumber.e164.like(f"%{digits}%"))
+            query = query.where(or_(*parts))
+        return query
+
+    def count(
+        self,
+        actor: Actor,
+        *,
+        status: CampaignStatusFilter = CampaignStatusFilter.ALL,
+        text: str = "",
+    ) -> int:
+        with self._context.store.read() as session:
+            query = self._filter(
+                select(func.count(Campaign.id))
+                .select_from(Campaign)
+                .outerjoin(PhoneNumber, Campaign.phone_number_id == PhoneNumber.id)
+                .where(Campaign.account_id == actor.account_id),
+                status,
+                text,
+            )
+            return session.scalar(query) or 0
+
+    def index(
+        self,
+        actor: Actor,
+        *,
+        status: CampaignStatusFilter = CampaignStatusFilter.ALL,
+        text: str = "",
+        sort: CampaignSortKey = CampaignSortKey.CREATED,
+        descending: bool = True,
+        offset: int = 0,
+        limit: int = 200,
+        with_total: bool = True,
+    ) -> Page[CampaignIndexRow]:
+        """The campaign index (C16): filtered, sorted and paged in SQL."""
+        now = self._context.clock.now()
+        total = self.count(actor, status=status, text=text) if with_total else -1
+        with self._context.store.read() as session:
+            query = self._filter(self._index_query(actor), status, text)
+            key = self._sort_column(sort)
+            tie = Campaign.id.desc() if descending else Campaign.id.asc()
+            query = query.order_by(key.desc() if descending else key.asc(), tie)
+            query = query.offset(max(0, offset)).limit(max(0, limit))
+            rows = tuple(self._row(r, now) for r in session.execute(query))
+        return Page(rows=rows, total=total, offset=offset)
+
+    def index_rows(self, actor: Actor, campaign_ids: Collection[int]) -> list[CampaignIndexRow]:
+        """Fresh index rows for the given campaigns (live updates of visible rows)."""
+        if not campaign_ids:
+            return []
+        now = self._context.clock.now()
+        with self._context.store.read() as session:
+            query = self._index_query(actor).where(Campaign.id.in_(list(campaign_ids)))
+            return [self._row(r, now) for r in session.execute(query)]
+
+    def index_row(self, actor: Actor, campaign_id: int) -> CampaignIndexRow:
+        rows = self.index_rows(actor, [campaign_id])
+        if not rows:
+            raise NotFound("That campaign does not exist in this account.", field="campaign")
+        return rows[0]
+
+    def details(self, actor: Actor, campaign_id: int) -> CampaignDetails:
+        """Everything Campaign Details shows (C16 header, C18 threads, audience, followups)."""
+        row = self.index_row(actor, campaign_id)
+        with self._context.store.read() as session:
+            campaign = self.campaign_in_account(session, actor, campaign_id)
+            account = session.get_one(Account, actor.account_id)
+            number = campaign.phone_number
+            carriers = (
+                tuple(self._numbers.carrier_states(session, [number.id]).get(number.id, ()))
+                if number
+                else ()
+            )
+            parent = session.get(Campaign, campaign.parent_id) if campaign.parent_id else None
+            cloned = (
+                session.get(Campaign, campaign.cloned_from_id) if campaign.cloned_from_id else None
+            )
+            followups = tuple(
+                FollowupRow(
+                    id=f.id,
+                    title=f.title,
+                    status=f.status,
+                    contact_count=f.contact_count,
+                    end_at=f.end_at,
+                    created_at=f.created_at,
+                )
+                for f in session.scalars(
+                    select(Campaign)
+                    .where(Campaign.parent_id == campaign.id)
+                    .order_by(Campaign.created_at, Campaign.id)
+                )
+            )
+            assigned = (
+                select(func.count(Conversation.id))
+                .where(
+                    Conversation.campaign_id == campaign.id,
+                    Conversation.sender_id == CampaignSender.user_id,
+                )
+                .correlate(CampaignSender)
+                .scalar_subquery()
+            )
+            senders = tuple(
+                SenderRow(
+                    user_id=sender.user_id,
+                    name=name,
+                    source=sender.source,
+                    assigned=int(count),
+                    added_at=sender.added_at,
+                )
+                for sender, name, count in session.execute(
+                    select(CampaignSender, User.name, assigned)
+                    .join(User, CampaignSender.user_id == User.id)
+                    .where(CampaignSender.campaign_id == campaign.id)
+                    .order_by(CampaignSender.added_at, CampaignSender.id)
+                )
+            )
+            invite = session.scalar(
+                select(InviteLink.token).where(
+                    InviteLink.campaign_id == campaign.id, InviteLink.disabled_at.is_(None)
+                )
+            )
+            stats = audience_stats(session, campaign.id)
+            return CampaignDetails(
+                row=row,
+                script=campaign.script,
+                use_case_id=campaign.use_case_id,
+                use_case_name=campaign.use_case.name if campaign.use_case else None,
+                area_codes=self._area_codes(campaign),
+                end_at=campaign.end_at,
+                sending_hours_start=campaign.sending_hours_start,
+                sending_hours_end=campaign.sending_hours_end,
+                timezone=account.timezone,
+                self_assign=campaign.self_assign,
+                batch_size=campaign.batch_size or account.default_batch_size,
+                invite_token=invite if campaign.self_assign else None,
+                carriers=carriers,
+                failure_reason=number.failure_reason if number else None,
+                parent_id=campaign.parent_id,
+                parent_title=parent.title if parent else None,
+                cloned_from_id=campaign.cloned_from_id,
+                cloned_from_title=cloned.title if cloned else None,
+                followups=followups,
+                senders=senders,
+                launched_at=campaign.launched_at,
+                activated_at=campaign.activated_at,
+                archived_at=campaign.archived_at,
+                contacts=stats.contacts,
+                unassigned=stats.unassigned,
+                assigned=stats.assigned,
+                sent=stats.sent,
+                delivered=stats.delivered,
+                at_risk=stats.at_risk,
+                opted_out=stats.opted_out,
+                continued_threads=stats.continued_threads,
+            )

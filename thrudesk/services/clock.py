@@ -1,0 +1,345 @@
+"""The clock: the only source of "now" for the services, the simulator and the window (S1).
+
+Three kinds share one interface:
+
+- :class:`RealClock`: simulated time is wall time.
+- :class:`ScaledClock`: simulated time runs at a speed (1× to 3600×), can pause, resume and jump.
+- :class:`ManualClock`: time moves only when a test calls :meth:`ManualClock.advance`.
+
+Sleepers wait on the clock through :meth:`Clock.call_at` or :meth:`Clock.sleep_until`, never on
+real seconds, so a manual ``advance()`` wakes exactly the due sleepers in order, and a speed change
+re-times the pending ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import logging
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from thrudesk.models.enums import ClockKind
+from thrudesk.services.errors import InvalidInput
+
+log = logging.getLogger("thrudesk.clock")
+
+SPEEDS: tuple[float, ...] = (1.0, 10.0, 60.0, 600.0, 3600.0)
+MIN_SPEED = 1.0
+MAX_SPEED = 3600.0
+
+
+def utcnow() -> datetime:
+    """Wall time, aware UTC."""
+    return datetime.now(UTC)
+
+
+class TimerHandle:
+    """A callback scheduled at a simulated time; :meth:`cancel` withdraws it."""
+
+    __slots__ = ("_callback", "_cancelled", "_clock", "when")
+
+    def __init__(self, clock: Clock, when: datetime, callback: Callable[[], None]) -> None:
+        self._clock = clock
+        self.when = when
+        self._callback = callback
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        self._cancelled = True
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    def _run(self) -> None:
+        if not self._cancelled:
+            self._cancelled = True
+            self._callback()
+
+
+class Clock(ABC):
+    """Source of simulated "now" and of timers in simulated time.
+
+    Listeners added with :meth:`add_listener` are told after every change of speed, pause or jump.
+    """
+
+    kind: ClockKind
+
+    def __init__(self) -> None:
+        self._timers: list[tuple[datetime, int, TimerHandle]] = []
+        self._sequence = itertools.count()
+        self._listeners: list[Callable[[], None]] = []
+
+    @abstractmethod
+    def now(self) -> datetime:
+        """The current simulated time, aware UTC."""
+
+    @property
+    def speed(self) -> float:
+        return 1.0
+
+    @property
+    def paused(self) -> bool:
+        return False
+
+    def call_at(self, when: datetime, callback: Callable[[], None]) -> TimerHandle:
+        """Run ``callback`` once simulated time reaches ``when`` (at once if it has)."""
+        if when.tzinfo is None:
+            raise ValueError("clock times are aware datetimes")
+        handle = TimerHandle(self, when, callback)
+        heapq.heappush(self._timers, (when, next(self._sequence), handle))
+        self._timers_changed()
+        return handle
+
+    async def sleep_until(self, when: datetime) -> None:
+        """Suspend the calling task until simulated time reaches ``when``."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+
+        def wake() -> None:
+            if not future.done():
+                future.set_result(None)
+
+        handle = self.call_at(when, wake)
+        try:
+            await future
+        finally:
+            handle.cancel()
+
+    def add_listener(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Callable[[], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def pending_timers(self) -> int:
+        return sum(1 for _, _, handle in self._timers if not handle.cancelled)
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    def _pop_due(self, until: datetime) -> TimerHandle | None:
+        while self._timers:
+            when, _, handle = self._timers[0]
+            if handle.cancelled:
+                heapq.heappop(self._timers)
+                continue
+            if when <= until:
+                heapq.heappop(self._timers)
+                return handle
+            return None
+        return None
+
+    def _next_when(self) -> datetime | None:
+        while self._timers and self._timers[0][2].cancelled:
+            heapq.heappop(self._timers)
+        return self._timers[0][0] if self._timers else None
+
+    def _timers_changed(self) -> None:  # noqa: B027 (optional hook)
+        """Hook for clocks that arm a real-time timer for the earliest sleeper."""
+
+
+class ManualClock(Clock):
+    """Time moves only when told (tests, benchmarks, headless runs)."""
+
+    kind = ClockKind.MANUAL
+
+    def __init__(self, start: datetime | None = None) -> None:
+        super().__init__()
+        start = start or datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        if start.tzinfo is None:
+            raise ValueError("clock times are aware datetimes")
+        self._now = start.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(
+        self,
+        delta: timedelta | None = None,
+        *,
+        seconds: float = 0,
+        minutes: float = 0,
+        hours: float = 0,
+        days: float = 0,
+    ) -> datetime:
+        """Move time forward, running every due timer at its own time, in order."""
+        step = (delta or timedelta()) + timedelta(
+            seconds=seconds, minutes=minutes, hours=hours, days=days
+        )
+        if step < timedelta():
+            raise InvalidInput("The clock only moves forward.", field="clock")
+        return self.jump_to(self._now + step)
+
+    def jump_to(self, when: datetime) -> datetime:
+        """Move time to ``when``, running every timer due on the way, each at its own time."""
+        if when.tzinfo is None:
+            raise ValueError("clock times are aware datetimes")
+        if when < self._now:
+            raise InvalidInput("The clock only moves forward.", field="clock")
+        while (handle := self._pop_due(when)) is not None:
+            self._now = max(self._now, handle.when)
+            handle._run()
+        self._now = when
+        self._notify()
+        return self._now
+
+    def run_due(self) -> None:
+        """Run timers already due now (ones scheduled in the past by a callback)."""
+        self.jump_to(self._now)
+
+
+class _LoopClock(Clock):
+    """A clock whose sleepers are woken by one timer of the running asyncio loop."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._armed: asyncio.TimerHandle | None = None
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Use ``loop`` for waking sleepers; until then timers wait."""
+        self._loop = loop
+        self._rearm()
+
+    def detach(self) -> None:
+        if self._armed is not None:
+            self._armed.cancel()
+            self._armed = None
+        self._loop = None
+
+    @abstractmethod
+    def _real_seconds_until(self, when: datetime) -> float | None:
+        """Real seconds until ``when`` at the current speed; None while paused."""
+
+    def _timers_changed(self) -> None:
+        self._rearm()
+
+    def _rearm(self) -> None:
+        if self._armed is not None:
+            self._armed.cancel()
+            self._armed = None
+        if self._loop is None or self._loop.is_closed():
+            return
+        when = self._next_when()
+        if when is None:
+            return
+        delay = self._real_seconds_until(when)
+        if delay is None:
+            return
+        self._armed = self._loop.call_later(max(0.0, delay), self._fire)
+
+    def _fire(self) -> None:
+        self._armed = None
+        now = self.now()
+        while (handle := self._pop_due(now)) is not None:
+            try:
+                handle._run()
+            except Exception:
+                log.exception("a clock timer failed")
+        self._rearm()
+
+
+class RealClock(_LoopClock):
+    """Simulated time is wall time."""
+
+    kind = ClockKind.REAL
+
+    def now(self) -> datetime:
+        return utcnow()
+
+    def _real_seconds_until(self, when: datetime) -> float:
+        return (when - utcnow()).total_seconds()
+
+
+class ScaledClock(_LoopClock):
+    """Simulated time running at ``speed`` times wall time, with pause, resume and jump."""
+
+    kind = ClockKind.SCALED
+
+    def __init__(
+        self, start: datetime | None = None, *, speed: float = 1.0, paused: bool = False
+    ) -> None:
+        super().__init__()
+        self._check_speed(speed)
+        self._anchor_sim = (start or utcnow()).astimezone(UTC)
+        self._anchor_wall = time.monotonic()
+        self._speed = float(speed)
+        self._paused = paused
+
+    @staticmethod
+    def _check_speed(speed: float) -> None:
+        if not MIN_SPEED <= speed <= MAX_SPEED:
+            raise InvalidInput(
+                f"Speed must be between {MIN_SPEED:g}× and {MAX_SPEED:g}×.", field="speed"
+            )
+
+    def now(self) -> datetime:
+        if self._paused:
+            return self._anchor_sim
+        elapsed = (time.monotonic() - self._anchor_wall) * self._speed
+        return self._anchor_sim + timedelta(seconds=elapsed)
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def _reanchor(self) -> None:
+        self._anchor_sim = self.now()
+        self._anchor_wall = time.monotonic()
+
+    def set_speed(self, speed: float) -> None:
+        self._check_speed(speed)
+        self._reanchor()
+        self._speed = float(speed)
+        self._rearm()
+        self._notify()
+
+    def pause(self) -> None:
+        if not self._paused:
+            self._reanchor()
+            self._paused = True
+            self._rearm()
+            self._notify()
+
+    def resume(self) -> None:
+        if self._paused:
+            self._anchor_wall = time.monotonic()
+            self._paused = False
+            self._rearm()
+            self._notify()
+
+    def toggle_pause(self) -> None:
+        if self._paused:
+            self.resume()
+        else:
+            self.pause()
+
+    def jump_to(self, when: datetime) -> None:
+        """Move simulated time to ``when`` (forward only); due sleepers wake at once."""
+        if when.tzinfo is None:
+            raise ValueError("clock times are aware datetimes")
+        if when < self.now():
+            raise InvalidInput("The clock only moves forward.", field="clock")
+        self._anchor_sim = when.astimezone(UTC)
+        self._anchor_wall = time.monotonic()
+        self._rearm()
+        self._notify()
+
+    def _real_seconds_until(self, when: datetime) -> float | None:
+        remaining = (when - self.now()).total_seconds()
+        if remaining <= 0:
+            return 0.0  # already due (after a jump, even while paused)
+        if self._paused:
+            return None
+        return remaining / self._speed

@@ -1,0 +1,50 @@
+"""All services over one store and one clock: what the window, the simulator and tests hold."""
+
+from __future__ import annotations
+
+from thrudesk.services.accounts import AccountService
+from thrudesk.services.campaigns import CampaignService
+from thrudesk.services.changes import ChangeBus
+from thrudesk.services.clock import Clock
+from thrudesk.services.context import DesktopNotifier, ProvisioningScheduler, ServiceContext
+from thrudesk.services.events import EventLogService
+from thrudesk.services.notifications import NotificationService
+from thrudesk.services.numbers import NumberService
+from thrudesk.services.provisioning import ProvisioningService
+from thrudesk.services.store import Store
+
+
+class Services:
+    """The service layer, wired: ``services.numbers``, ``services.campaigns`` and the rest."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        bus: ChangeBus | None = None,
+        scheduler: ProvisioningScheduler | None = None,
+        desktop: DesktopNotifier | None = None,
+    ) -> None:
+        self.context = ServiceContext(store=store, clock=clock, bus=bus or ChangeBus())
+        if scheduler is not None:
+            self.context.scheduler = scheduler
+        self.context.desktop = desktop
+        self.accounts = AccountService(self.context)
+        self.notifications = NotificationService(self.context)
+        self.provisioning = ProvisioningService(self.context, self.notifications)
+        self.numbers = NumberService(self.context, self.provisioning)
+        self.campaigns = CampaignService(self.context, self.numbers)
+        self.events = EventLogService(self.context)
+
+    @property
+    def store(self) -> Store:
+        return self.context.store
+
+    @property
+    def clock(self) -> Clock:
+        return self.context.clock
+
+    @property
+    def bus(self) -> ChangeBus:
+        return self.context.bus

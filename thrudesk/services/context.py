@@ -1,0 +1,48 @@
+"""What every service shares: units of work over the store, the clock, the change bus, and the
+hooks through which the simulator and the desktop take part without the services knowing them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from thrudesk.models import PhoneNumber
+from thrudesk.services.changes import ChangeBus
+from thrudesk.services.clock import Clock
+from thrudesk.services.store import Store
+from thrudesk.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+
+class ProvisioningScheduler(Protocol):
+    """Schedules the carriers' answers for a number whose provisioning just started.
+
+    Called inside the starting unit of work, so that the jobs commit (or roll back) with it (S4).
+    """
+
+    def schedule_provisioning(self, uow: UnitOfWork, number: PhoneNumber) -> None: ...
+
+
+class DesktopNotifier(Protocol):
+    """Shows a notification on the desktop (N11); failures are the notifier's to log."""
+
+    def notify(self, title: str, body: str, *, subject_type: str, subject_id: int) -> None: ...
+
+
+class _NoScheduler:
+    """Without a simulator, carrier answers arrive only through ProvisioningService calls."""
+
+    def schedule_provisioning(self, uow: UnitOfWork, number: PhoneNumber) -> None:
+        return None
+
+
+@dataclass
+class ServiceContext:
+    store: Store
+    clock: Clock
+    bus: ChangeBus = field(default_factory=ChangeBus)
+    scheduler: ProvisioningScheduler = field(default_factory=_NoScheduler)
+    desktop: DesktopNotifier | None = None
+
+    def __post_init__(self) -> None:
+        self.unit_of_work = UnitOfWorkFactory(self.store, self.clock, self.bus)

@@ -1,0 +1,69 @@
+"""Typed refusals of the service layer.
+
+Every refusal carries a message an admin understands and, where one control caused it, the name of
+that input (``field``) so the window can show the message beside it. A refused operation writes
+nothing: services raise before their unit of work commits.
+"""
+
+from __future__ import annotations
+
+
+class ThrudeskError(Exception):
+    """Base of every refusal; ``str(error)`` is the admin-facing message."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(ThrudeskError):
+    """The thing does not exist in this account (N12: another account's things are not found)."""
+
+
+class InvalidInput(ThrudeskError):
+    """A value an admin typed or chose is not acceptable."""
+
+
+class LimitReached(ThrudeskError):
+    """A count limit of the platform would be exceeded."""
+
+
+class DedicatedNumberLimitReached(LimitReached):
+    """N2: the account already holds its maximum of dedicated numbers."""
+
+
+class UseCaseLimitReached(LimitReached):
+    """N3: the use case already has 49 unreleased numbers."""
+
+
+class UseCaseNotApproved(ThrudeskError):
+    """U1: numbers attach only to an Approved use case of a Registered brand."""
+
+
+class NumberNotReady(ThrudeskError):
+    """N4: the dedicated number has not completed provisioning."""
+
+
+class NumberInUse(ThrudeskError):
+    """N5: campaigns that are not archived still use the number."""
+
+    def __init__(self, message: str, campaign_titles: list[str], *, field: str | None = None):
+        super().__init__(message, field=field)
+        self.campaign_titles = campaign_titles
+
+
+class NoNumbersAvailable(ThrudeskError):
+    """N8: no inventory in any of the preferred area codes."""
+
+
+class InvalidTransition(ThrudeskError):
+    """C1: the campaign's status does not allow this action."""
+
+
+class PermissionDenied(ThrudeskError):
+    """The acting user's role or membership does not allow this action."""
+
+
+class StoreError(ThrudeskError):
+    """The store cannot be opened: locked, newer, corrupt or unreachable."""

@@ -1,0 +1,123 @@
+"""Notifications to admins: the in-app list, and the desktop when one is there (N11)."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import func, select, update
+
+from thrudesk.models import Notification
+from thrudesk.services.changes import NOTIFICATIONS
+from thrudesk.services.context import ServiceContext
+from thrudesk.services.errors import NotFound
+from thrudesk.services.rows import NotificationRow
+from thrudesk.services.unit_of_work import Actor, UnitOfWork
+
+log = logging.getLogger("thrudesk.notifications")
+
+
+class NotificationService:
+    """Writes notifications in the sender's unit of work and shows them once it commits."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def notify(
+        self,
+        uow: UnitOfWork,
+        *,
+        account_id: int,
+        user_id: int,
+        subject_type: str,
+        subject_id: int,
+        title: str,
+        body: str,
+    ) -> None:
+        uow.session.add(
+            Notification(
+                account_id=account_id,
+                user_id=user_id,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                title=title,
+                body=body,
+                created_at=uow.now,
+            )
+        )
+        uow.changes.add(NOTIFICATIONS, account_id=account_id)
+        desktop = self._context.desktop
+        if desktop is not None:
+            uow.after_commit(
+                lambda: desktop.notify(
+                    title, body, subject_type=subject_type, subject_id=subject_id
+                )
+            )
+
+    def list(self, actor: Actor, *, limit: int = 100) -> list[NotificationRow]:
+        """The actor's notifications, newest first."""
+        with self._context.store.read() as session:
+            rows = session.scalars(
+                select(Notification)
+                .where(
+                    Notification.user_id == actor.user_id,
+                    Notification.account_id == actor.account_id,
+                )
+                .order_by(Notification.created_at.desc(), Notification.id.desc())
+                .limit(limit)
+            )
+            return [
+                NotificationRow(
+                    id=n.id,
+                    subject_type=n.subject_type,
+                    subject_id=n.subject_id,
+                    title=n.title,
+                    body=n.body,
+                    created_at=n.created_at,
+                    read=n.read_at is not None,
+                )
+                for n in rows
+            ]
+
+    def unread_count(self, actor: Actor) -> int:
+        with self._context.store.read() as session:
+            return (
+                session.scalar(
+                    select(func.count(Notification.id)).where(
+                        Notification.user_id == actor.user_id,
+                        Notification.account_id == actor.account_id,
+                        Notification.read_at.is_(None),
+                    )
+                )
+                or 0
+            )
+
+    def mark_read(self, actor: Actor, notification_id: int) -> NotificationRow:
+        with self._context.unit_of_work(actor) as uow:
+            notification = uow.session.get(Notification, notification_id)
+            if notification is None or notification.user_id != actor.user_id:
+                raise NotFound("That notification does not exist.", field="notification")
+            if notification.read_at is None:
+                notification.read_at = uow.now
+                uow.changes.add(NOTIFICATIONS, account_id=actor.account_id)
+            return NotificationRow(
+                id=notification.id,
+                subject_type=notification.subject_type,
+                subject_id=notification.subject_id,
+                title=notification.title,
+                body=notification.body,
+                created_at=notification.created_at,
+                read=True,
+            )
+
+    def mark_all_read(self, actor: Actor) -> None:
+        with self._context.unit_of_work(actor) as uow:
+            uow.session.execute(
+                update(Notification)
+                .where(
+                    Notification.user_id == actor.user_id,
+                    Notification.account_id == actor.account_id,
+                    Notification.read_at.is_(None),
+                )
+                .values(read_at=uow.now)
+            )
+            uow.changes.add(NOTIFICATIONS, account_id=actor.account_id)

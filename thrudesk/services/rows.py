@@ -1,0 +1,474 @@
+"""What services answer: plain frozen rows, never live ORM objects (ARCHITECTURE.md).
+
+The window imports its vocabulary (statuses, kinds, carriers) from here, so that ``views`` never
+imports ``models``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from thrudesk.models.enums import (
+    BrandStatus,
+    CampaignStatus,
+    Carrier,
+    CarrierCheckStatus,
+    ClockKind,
+    HardToGetRequestStatus,
+    MessageState,
+    NumberKind,
+    NumberMode,
+    ProvisioningStatus,
+    Role,
+    Scenario,
+    SenderSource,
+    UseCaseStatus,
+)
+
+__all__ = [
+    "AccountRow",
+    "AreaCodeRow",
+    "BrandStatus",
+    "CampaignDetails",
+    "CampaignFlag",
+    "CampaignFlagKind",
+    "CampaignIndexRow",
+    "CampaignSortKey",
+    "CampaignStatus",
+    "CampaignStatusFilter",
+    "Carrier",
+    "CarrierCheckStatus",
+    "CarrierState",
+    "ClockKind",
+    "DedicatedChoice",
+    "DedicatedUsage",
+    "EventRow",
+    "FollowupRow",
+    "HardToGetRequestRow",
+    "HardToGetRequestStatus",
+    "LaunchOptions",
+    "MessageState",
+    "NotificationRow",
+    "NumberKind",
+    "NumberMode",
+    "NumberSortKey",
+    "Page",
+    "PhoneNumberRow",
+    "ProvisioningStatus",
+    "Role",
+    "Scenario",
+    "SenderRow",
+    "SenderSource",
+    "UseCaseRow",
+    "UseCaseStatus",
+    "UserRow",
+    "format_phone",
+]
+
+T = TypeVar("T")
+
+
+def format_phone(e164: str) -> str:
+    """A North American number as people write it: ``+12065550123`` → ``(206) 555-0123``."""
+    if len(e164) == 12 and e164.startswith("+1") and e164[1:].isdigit():
+        digits = e164[2:]
+        return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    return e164
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One slice of a sorted, filtered query and the size of the whole."""
+
+    rows: tuple[T, ...]
+    total: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: int
+    name: str
+    timezone: str
+    provisioning_based_launching: bool
+    default_batch_size: int
+    dedicated_number_limit: int
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    account_id: int
+    name: str
+    email: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class UseCaseRow:
+    """A use case with its usage against the 49-number cap (U2)."""
+
+    id: int
+    name: str
+    status: UseCaseStatus
+    brand_name: str
+    brand_status: BrandStatus
+    used: int
+    limit: int
+    warning_from: int
+
+    @property
+    def usable(self) -> bool:
+        """U1: numbers attach only to an Approved use case of a Registered brand."""
+        return self.status is UseCaseStatus.APPROVED and self.brand_status is BrandStatus.REGISTERED
+
+    @property
+    def warning(self) -> bool:
+        return self.used >= self.warning_from
+
+    @property
+    def usage_text(self) -> str:
+        return f"{self.used} of {self.limit} numbers"
+
+
+@dataclass(frozen=True)
+class DedicatedUsage:
+    """N2: how many of the account's dedicated slots are taken."""
+
+    used: int
+    limit: int
+
+    @property
+    def text(self) -> str:
+        return f"{self.used} of {self.limit} dedicated numbers"
+
+
+@dataclass(frozen=True)
+class CarrierState:
+    carrier: Carrier
+    status: CarrierCheckStatus
+    answered_at: datetime | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class PhoneNumberRow:
+    """One phone number as the Phone Numbers tab shows it."""
+
+    id: int
+    e164: str
+    name: str | None
+    kind: NumberKind
+    area_code: str
+    place: str
+    use_case_id: int
+    use_case_name: str
+    provisioning_status: ProvisioningStatus
+    failure_reason: str | None
+    carriers: tuple[CarrierState, ...]
+    campaigns_using: int
+    campaign_titles: tuple[str, ...]
+    initiator_name: str | None
+    created_at: datetime
+    completed_at: datetime | None
+    failed_at: datetime | None
+    released_at: datetime | None
+
+    @property
+    def display(self) -> str:
+        return format_phone(self.e164)
+
+    @property
+    def label(self) -> str:
+        """The number with its name when it has one, as shown wherever the number is (N6)."""
+        return f"{self.display} · {self.name}" if self.name else self.display
+
+    @property
+    def confirmed(self) -> int:
+        return sum(1 for c in self.carriers if c.status is CarrierCheckStatus.CONFIRMED)
+
+    @property
+    def deletable(self) -> bool:
+        return (
+            self.kind is NumberKind.DEDICATED
+            and self.released_at is None
+            and not (self.campaigns_using)
+        )
+
+    @property
+    def delete_blocked_reason(self) -> str | None:
+        """Why Delete is disabled (N5), or None when it is allowed."""
+        if self.kind is not NumberKind.DEDICATED:
+            return "Single-use numbers are released by archiving their campaign."
+        if self.released_at is not None:
+            return "This number has already been deleted."
+        if self.campaign_titles:
+            return "In use by: " + ", ".join(self.campaign_titles) + ". Archive them first."
+        return None
+
+
+class NumberSortKey(StrEnum):
+    NUMBER = "number"
+    NAME = "name"
+    KIND = "kind"
+    AREA_CODE = "area_code"
+    USE_CASE = "use_case"
+    STATUS = "status"
+    CARRIERS = "carriers"
+    CAMPAIGNS = "campaigns"
+    CREATED = "created"
+    COMPLETED = "completed"
+
+
+class CampaignFlagKind(StrEnum):
+    PROVISIONING_FAILED = "provisioning_failed"
+    STILL_PROVISIONING = "still_provisioning"
+    STUCK = "stuck"
+    AUTO_ARCHIVE_SOON = "auto_archive_soon"
+    FOLLOWUP = "followup"
+
+
+@dataclass(frozen=True)
+class CampaignFlag:
+    """A warning or mark shown beside a campaign's status (C1, C5, C6, C17)."""
+
+    kind: CampaignFlagKind
+    text: str
+    detail: str = ""
+
+
+class CampaignStatusFilter(StrEnum):
+    ALL = "all"
+    ACTIVE = "active"
+    DRAFT = "draft"
+    PAUSED = "paused"
+    ARCHIVED = "archived"
+
+    @property
+    def label(self) -> str:
+        return {
+            CampaignStatusFilter.ALL: "All statuses",
+            CampaignStatusFilter.ACTIVE: "Active",
+            CampaignStatusFilter.DRAFT: "Draft (with Launching)",
+            CampaignStatusFilter.PAUSED: "Paused",
+            CampaignStatusFilter.ARCHIVED: "Archived",
+        }[self]
+
+
+class CampaignSortKey(StrEnum):
+    TITLE = "title"
+    STATUS = "status"
+    PHONE = "phone"
+    BADGE = "badge"
+    KIND = "kind"
+    START = "start"
+    CONTACTS = "contacts"
+    SENDERS = "senders"
+    UNASSIGNED = "unassigned"
+    CREATED = "created"
+
+
+@dataclass(frozen=True)
+class CampaignIndexRow:
+    """One campaign as the campaign index shows it (C16)."""
+
+    id: int
+    title: str
+    status: CampaignStatus
+    flags: tuple[CampaignFlag, ...]
+    number_mode: NumberMode | None
+    phone_number_id: int | None
+    phone_e164: str | None
+    number_name: str | None
+    number_kind: NumberKind | None
+    provisioning_status: ProvisioningStatus | None
+    start_at: datetime | None
+    contact_count: int
+    sender_count: int
+    unassigned_count: int
+    created_at: datetime
+    parent_id: int | None
+
+    @property
+    def phone_label(self) -> str:
+        """The number, with its name when dedicated (C16)."""
+        if self.phone_e164 is None:
+            return ""
+        display = format_phone(self.phone_e164)
+        if self.number_kind is NumberKind.DEDICATED and self.number_name:
+            return f"{display} · {self.number_name}"
+        return display
+
+    @property
+    def status_text(self) -> str:
+        words = [self.status.label]
+        words += [flag.text for flag in self.flags if flag.kind is not CampaignFlagKind.FOLLOWUP]
+        return " · ".join(words)
+
+
+@dataclass(frozen=True)
+class SenderRow:
+    user_id: int
+    name: str
+    source: SenderSource
+    assigned: int
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class FollowupRow:
+    id: int
+    title: str
+    status: CampaignStatus
+    contact_count: int
+    end_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CampaignDetails:
+    """Everything the Campaign Details tab shows about one campaign."""
+
+    row: CampaignIndexRow
+    script: str
+    use_case_id: int | None
+    use_case_name: str | None
+    area_codes: tuple[str, ...]
+    end_at: datetime | None
+    sending_hours_start: time
+    sending_hours_end: time
+    timezone: str
+    self_assign: bool
+    batch_size: int
+    invite_token: str | None
+    carriers: tuple[CarrierState, ...]
+    failure_reason: str | None
+    parent_id: int | None
+    parent_title: str | None
+    cloned_from_id: int | None
+    cloned_from_title: str | None
+    followups: tuple[FollowupRow, ...]
+    senders: tuple[SenderRow, ...]
+    launched_at: datetime | None
+    activated_at: datetime | None
+    archived_at: datetime | None
+    contacts: int = 0
+    unassigned: int = 0
+    assigned: int = 0
+    sent: int = 0
+    delivered: int = 0
+    at_risk: int = 0
+    opted_out: int = 0
+    continued_threads: int = 0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> int:
+        return self.row.id
+
+    @property
+    def title(self) -> str:
+        return self.row.title
+
+    @property
+    def status(self) -> CampaignStatus:
+        return self.row.status
+
+    @property
+    def can_clone_and_archive(self) -> bool:
+        return any(f.kind is CampaignFlagKind.PROVISIONING_FAILED for f in self.row.flags) and (
+            self.row.status is not CampaignStatus.ARCHIVED
+        )
+
+
+@dataclass(frozen=True)
+class DedicatedChoice:
+    """A Provisioning Complete dedicated number offered at launch (C2)."""
+
+    id: int
+    e164: str
+    name: str | None
+    use_case_name: str
+
+    @property
+    def label(self) -> str:
+        display = format_phone(self.e164)
+        name = f" · {self.name}" if self.name else ""
+        return f"{display}{name} ({self.use_case_name})"
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    """What the launch dialog offers for one Draft campaign (C2, C7)."""
+
+    campaign_id: int
+    default_mode: NumberMode
+    dedicated_numbers: tuple[DedicatedChoice, ...]
+    area_codes: tuple[str, ...]
+    use_case_name: str | None
+    provisioning_based_launching: bool
+    advisory: str | None
+
+    @property
+    def manage_needed(self) -> bool:
+        """True when no dedicated number is complete: the dialog shows the Manage button."""
+        return not self.dedicated_numbers
+
+
+@dataclass(frozen=True)
+class AreaCodeRow:
+    """A US area code with its main place and whether its inventory is scarce (N8)."""
+
+    code: str
+    city: str
+    state: str
+    state_name: str
+    hard_to_get: bool
+
+    @property
+    def place(self) -> str:
+        if self.city and self.state:
+            return f"{self.city}, {self.state}"
+        return self.city or self.state_name or self.state
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} · {self.place}" if self.place else self.code
+
+
+@dataclass(frozen=True)
+class HardToGetRequestRow:
+    id: int
+    area_code: str
+    name: str | None
+    use_case_name: str
+    status: HardToGetRequestStatus
+    outcome: str | None
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NotificationRow:
+    id: int
+    subject_type: str
+    subject_id: int
+    title: str
+    body: str
+    created_at: datetime
+    read: bool
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    at: datetime
+    actor_label: str
+    kind: str
+    subject_type: str
+    subject_id: int
+    before: dict[str, object] | None
+    after: dict[str, object] | None

@@ -1,0 +1,1 @@
+"""The carrier provisioning simulator (SIMULATION.md)."""
