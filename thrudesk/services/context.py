@@ -10,6 +10,7 @@ from typing import Protocol
 from thrudesk.models import PhoneNumber
 from thrudesk.services.changes import ChangeBus
 from thrudesk.services.clock import Clock
+from thrudesk.services.jobs import JobQueue
 from thrudesk.services.store import Store
 from thrudesk.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -43,6 +44,7 @@ class ServiceContext:
     bus: ChangeBus = field(default_factory=ChangeBus)
     scheduler: ProvisioningScheduler = field(default_factory=_NoScheduler)
     desktop: DesktopNotifier | None = None
+    jobs: JobQueue = field(default_factory=JobQueue)
 
     def __post_init__(self) -> None:
         self.unit_of_work = UnitOfWorkFactory(self.store, self.clock, self.bus)

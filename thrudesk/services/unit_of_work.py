@@ -52,6 +52,7 @@ class UnitOfWork:
         self, session: Session, *, now: datetime, actor: Actor | None, actor_label: str | None
     ) -> None:
         self.session = session
+        # The time this work happens at; the simulator sets it to each job's due time.
         self.now = now
         self.actor = actor
         self._actor_label = actor_label
