@@ -8,7 +8,7 @@ import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, case, func, insert, literal, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session
@@ -52,7 +52,7 @@ from thrudesk.services.rows import (
 )
 from thrudesk.services.unit_of_work import Actor, UnitOfWork
 
-AnySelect = Select[Unpack[tuple[Any, ...]]]
+AnySelect = Select[*tuple[Any, ...]]
 SortColumn = ColumnElement[Any] | QueryableAttribute[Any]
 
 TITLE_MAX = 200
