@@ -478,7 +478,7 @@ class NumberService:
     def _rows(
         self, session: Session, query: Select[PhoneNumber, str, str | None, int]
     ) -> list[PhoneNumberRow]:
-        result = session.execute(query).tuples().all()
+        result = session.execute(query).all()
         ids = [number.id for number, *_ in result]
         titles = self._titles_using(session, ids)
         carriers = self.carrier_states(session, ids)

@@ -155,6 +155,47 @@ def read_schema_state(engine: Engine) -> SchemaState:
     return SchemaState(revision=revision, has_tables=bool(tables - {"alembic_version"}))
 
 
+def read_sqlite_schema_state(path: Path) -> SchemaState:
+    """The schema state of a SQLite file, read without writing a byte to it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return SchemaState(revision=None, has_tables=False)
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            revision: str | None = None
+            if "alembic_version" in tables:
+                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"The store {path} cannot be opened: {error}.") from error
+    return SchemaState(revision=revision, has_tables=bool(tables - {"alembic_version"}))
+
+
+def _decide(state: SchemaState, where: str) -> bool:
+    """Whether the store needs migrating; refuse what thrudesk cannot open (R4)."""
+    if state.revision == HEAD_REVISION:
+        return False
+    if state.revision is None and not state.has_tables:
+        return True
+    if state.revision is None:
+        raise StoreError(
+            f"{where} holds tables that thrudesk did not create. It was left untouched; "
+            "choose another file with --database-url or --data-dir."
+        )
+    if state.revision in KNOWN_REVISIONS:
+        return True
+    raise StoreError(
+        f"This store was written by a newer thrudesk (schema {state.revision}). It was "
+        "left untouched; update thrudesk, or open another store with --data-dir."
+    )
+
+
 def _backup(path: Path, revision: str | None) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.{revision or 'unversioned'}.{stamp}.bak")
@@ -193,31 +234,20 @@ def run_migrations(engine: Engine) -> None:
 def open_store(url: str) -> Store:
     """Open the store at ``url``, creating or migrating its schema; refuse what is not ours."""
     path = sqlite_path(url)
+    backup: Path | None = None
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         _check_sqlite_file(path)
+        state = read_sqlite_schema_state(path)
+        migrate = _decide(state, str(path))
+        if migrate and state.revision is not None:
+            backup = _backup(path, state.revision)
     engine = create_store_engine(url)
     try:
-        state = read_schema_state(engine)
-        backup: Path | None = None
-        if state.revision == HEAD_REVISION:
-            pass
-        elif state.revision is None and not state.has_tables:
+        if path is None:
+            migrate = _decide(read_schema_state(engine), url)
+        if migrate:
             run_migrations(engine)
-        elif state.revision is None:
-            raise StoreError(
-                f"{path or url} holds tables that thrudesk did not create. It was left untouched; "
-                "choose another file with --database-url or --data-dir."
-            )
-        elif state.revision in KNOWN_REVISIONS:
-            if path is not None:
-                backup = _backup(path, state.revision)
-            run_migrations(engine)
-        else:
-            raise StoreError(
-                f"This store was written by a newer thrudesk (schema {state.revision}). It was "
-                "left untouched; update thrudesk, or open another store with --data-dir."
-            )
     except BaseException:
         engine.dispose()
         raise

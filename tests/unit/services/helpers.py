@@ -1,0 +1,50 @@
+"""Small steps many service tests share: complete a number, launch on it."""
+
+from __future__ import annotations
+
+from thrudesk.models.enums import Carrier, NumberMode
+from thrudesk.services.container import Services
+from thrudesk.services.rows import PhoneNumberRow
+from thrudesk.services.starter import StarterAccount
+
+CARRIERS = (Carrier.ATT, Carrier.VERIZON, Carrier.TMOBILE)
+
+
+def complete(services: Services, number_id: int) -> None:
+    """All three carriers confirm the number (N9)."""
+    for carrier in CARRIERS:
+        services.provisioning.answer(number_id, carrier, confirmed=True)
+
+
+def fail(services: Services, number_id: int, carrier: Carrier = Carrier.TMOBILE) -> None:
+    services.provisioning.answer(number_id, carrier, confirmed=False, reason="Not registered")
+
+
+def complete_dedicated(
+    services: Services, account: StarterAccount, name: str | None = None, area_code: str = "415"
+) -> PhoneNumberRow:
+    number = services.numbers.create_dedicated(
+        account.actor, [area_code], account.use_case_id, name
+    )
+    complete(services, number.id)
+    return services.numbers.get(account.actor, number.id)
+
+
+def active_on_dedicated(
+    services: Services, account: StarterAccount, number_id: int, title: str = "Turnout"
+) -> int:
+    campaign_id = services.campaigns.create(
+        account.actor, title, area_codes=["415"], use_case_id=account.use_case_id
+    )
+    services.campaigns.launch(account.actor, campaign_id, NumberMode.DEDICATED, number_id)
+    return campaign_id
+
+
+def launch_single_use(
+    services: Services, account: StarterAccount, title: str = "Single", area_code: str = "512"
+) -> int:
+    campaign_id = services.campaigns.create(
+        account.actor, title, area_codes=[area_code], use_case_id=account.use_case_id
+    )
+    services.campaigns.launch(account.actor, campaign_id, NumberMode.SINGLE_USE)
+    return campaign_id

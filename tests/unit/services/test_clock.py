@@ -1,0 +1,106 @@
+"""S1: the clock kinds; sleepers wake in simulated time, in order."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from thrudesk.services.clock import ManualClock, ScaledClock
+from thrudesk.services.errors import InvalidInput
+
+START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+
+
+def test_s1_manual_clock_moves_only_when_advanced_and_wakes_sleepers_in_order() -> None:
+    clock = ManualClock(START)
+    woken: list[tuple[str, datetime]] = []
+    clock.call_at(START + timedelta(minutes=30), lambda: woken.append(("b", clock.now())))
+    clock.call_at(START + timedelta(minutes=10), lambda: woken.append(("a", clock.now())))
+    clock.call_at(START + timedelta(hours=2), lambda: woken.append(("c", clock.now())))
+    assert clock.now() == START
+    clock.advance(hours=1)
+    assert woken == [
+        ("a", START + timedelta(minutes=10)),
+        ("b", START + timedelta(minutes=30)),
+    ]
+    assert clock.now() == START + timedelta(hours=1)
+    assert clock.pending_timers() == 1
+
+
+def test_s1_manual_clock_runs_timers_scheduled_by_timers_in_the_same_advance() -> None:
+    clock = ManualClock(START)
+    woken: list[datetime] = []
+
+    def first() -> None:
+        woken.append(clock.now())
+        clock.call_at(clock.now() + timedelta(minutes=5), lambda: woken.append(clock.now()))
+
+    clock.call_at(START + timedelta(minutes=1), first)
+    clock.advance(minutes=10)
+    assert woken == [START + timedelta(minutes=1), START + timedelta(minutes=6)]
+
+
+def test_s1_a_cancelled_sleeper_never_wakes() -> None:
+    clock = ManualClock(START)
+    woken: list[str] = []
+    handle = clock.call_at(START + timedelta(minutes=1), lambda: woken.append("x"))
+    handle.cancel()
+    clock.advance(minutes=5)
+    assert woken == []
+
+
+def test_s1_the_clock_only_moves_forward() -> None:
+    clock = ManualClock(START)
+    with pytest.raises(InvalidInput, match="only moves forward"):
+        clock.jump_to(START - timedelta(seconds=1))
+    scaled = ScaledClock(START, paused=True)
+    with pytest.raises(InvalidInput):
+        scaled.jump_to(START - timedelta(days=1))
+
+
+@pytest.mark.parametrize("speed", [0, 0.5, 3601, -10])
+def test_s1_speed_outside_1_to_3600_is_refused(speed: float) -> None:
+    with pytest.raises(InvalidInput, match="between 1× and 3600×"):
+        ScaledClock(START, speed=speed)
+
+
+def test_s1_scaled_clock_pauses_resumes_and_jumps() -> None:
+    clock = ScaledClock(START, speed=3600, paused=True)
+    assert clock.now() == START  # paused: time stands still
+    clock.jump_to(START + timedelta(days=1))
+    assert clock.now() == START + timedelta(days=1)
+    changes: list[float] = []
+    clock.add_listener(lambda: changes.append(clock.speed))
+    clock.set_speed(60)
+    clock.resume()
+    assert not clock.paused
+    assert changes == [60.0, 60.0]
+
+
+def test_s1_scaled_clock_wakes_a_sleeper_in_simulated_time() -> None:
+    async def scenario() -> datetime:
+        clock = ScaledClock(START, speed=3600)
+        clock.attach(asyncio.get_running_loop())
+        await clock.sleep_until(START + timedelta(seconds=36))  # 10 ms of wall time at 3600×
+        woke = clock.now()
+        clock.detach()
+        return woke
+
+    woke = asyncio.run(scenario())
+    assert woke >= START + timedelta(seconds=36)
+
+
+def test_s1_a_jump_wakes_due_sleepers_even_while_paused() -> None:
+    async def scenario() -> list[datetime]:
+        clock = ScaledClock(START, speed=1, paused=True)
+        clock.attach(asyncio.get_running_loop())
+        woken: list[datetime] = []
+        clock.call_at(START + timedelta(hours=3), lambda: woken.append(clock.now()))
+        clock.jump_to(START + timedelta(hours=5))
+        await asyncio.sleep(0.01)
+        clock.detach()
+        return woken
+
+    assert asyncio.run(scenario()) == [START + timedelta(hours=5)]

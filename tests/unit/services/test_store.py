@@ -1,0 +1,84 @@
+"""Opening the store: pragmas, migrations, and refusing what is not ours (QUALITY.md R4)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from thrudesk.migrations import HEAD_REVISION, KNOWN_REVISIONS
+from thrudesk.services.errors import StoreError
+from thrudesk.services.store import Store, open_store, url_for_path
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_head_revision_constant_matches_the_migration_scripts() -> None:
+    config = Config()
+    config.set_main_option("script_location", "thrudesk:migrations")
+    scripts = ScriptDirectory.from_config(config)
+    assert scripts.get_heads() == [HEAD_REVISION]
+    assert {s.revision for s in scripts.walk_revisions()} == set(KNOWN_REVISIONS)
+
+
+def test_a_new_store_is_created_at_the_newest_schema(thrudesk_store: Store) -> None:
+    with thrudesk_store.engine.connect() as connection:
+        revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert revision == HEAD_REVISION
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+
+
+def test_r5_the_store_file_is_readable_by_its_owner_only(thrudesk_store: Store) -> None:
+    assert thrudesk_store.path is not None
+    if os.name == "posix":
+        assert thrudesk_store.path.stat().st_mode & 0o077 == 0
+
+
+def test_r4_a_store_from_a_newer_thrudesk_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "newer.sqlite3"
+    open_store(url_for_path(path)).dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    before = _digest(path)
+    with pytest.raises(StoreError, match="newer thrudesk"):
+        open_store(url_for_path(path))
+    assert _digest(path) == before
+
+
+def test_r4_a_corrupt_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "corrupt.sqlite3"
+    path.write_bytes(b"SQLite format 3\x00" + os.urandom(4096))
+    before = _digest(path)
+    with pytest.raises(StoreError, match=r"damaged|not a thrudesk store"):
+        open_store(url_for_path(path))
+    assert _digest(path) == before
+
+
+def test_r4_a_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
+    path.write_text("these are my notes, not a database\n")
+    before = _digest(path)
+    with pytest.raises(StoreError, match="not a thrudesk store"):
+        open_store(url_for_path(path))
+    assert _digest(path) == before
+
+
+def test_r4_a_database_of_another_program_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT)")
+    before = _digest(path)
+    with pytest.raises(StoreError, match="did not create"):
+        open_store(url_for_path(path))
+    assert _digest(path) == before
