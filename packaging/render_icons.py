@@ -31,7 +31,7 @@ def render(size: int, target: Path) -> None:
 
 
 def main() -> int:
-    QGuiApplication(sys.argv[:1] + ["-platform", "offscreen"])
+    QGuiApplication([*sys.argv[:1], "-platform", "offscreen"])
     for size in SIZES:
         render(
             size,
