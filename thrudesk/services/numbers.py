@@ -168,9 +168,7 @@ class NumberService:
         name: str | None = None,
     ) -> PhoneNumberRow:
         """N1: buy a dedicated number in the first preferred area code with inventory."""
-        preferences = validation.area_code_preferences(
-            [area_codes] if isinstance(area_codes, str) else list(area_codes)
-        )
+        preferences = validation.area_code_preferences(area_codes)
         clean_name = validation.number_name(name)
         with self._context.unit_of_work(actor) as uow:
             session = uow.session

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
 
 from thrudesk.services import area_codes
 from thrudesk.services.errors import InvalidInput
@@ -66,17 +65,24 @@ def area_code(raw: object, *, field: str = "area_codes") -> str:
             f"“{code[:12]}” is not an area code: enter three digits, such as 206.", field=field
         )
     if area_codes.lookup(code) is None:
-        raise InvalidInput(f"{code} is not a US area code.", field=field)
+        raise InvalidInput(f"There is no US area code {code}.", field=field)
     return code
 
 
-def area_code_preferences(raw: Sequence[object], *, field: str = "area_codes") -> tuple[str, ...]:
+def area_code_preferences(raw: object, *, field: str = "area_codes") -> tuple[str, ...]:
     """An ordered list of 1 to 3 distinct area codes (Region 1, 2, 3)."""
-    if isinstance(raw, str):
-        raw = [raw]
+    items: list[object]
+    if raw is None:
+        items = []
+    elif isinstance(raw, str):
+        items = [raw]
+    elif isinstance(raw, list | tuple):
+        items = list(raw)
+    else:
+        raise InvalidInput("Choose the area codes from the list, in order.", field=field)
     codes = [
         area_code(item, field=field)
-        for item in raw
+        for item in items
         if not (isinstance(item, str) and not item.strip())
     ]
     if not codes:
