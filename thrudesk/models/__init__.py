@@ -6,7 +6,7 @@ from thrudesk.models.campaign import Campaign, CampaignSender, InviteLink
 from thrudesk.models.contact import Contact, Conversation
 from thrudesk.models.event import Event, Notification
 from thrudesk.models.phone_number import AreaCodeStock, CarrierCheck, HardToGetRequest, PhoneNumber
-from thrudesk.models.simulation import SimulationJob, SimulationState
+from thrudesk.models.simulation import MessagingParameters, SimulationJob, SimulationState
 
 __all__ = [
     "Account",
@@ -21,6 +21,7 @@ __all__ = [
     "Event",
     "HardToGetRequest",
     "InviteLink",
+    "MessagingParameters",
     "Notification",
     "PhoneNumber",
     "SimulationJob",

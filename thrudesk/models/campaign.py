@@ -27,6 +27,8 @@ class Campaign(Base):
         Index("ix_campaign_account_title", "account_id", "title"),
         Index("ix_campaign_phone_number", "phone_number_id", "status"),
         Index("ix_campaign_parent", "parent_id"),
+        # Auto-archive (C17) looks for the account's longest-idle campaigns.
+        Index("ix_campaign_account_last_activity", "account_id", "last_activity_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +46,8 @@ class Campaign(Base):
     end_at: Mapped[datetime | None]
     sending_hours_start: Mapped[time] = mapped_column(Time, default=time(9, 0))
     sending_hours_end: Mapped[time] = mapped_column(Time, default=time(21, 0))
+    # IANA name; None means the account's timezone (C11: sending hours are the campaign's).
+    timezone: Mapped[str | None] = mapped_column(String(64))
     self_assign: Mapped[bool] = mapped_column(default=False)
     batch_size: Mapped[int | None]
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thrudesk.models.base import Base, enum_column
@@ -34,6 +34,8 @@ class Conversation(Base):
         UniqueConstraint("campaign_id", "contact_id"),
         Index("ix_conversation_campaign_sender", "campaign_id", "sender_id"),
         Index("ix_conversation_contact", "contact_id"),
+        # The sending simulation and Campaign Details count and pick conversations by state.
+        Index("ix_conversation_campaign_state", "campaign_id", "message_state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,5 +51,8 @@ class Conversation(Base):
     sent_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
     replied_at: Mapped[datetime | None]
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    # M2: what sending from a number still provisioning cost on top of the usual fee.
+    surcharge_cents: Mapped[int] = mapped_column(default=0, server_default="0")
 
     contact: Mapped[Contact] = relationship()

@@ -111,6 +111,8 @@ class MessageState(StrEnum):
     """Where a conversation's initial message stands."""
 
     NOT_SENT = "not_sent"
+    # Sent by its sender before the campaign's start date; goes out when the window opens (C11).
+    HELD = "held"
     SENT = "sent"
     DELIVERED = "delivered"
     UNDELIVERED = "undelivered"

@@ -45,3 +45,23 @@ class SimulationJob(Base):
     created_at: Mapped[datetime]
     applied_at: Mapped[datetime | None]
     label: Mapped[str] = mapped_column(String(64), default="")
+
+
+class MessagingParameters(Base):
+    """The single row of the sending simulation's parameters (M2): rates, fees and pace.
+
+    They are simulation choices, not facts about carriers; the defaults live in
+    ``thrudesk.services.messaging.SendingParameters`` and this row holds an admin's changes.
+    """
+
+    __tablename__ = "messaging_parameters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_rate_complete: Mapped[float]
+    delivery_rate_provisioning: Mapped[float]
+    surcharge_cents: Mapped[int]
+    reply_rate: Mapped[float]
+    opt_out_rate: Mapped[float]
+    messages_per_sender_hour: Mapped[int]
+    activity_minutes: Mapped[int]
+    simulated_senders: Mapped[int]

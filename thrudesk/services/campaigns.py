@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,6 +50,7 @@ from thrudesk.services.rows import (
     SenderRow,
     format_phone,
 )
+from thrudesk.services.sending_window import campaign_zone, plan_opening
 from thrudesk.services.unit_of_work import Actor, UnitOfWork
 
 AnySelect = Select[*tuple[Any, ...]]
@@ -131,6 +132,37 @@ class FollowupTargeting:
     replied: bool | None = None  # True: only those who replied; False: only those who did not
     field_equals: Mapping[str, str] = field(default_factory=dict)  # remove where field == value
     exclude_contact_ids: Collection[int] = ()
+
+
+FIELD_KEY_MAX = 64
+
+
+def check_targeting(targeting: FollowupTargeting) -> FollowupTargeting:
+    """C8: targeting names fields by their column names and contacts by id; nothing else."""
+    if not isinstance(targeting, FollowupTargeting):
+        raise InvalidInput("Choose the followup's targeting in the dialog.", field="targeting")
+    if targeting.replied not in (None, True, False):
+        raise InvalidInput("Choose replied, not replied, or either.", field="targeting")
+    if not isinstance(targeting.field_equals, Mapping):
+        raise InvalidInput("Choose fields and values to leave out.", field="targeting")
+    for key, value in targeting.field_equals.items():
+        name = validation.clean_text(
+            key, field="targeting", label="A field's name", max_length=FIELD_KEY_MAX
+        )
+        # The name goes into a JSON path: quotes and backslashes cannot be column names here.
+        if name != key or '"' in name or "\\" in name:
+            raise InvalidInput(
+                "Choose a field by the name of its column, as imported.", field="targeting"
+            )
+        if not isinstance(value, str):
+            raise InvalidInput(f"The value of “{name}” must be text.", field="targeting")
+    excluded = targeting.exclude_contact_ids
+    if isinstance(excluded, str | bytes) or not isinstance(excluded, Iterable):
+        raise InvalidInput("Choose the contacts to leave out from the list.", field="targeting")
+    ids = tuple(excluded)  # read once: a generator would be empty the second time
+    if not all(isinstance(c, int) and not isinstance(c, bool) for c in ids):
+        raise InvalidInput("Choose the contacts to leave out from the list.", field="targeting")
+    return replace(targeting, field_equals=dict(targeting.field_equals), exclude_contact_ids=ids)
 
 
 _STATUS_FILTERS: dict[CampaignStatusFilter, tuple[CampaignStatus, ...]] = {
@@ -311,12 +343,25 @@ class CampaignService:
 
     # ------------------------------------------------------------------ launching
     def _launching_single_use(self, session: Session, account_id: int) -> int:
+        """C7: single-use campaigns whose number is still in the carriers' queue.
+
+        That is every Launching one (C4) and, with provisioning-based launching off, the Active or
+        Paused ones whose number is still provisioning (C5): they load the queue just the same.
+        """
         return (
             session.scalar(
-                select(func.count(Campaign.id)).where(
+                select(func.count(Campaign.id))
+                .join(PhoneNumber, Campaign.phone_number_id == PhoneNumber.id)
+                .where(
                     Campaign.account_id == account_id,
-                    Campaign.status == CampaignStatus.LAUNCHING,
                     Campaign.number_mode == NumberMode.SINGLE_USE,
+                    Campaign.parent_id.is_(None),
+                    or_(
+                        Campaign.status == CampaignStatus.LAUNCHING,
+                        Campaign.status.in_((CampaignStatus.ACTIVE, CampaignStatus.PAUSED))
+                        & (PhoneNumber.provisioning_status == ProvisioningStatus.INITIATED),
+                    ),
+                    PhoneNumber.released_at.is_(None),
                 )
             )
             or 0
@@ -332,8 +377,9 @@ class CampaignService:
         if launching < ADVISED_CONCURRENT_SINGLE_USE_LAUNCHES:
             return None
         return (
-            f"{launching} single-use campaigns are already Launching. The platform advises no "
-            "more than two at once: each waits longer in the carriers' queue. You may go on."
+            f"{launching} single-use campaigns are already launching, their numbers still "
+            "provisioning. The platform advises no more than two at once: each waits longer in "
+            "the carriers' queue. You may go on."
         )
 
     def launch_options(self, actor: Actor, campaign_id: int) -> LaunchOptions:
@@ -407,6 +453,7 @@ class CampaignService:
             campaign.launched_at = uow.now
             if campaign.start_at is None:  # C11: the start date defaults to now
                 campaign.start_at = uow.now
+            self._open_window(uow, campaign)
             uow.record(
                 "campaign_launched",
                 "campaign",
@@ -493,6 +540,8 @@ class CampaignService:
                     field="campaign",
                 )
             campaign.status = target
+            if target is CampaignStatus.ACTIVE:
+                self._open_window(uow, campaign)
             uow.record(
                 f"campaign_{verb}",
                 "campaign",
@@ -502,6 +551,11 @@ class CampaignService:
                 after={"status": target},
             )
             self._touch(uow, campaign)
+
+    def _open_window(self, uow: UnitOfWork, campaign: Campaign) -> None:
+        """C11: plan the sending window's opening, when held messages go out and senders send."""
+        zone = campaign_zone(campaign, uow.session.get_one(Account, campaign.account_id).timezone)
+        plan_opening(uow, self._context.jobs, campaign, zone)
 
     def archive(self, actor: Actor, campaign_id: int) -> None:
         """C1, C10: archive (for good); a single-use number and its use-case slot are released."""
@@ -627,7 +681,7 @@ class CampaignService:
         clean_message = validation.clean_text(
             message, field="message", label="The message", max_length=SCRIPT_MAX, multiline=True
         )
-        targeting = targeting or FollowupTargeting()
+        targeting = check_targeting(targeting or FollowupTargeting())
         with self._context.unit_of_work(actor) as uow:
             session = uow.session
             original = self.campaign_in_account(session, actor, campaign_id)
@@ -658,6 +712,7 @@ class CampaignService:
                 end_at=expires_at,
                 sending_hours_start=original.sending_hours_start,
                 sending_hours_end=original.sending_hours_end,
+                timezone=original.timezone,
                 parent_id=original.id,
                 created_by_id=actor.user_id,
                 created_at=uow.now,
@@ -679,6 +734,7 @@ class CampaignService:
                 )
             )
             recount(session, followup)
+            self._open_window(uow, followup)
             uow.record(
                 "followup_created",
                 "campaign",
@@ -720,6 +776,7 @@ class CampaignService:
         self, actor: Actor, campaign_id: int, targeting: FollowupTargeting
     ) -> int:
         """How many contacts a followup with ``targeting`` would reach (for the dialog)."""
+        targeting = check_targeting(targeting)
         with self._context.store.read() as session:
             self.campaign_in_account(session, actor, campaign_id)
             query = self._followup_audience(campaign_id, targeting)
@@ -934,7 +991,7 @@ class CampaignService:
                 end_at=campaign.end_at,
                 sending_hours_start=campaign.sending_hours_start,
                 sending_hours_end=campaign.sending_hours_end,
-                timezone=account.timezone,
+                timezone=campaign.timezone or account.timezone,
                 self_assign=campaign.self_assign,
                 batch_size=campaign.batch_size or account.default_batch_size,
                 invite_token=invite if campaign.self_assign else None,

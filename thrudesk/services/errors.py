@@ -67,3 +67,43 @@ class PermissionDenied(ThrudeskError):
 
 class StoreError(ThrudeskError):
     """The store cannot be opened: locked, newer, corrupt or unreachable."""
+
+
+class SendingRefused(ThrudeskError):
+    """M1: an initial message cannot go out now; each condition has its own subclass."""
+
+
+class CampaignNotActive(SendingRefused):
+    """M1: only an Active campaign sends."""
+
+
+class NotAssignedToSender(SendingRefused):
+    """M1: a sender sends only to the conversations assigned to them."""
+
+
+class AlreadySent(SendingRefused):
+    """M1: a conversation's initial message goes out once."""
+
+
+class ContactOptedOut(SendingRefused):
+    """M1, M3: an opted-out contact is never messaged again."""
+
+
+class NumberStillProvisioning(SendingRefused):
+    """M1: the number is not Provisioning Complete and provisioning-based launching is on."""
+
+
+class OutsideSendingHours(SendingRefused):
+    """M1, C11: initial messages go out within the campaign's sending hours only."""
+
+
+class SendingWindowEnded(SendingRefused):
+    """C11: the campaign's end date has passed."""
+
+
+class NoConversationsAvailable(ThrudeskError):
+    """C14: the campaign has no Unassigned conversations left to hand out."""
+
+
+class InviteLinkRefused(ThrudeskError):
+    """C15: the invite link is disabled or unknown."""

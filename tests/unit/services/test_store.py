@@ -82,3 +82,15 @@ def test_r4_a_database_of_another_program_is_refused_and_left_untouched(tmp_path
     with pytest.raises(StoreError, match="did not create"):
         open_store(url_for_path(path))
     assert _digest(path) == before
+
+
+def test_the_migrations_build_exactly_the_schema_of_the_models(thrudesk_store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from thrudesk.models import Base
+
+    with thrudesk_store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []

@@ -1,0 +1,56 @@
+"""Who may do what to a campaign's team: admins manage it, its senders send and request work."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from thrudesk.models import Account, Campaign, CampaignSender, User
+from thrudesk.models.enums import CampaignStatus, Role
+from thrudesk.services.errors import InvalidTransition, NotFound, PermissionDenied
+from thrudesk.services.unit_of_work import Actor
+
+
+def campaign_in_account(session: Session, actor: Actor, campaign_id: object) -> Campaign:
+    """The campaign, if it belongs to the actor's account (N12: another's is not found)."""
+    if isinstance(campaign_id, bool) or not isinstance(campaign_id, int):
+        raise NotFound("That campaign does not exist in this account.", field="campaign")
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None or campaign.account_id != actor.account_id:
+        raise NotFound("That campaign does not exist in this account.", field="campaign")
+    return campaign
+
+
+def require_admin(session: Session, actor: Actor) -> User:
+    """The acting user, if an admin of the actor's account."""
+    user = session.get(User, actor.user_id)
+    if user is None or user.account_id != actor.account_id or user.role is not Role.ADMIN:
+        raise PermissionDenied("Only an admin of this account can manage its campaigns.")
+    return user
+
+
+def campaign_to_manage(session: Session, actor: Actor, campaign_id: object) -> Campaign:
+    """A campaign an admin may change: in the account and not archived (C1: archived is final)."""
+    require_admin(session, actor)
+    campaign = campaign_in_account(session, actor, campaign_id)
+    if campaign.status is CampaignStatus.ARCHIVED:
+        raise InvalidTransition(
+            f"“{campaign.title}” is archived; it can be read, exported and cloned, not changed.",
+            field="campaign",
+        )
+    return campaign
+
+
+def is_sender(session: Session, campaign_id: int, user_id: int) -> bool:
+    return (
+        session.scalar(
+            select(CampaignSender.id).where(
+                CampaignSender.campaign_id == campaign_id, CampaignSender.user_id == user_id
+            )
+        )
+        is not None
+    )
+
+
+def account_of(session: Session, campaign: Campaign) -> Account:
+    return session.get_one(Account, campaign.account_id)
