@@ -10,6 +10,7 @@ from thrudesk.services.clock import Clock
 from thrudesk.services.contacts import ContactService
 from thrudesk.services.context import DesktopNotifier, ProvisioningScheduler, ServiceContext
 from thrudesk.services.events import EventLogService
+from thrudesk.services.hard_to_get import HardToGetService
 from thrudesk.services.jobs import JobHandler
 from thrudesk.services.messaging import MessagingService
 from thrudesk.services.notifications import NotificationService
@@ -42,6 +43,7 @@ class Services:
         self.numbers = NumberService(self.context, self.provisioning)
         self.campaigns = CampaignService(self.context, self.numbers)
         self.events = EventLogService(self.context)
+        self.hard_to_get = HardToGetService(self.context, self.numbers, self.notifications)
         self.contacts = ContactService(self.context)
         self.senders = SenderService(self.context)
         self.sending_window = SendingWindowService(self.context)

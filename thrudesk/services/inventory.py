@@ -1,7 +1,9 @@
 """Buying numbers from the (simulated) carrier inventory, preference by preference (N7, N8).
 
-Ordinary area codes always have numbers. Hard-to-get ones keep a small stock per area code that
-refills slowly; the stock is a token bucket refilled lazily when read, so it needs no timer.
+Ordinary area codes always have numbers. Hard-to-get ones keep a stock of one number per area
+code that comes back three days after it is taken; the stock is a token bucket refilled lazily
+when read, so it needs no timer. The support desk can source one more number from a carrier's
+reserve for a hard-to-get request.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from thrudesk.services.errors import NoNumbersAvailable
 from thrudesk.services.simulation.state import run_seed
 
 HARD_TO_GET_STOCK = 1
-HARD_TO_GET_REFILL = timedelta(days=7)
+HARD_TO_GET_REFILL = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -31,16 +33,25 @@ class Purchase:
     skipped: tuple[str, ...]  # preferred area codes that had nothing
 
 
+def stock_capacity(area_code: str) -> int:
+    """How many numbers a hard-to-get area code holds when full."""
+    return HARD_TO_GET_STOCK
+
+
 def _stock(session: Session, area_code: str, now: datetime) -> AreaCodeStock:
+    capacity = stock_capacity(area_code)
     stock = session.get(AreaCodeStock, area_code)
     if stock is None:
-        stock = AreaCodeStock(area_code=area_code, available=HARD_TO_GET_STOCK, refilled_at=now)
+        stock = AreaCodeStock(area_code=area_code, available=capacity, refilled_at=now)
         session.add(stock)
         session.flush()
     refills = int((now - stock.refilled_at) / HARD_TO_GET_REFILL)
     if refills > 0:
-        stock.available = min(HARD_TO_GET_STOCK, stock.available + refills)
+        stock.available = min(capacity, stock.available + refills)
         stock.refilled_at = stock.refilled_at + refills * HARD_TO_GET_REFILL
+    if stock.available >= capacity:
+        # A full bucket banks no refills: the next one comes three days after a purchase.
+        stock.refilled_at = now
     return stock
 
 
@@ -49,6 +60,32 @@ def available_in(session: Session, area_code: str, now: datetime) -> bool:
     if not area_codes.is_hard_to_get(area_code):
         return True
     return _stock(session, area_code, now).available > 0
+
+
+def stock_level(session: Session, area_code: str, now: datetime) -> int | None:
+    """Numbers left in a hard-to-get area code now; None for an ordinary one (no limit)."""
+    if not area_codes.is_hard_to_get(area_code):
+        return None
+    return _stock(session, area_code, now).available
+
+
+def next_refill_at(session: Session, area_code: str, now: datetime) -> datetime | None:
+    """When a hard-to-get area code next gains a number; None when ordinary or already full."""
+    if not area_codes.is_hard_to_get(area_code):
+        return None
+    stock = _stock(session, area_code, now)
+    if stock.available >= stock_capacity(area_code):
+        return None
+    return stock.refilled_at + HARD_TO_GET_REFILL
+
+
+def reserve_for_request(session: Session, area_code: str, now: datetime) -> None:
+    """The support desk sources one number from a carrier's reserve (N8 requests).
+
+    The caller buys it in the same transaction, so no one else can take it.
+    """
+    if area_codes.is_hard_to_get(area_code):
+        _stock(session, area_code, now).available += 1
 
 
 def _new_e164(session: Session, area_code: str) -> str:

@@ -1,0 +1,351 @@
+"""The engine: event-driven batches (S2), the stored clock (S1), reproducible runs (S3)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from tests.unit.simulation.helpers import ChangeLog, carrier_jobs, launch_single_use
+from thrudesk.models import SimulationJob, SimulationState
+from thrudesk.models.enums import ClockKind, JobKind
+from thrudesk.services.changes import NUMBERS
+from thrudesk.services.clock import ManualClock, ScaledClock
+from thrudesk.services.container import Services
+from thrudesk.services.jobs import JobHandler, ScheduledJob
+from thrudesk.services.rows import ProvisioningStatus
+from thrudesk.services.simulation.clock_state import clock_from_store
+from thrudesk.services.simulation.engine import BatchReport, Simulator
+from thrudesk.services.starter import StarterAccount, create_starter_account
+from thrudesk.services.store import Store, open_store, url_for_path
+from thrudesk.services.unit_of_work import UnitOfWork
+from thrudesk.testing import DEFAULT_START, advance_until_settled
+
+
+class LiveManualClock(ManualClock):
+    """A manual clock the engine treats as live: it arms timers instead of waiting for the end
+    of an ``advance()``, so the timer path can be watched without real waiting.
+    """
+
+    kind = ClockKind.SCALED
+
+
+def test_s2_the_engine_arms_one_timer_for_the_earliest_job(
+    thrudesk_store: Store,
+) -> None:
+    """S2: one timer on the clock, at the earliest due job; nothing runs before it."""
+    clock = LiveManualClock(DEFAULT_START)
+    services = Services(thrudesk_store, clock)
+    simulator = Simulator(services, seed=0)
+    simulator.start()
+    account = create_starter_account(services)
+    reports: list[BatchReport] = []
+    simulator.add_batch_listener(reports.append)
+    assert clock.pending_timers() == 0  # nothing scheduled: nothing armed, nothing polling
+    simulator.force_next("complete", after=timedelta(minutes=10))
+    number = services.numbers.create_dedicated(account.actor, "415", account.use_case_id)
+    assert clock.pending_timers() == 1
+    assert simulator.next_due() == number.created_at + timedelta(minutes=6)
+    clock.advance(minutes=5, seconds=59)
+    assert reports == []
+    clock.advance(seconds=1)
+    assert [r.applied for r in reports] == [1]
+    assert reports[0].first_due_at == number.created_at + timedelta(minutes=6)
+    assert clock.pending_timers() == 1  # re-armed for Verizon's answer at 8 minutes
+    clock.advance(minutes=10)
+    assert [r.applied for r in reports] == [1, 1, 1]
+    assert clock.pending_timers() == 0
+    row = services.numbers.get(account.actor, number.id)
+    assert row.provisioning_status is ProvisioningStatus.COMPLETE
+    simulator.stop()
+
+
+def test_s2_the_manual_clock_holds_no_timer_and_applies_when_advanced(
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    """S2: headless, nothing waits on a timer; ``advance()`` applies what fell due, in order."""
+    thrudesk_simulator.force_next("complete", after=timedelta(minutes=30))
+    number = thrudesk_services.numbers.create_dedicated(
+        thrudesk_account.actor, "415", thrudesk_account.use_case_id
+    )
+    assert sim_clock.pending_timers() == 0
+    assert thrudesk_simulator.pending_jobs() == 3
+    sim_clock.advance(hours=6)
+    assert thrudesk_simulator.pending_jobs() == 0
+    events = thrudesk_services.events.for_number(thrudesk_account.actor, number.id)
+    answered = [e.at for e in events if e.kind == "carrier_answered"]
+    # Each answer at its own time, not at the end of the advance.
+    assert answered == [
+        number.created_at + timedelta(minutes=18),
+        number.created_at + timedelta(minutes=24),
+        number.created_at + timedelta(minutes=30),
+    ]
+
+
+def test_s2_jobs_due_together_are_one_batch_and_one_change(
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    """S2: what falls due together is applied in one transaction; the window is told once."""
+    thrudesk_simulator.stop()
+    thrudesk_simulator.force_next("complete", count=4)
+    numbers = [
+        thrudesk_services.numbers.create_dedicated(
+            thrudesk_account.actor, "415", thrudesk_account.use_case_id
+        )
+        for _ in range(4)
+    ]
+    sim_clock.advance(hours=1)  # the engine is stopped: nothing is applied
+    assert all(
+        thrudesk_services.numbers.get(thrudesk_account.actor, n.id).provisioning_status
+        is ProvisioningStatus.INITIATED
+        for n in numbers
+    )
+    reports: list[BatchReport] = []
+    thrudesk_simulator.add_batch_listener(reports.append)
+    log = ChangeLog(thrudesk_services)
+    thrudesk_simulator.start()
+    assert [r.applied for r in reports] == [12]
+    assert reports[0].by_kind == {JobKind.CARRIER_ANSWER: 12}
+    assert reports[0].number_ids == frozenset(n.id for n in numbers)
+    number_changes = [c for c in log.changes if c.touches(NUMBERS)]
+    assert len(number_changes) == 1
+    assert number_changes[0].number_ids == frozenset(n.id for n in numbers)
+
+
+def test_s2_a_failing_job_is_set_aside_and_the_rest_of_its_batch_applied(
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    """S2: a job whose handler breaks is logged and marked; the others of its batch still apply
+    and the engine does not retry the broken one for ever.
+    """
+    calls: list[int] = []
+
+    def brittle(uow: UnitOfWork, job: ScheduledJob) -> None:
+        calls.append(job.id)
+        if job.payload.get("break"):
+            raise RuntimeError("broken on purpose")
+
+    thrudesk_simulator.register_handler(JobKind.SIMULATED_ACTIVITY, brittle)
+    with thrudesk_services.context.unit_of_work(actor_label="test") as uow:
+        for broken in (False, True, False):
+            thrudesk_services.context.jobs.add(
+                uow,
+                JobKind.SIMULATED_ACTIVITY,
+                uow.now + timedelta(minutes=1),
+                1,
+                account_id=None,
+                payload={"break": broken},
+            )
+    sim_clock.advance(minutes=2)
+    assert thrudesk_simulator.pending_jobs() == 0
+    with thrudesk_services.store.read() as session:
+        jobs = session.scalars(
+            select(SimulationJob).where(SimulationJob.kind == JobKind.SIMULATED_ACTIVITY)
+        ).all()
+        assert all(job.applied_at is not None for job in jobs)
+        assert [job.payload.get("failed") for job in jobs] == [None, "broken on purpose", None]
+    sim_clock.advance(hours=1)
+    # The batch up to the broken job (2 calls), then job by job once (3), and never again.
+    assert len(calls) == 2 + 3
+
+
+def test_s1_the_clock_state_is_stored_and_a_new_run_resumes_it(
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_store: Store,
+    sim_clock: ManualClock,
+) -> None:
+    """S1, S4: a restart goes on from the stored simulated moment, at the stored speed."""
+    sim_clock.advance(days=2, hours=3)
+    thrudesk_simulator.stop()
+    resumed = clock_from_store(thrudesk_store)
+    assert isinstance(resumed, ManualClock)
+    assert resumed.now() == DEFAULT_START + timedelta(days=2, hours=3)
+    scaled = clock_from_store(thrudesk_store, kind=ClockKind.SCALED, speed=600)
+    assert isinstance(scaled, ScaledClock)
+    assert scaled.speed == 600
+    assert timedelta() <= scaled.now() - resumed.now() < timedelta(minutes=10)
+    with thrudesk_store.read() as session:
+        state = session.get_one(SimulationState, 1)
+        assert (state.clock_kind, state.speed) == (ClockKind.SCALED, 600)
+
+
+def test_s1_speed_pause_and_jump_are_stored_as_they_happen(thrudesk_store: Store) -> None:
+    """S1: every speed, pause or jump change of a scaled clock reaches the store."""
+    clock = ScaledClock(DEFAULT_START, speed=1)
+    simulator = Simulator(Services(thrudesk_store, clock))
+    simulator.start()
+
+    def stored() -> tuple[ClockKind, float, bool, datetime]:
+        with thrudesk_store.read() as session:
+            state = session.get_one(SimulationState, 1)
+            return (state.clock_kind, state.speed, state.paused, state.simulated_now)
+
+    clock.set_speed(60)
+    assert stored()[1] == 60
+    clock.pause()
+    assert stored()[2] is True
+    clock.jump_to(datetime(2026, 4, 1, 12, 0, tzinfo=UTC))
+    assert stored() == (ClockKind.SCALED, 60, True, datetime(2026, 4, 1, 12, 0, tzinfo=UTC))
+    simulator.stop()
+
+
+def test_s2_run_applies_jobs_on_a_live_asyncio_loop(thrudesk_store: Store) -> None:
+    """S2: on an asyncio loop (as under qasync), ``run()`` wakes on the clock's timer and stops
+    cleanly; a paused scaled clock jumped forward makes the job due without real waiting.
+    """
+    clock = ScaledClock(DEFAULT_START, speed=1, paused=True)
+    services = Services(thrudesk_store, clock)
+    simulator = Simulator(services, seed=0)
+    account = create_starter_account(services)
+
+    async def scenario() -> list[BatchReport]:
+        reports: list[BatchReport] = []
+        done = asyncio.Event()
+
+        def on_batch(report: BatchReport) -> None:
+            reports.append(report)
+            if simulator.pending_jobs() == 0:
+                done.set()
+
+        simulator.add_batch_listener(on_batch)
+        task = asyncio.create_task(simulator.run())
+        await asyncio.sleep(0)
+        assert simulator.running
+        simulator.force_next("complete")
+        services.numbers.create_dedicated(account.actor, "415", account.use_case_id)
+        clock.jump_to(DEFAULT_START + timedelta(minutes=30))
+        await asyncio.wait_for(done.wait(), timeout=10)
+        simulator.stop()
+        await task
+        return reports
+
+    reports = asyncio.run(scenario())
+    assert sum(r.applied for r in reports) == 3
+    assert not simulator.running
+    clock.detach()
+
+
+def test_s2_jobs_planned_on_another_thread_are_applied_on_the_loop(
+    thrudesk_store: Store,
+) -> None:
+    """S2: jobs planned by work committed on a background thread (an import) are picked up
+    and applied on the loop's thread, at their time.
+    """
+    clock = ScaledClock(DEFAULT_START, speed=1, paused=True)
+    services = BareServices(thrudesk_store, clock)
+    simulator = Simulator(services)
+    applied_on: list[int] = []
+
+    def plan_from_worker() -> None:
+        with services.context.unit_of_work(actor_label="import") as uow:
+            services.context.jobs.add(
+                uow, JobKind.SCHEDULED_START, uow.now + timedelta(minutes=5), 1, account_id=None
+            )
+
+    async def scenario() -> int:
+        done = asyncio.Event()
+
+        def handler(uow: UnitOfWork, job: ScheduledJob) -> None:
+            applied_on.append(threading.get_ident())
+            done.set()
+
+        simulator.register_handler(JobKind.SCHEDULED_START, handler)
+        task = asyncio.create_task(simulator.run())
+        await asyncio.sleep(0)
+        await asyncio.to_thread(plan_from_worker)
+        clock.jump_to(DEFAULT_START + timedelta(minutes=10))
+        await asyncio.wait_for(done.wait(), timeout=10)
+        simulator.stop()
+        await task
+        return threading.get_ident()
+
+    loop_thread = asyncio.run(scenario())
+    assert applied_on == [loop_thread]
+    clock.detach()
+
+
+def _same_actions(path: Path, seed: int) -> list[tuple[object, ...]]:
+    store = open_store(url_for_path(path))
+    try:
+        clock = ManualClock(DEFAULT_START)
+        services = Services(store, clock)
+        simulator = Simulator(services, seed=seed)
+        simulator.start()
+        account = create_starter_account(services)
+        numbers = []
+        for step in range(3):
+            numbers.append(
+                services.numbers.create_dedicated(account.actor, "415", account.use_case_id).id
+            )
+            clock.advance(minutes=17 * step + 3)
+        campaign = launch_single_use(services, account)
+        assert campaign.phone_number_id is not None
+        numbers.append(campaign.phone_number_id)
+        advance_until_settled(clock, simulator)
+        simulator.stop()
+        outcome: list[tuple[object, ...]] = []
+        for number_id in numbers:
+            row = services.numbers.get(account.actor, number_id)
+            outcome.append(
+                (
+                    row.e164,
+                    row.provisioning_status,
+                    row.completed_at,
+                    row.failed_at,
+                    tuple((c.carrier, c.status, c.answered_at) for c in row.carriers),
+                )
+            )
+        outcome.append(tuple(carrier_jobs(services, numbers[0])))
+        return outcome
+    finally:
+        store.dispose()
+
+
+def test_s3_the_same_seed_and_actions_give_the_same_outcomes(tmp_path: Path) -> None:
+    """S3: two runs with the same seed and the same actions end the same; another seed not."""
+    first = _same_actions(tmp_path / "first.sqlite3", seed=7)
+    second = _same_actions(tmp_path / "second.sqlite3", seed=7)
+    other = _same_actions(tmp_path / "other.sqlite3", seed=8)
+    assert first == second
+    assert first != other
+
+
+class BareServices(Services):
+    """The services without any other service's job handlers."""
+
+    def job_handlers(self) -> dict[JobKind, JobHandler]:
+        return {}
+
+
+def test_s2_a_handler_registered_later_picks_up_stored_jobs(
+    thrudesk_store: Store, sim_clock: ManualClock
+) -> None:
+    """S2, S4: a job of a kind nobody applies yet waits in the store; it is neither lost nor
+    dropped, and applied at its own time once a handler is registered.
+    """
+    services = BareServices(thrudesk_store, sim_clock)
+    simulator = Simulator(services)
+    simulator.start()
+    seen: list[datetime] = []
+    with services.context.unit_of_work(actor_label="test") as uow:
+        services.context.jobs.add(
+            uow, JobKind.SCHEDULED_START, uow.now + timedelta(hours=1), 5, account_id=None
+        )
+    sim_clock.advance(hours=2)
+    assert seen == []
+    simulator.register_handler(JobKind.SCHEDULED_START, lambda uow, job: seen.append(uow.now))
+    assert seen == [DEFAULT_START + timedelta(hours=1)]
+    simulator.stop()

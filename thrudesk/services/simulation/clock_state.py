@@ -1,0 +1,78 @@
+"""The stored clock (S1, S4): a restart goes on from the simulated moment where the last run left.
+
+The simulator writes the clock's state (kind, speed, paused, simulated now) with every batch it
+applies and on every speed, pause or jump change; :func:`clock_from_store` builds the clock of the
+next run from it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from thrudesk.models import SimulationJob
+from thrudesk.models.enums import ClockKind
+from thrudesk.services.clock import (
+    MAX_SPEED,
+    MIN_SPEED,
+    Clock,
+    ManualClock,
+    RealClock,
+    ScaledClock,
+    utcnow,
+)
+from thrudesk.services.simulation.model import day_before_advice
+from thrudesk.services.simulation.state import load_state
+from thrudesk.services.store import Store
+
+__all__ = ["clock_from_store", "day_before_advice", "save_clock_state", "stored_now"]
+
+
+def stored_now(session: Session) -> datetime:
+    """The latest simulated moment the store has seen: the saved clock, or a later applied job.
+
+    After a crash the saved clock can lag the last batch a little; resuming from the later of the
+    two keeps time from running backwards.
+    """
+    state = load_state(session)
+    last_applied = session.scalar(
+        select(func.max(SimulationJob.due_at)).where(SimulationJob.applied_at.is_not(None))
+    )
+    return max(state.simulated_now, last_applied) if last_applied else state.simulated_now
+
+
+def clock_from_store(
+    store: Store, *, kind: ClockKind | None = None, speed: float | None = None
+) -> Clock:
+    """The clock of a new run: the stored kind and moment, unless ``kind``/``speed`` say otherwise.
+
+    A real clock is wall time whatever was stored; a scaled or manual one resumes at the stored
+    simulated moment, a scaled one at the stored speed and pause state.
+    """
+    with store.begin() as session:
+        state = load_state(session, now=utcnow())
+        chosen = ClockKind(kind) if kind is not None else state.clock_kind
+        pace = float(speed) if speed is not None else state.speed
+        pace = min(MAX_SPEED, max(MIN_SPEED, pace))
+        resume_at = stored_now(session)
+        paused = state.paused
+        state.clock_kind = chosen
+        state.speed = pace
+        state.simulated_now = resume_at
+    if chosen is ClockKind.MANUAL:
+        return ManualClock(resume_at)
+    if chosen is ClockKind.REAL:
+        return RealClock()
+    return ScaledClock(resume_at, speed=pace, paused=paused)
+
+
+def save_clock_state(session: Session, clock: Clock) -> None:
+    """Write the clock's kind, speed, pause state and simulated now into the state row."""
+    now = clock.now()
+    state = load_state(session, now=now)
+    state.clock_kind = clock.kind
+    state.speed = clock.speed
+    state.paused = clock.paused
+    state.simulated_now = now

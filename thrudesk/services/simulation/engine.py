@@ -1,0 +1,757 @@
+"""The simulator's engine (SIMULATION.md, Engine): due jobs applied in short batches, exactly once.
+
+Scheduled jobs live in the store (``simulation_job``). The engine keeps a priority queue of their
+due times and arms one timer on the clock for the earliest; nothing polls. When it fires, the
+engine claims every job due by now (marking it applied in the same transaction that applies it),
+applies them in due order, each at its own simulated time, and commits: one transaction, one
+:class:`~thrudesk.services.changes.Change` on the bus and one :class:`BatchReport` per batch.
+
+On a manual clock the engine applies what fell due when the clock's ``advance()`` returns, still
+each job at its own time and in order; a week of simulated time is then a handful of batches
+rather than one per job.
+
+A restart rebuilds the queue from the store and applies what fell due meanwhile, in order (S4):
+a job is claimed by the transaction that applies it, so a crash either keeps both or neither.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import logging
+import math
+import random
+import threading
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from thrudesk.models import Account, CarrierCheck, PhoneNumber, SimulationJob
+from thrudesk.models.enums import Carrier, ClockKind, JobKind, ProvisioningStatus, Scenario
+from thrudesk.services.changes import CAMPAIGNS, SIMULATION, Change
+from thrudesk.services.clock import TimerHandle
+from thrudesk.services.container import Services
+from thrudesk.services.errors import InvalidInput, NotFound
+from thrudesk.services.jobs import JobHandler, ScheduledJob
+from thrudesk.services.rows import format_phone
+from thrudesk.services.simulation import scenarios
+from thrudesk.services.simulation.clock_state import save_clock_state
+from thrudesk.services.simulation.model import (
+    PRESSURE_CAP,
+    PRESSURE_PER_NUMBER,
+    ProvisioningEstimate,
+    ScenarioOptions,
+    completion_samples,
+    day_before_advice,
+    estimate_from_samples,
+    plan_provisioning,
+    queue_pressure,
+)
+from thrudesk.services.simulation.scenarios import ForcedOutcome, ForcedProvisioning
+from thrudesk.services.simulation.state import load_state
+from thrudesk.services.unit_of_work import SIMULATOR, Actor, UnitOfWork
+from thrudesk.services.upkeep import UPKEEP_KINDS, UpkeepService
+
+__all__ = [
+    "BatchReport",
+    "ForcedOutcome",
+    "ProvisioningEstimate",
+    "ScenarioOptions",
+    "Simulator",
+    "day_before_advice",
+]
+
+log = logging.getLogger("thrudesk.simulation")
+
+# Jobs per transaction. On a live clock a batch stays short so the window keeps turning (P2);
+# headless, bigger batches mean fewer commits.
+LIVE_BATCH = 400
+MANUAL_BATCH = 2000
+# Beyond this many waiting numbers the queue pressure is at its cap: no need to count further.
+PRESSURE_COUNT_LIMIT = math.ceil((PRESSURE_CAP - 1.0) / PRESSURE_PER_NUMBER) + 1
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """What one applied batch did; told to batch listeners once per batch."""
+
+    applied: int
+    by_kind: Mapping[JobKind, int]
+    first_due_at: datetime
+    last_due_at: datetime
+    applied_at: datetime
+    change: Change
+    failed_job_ids: tuple[int, ...]
+    pending: int
+
+    @property
+    def number_ids(self) -> frozenset[int]:
+        return self.change.number_ids
+
+    @property
+    def campaign_ids(self) -> frozenset[int]:
+        return self.change.campaign_ids
+
+    @property
+    def account_ids(self) -> frozenset[int]:
+        return self.change.account_ids
+
+
+@dataclass(frozen=True)
+class _Pending:
+    due_at: datetime
+    kind: JobKind
+    subject_id: int
+
+
+class Simulator:
+    """The carrier provisioning simulator: scheduler of carrier answers and engine of all jobs.
+
+    Creating one installs it as the services' provisioning scheduler and registers the handlers
+    of every job kind (carrier answers, hard-to-get fulfilment, auto-archive, stuck-launch
+    checks, and whatever ``services.job_handlers()`` adds). :meth:`start` (or :meth:`run` on an
+    asyncio loop) sets it going.
+    """
+
+    def __init__(self, services: Services, *, seed: int | None = None) -> None:
+        self._services = services
+        self._context = services.context
+        self._clock = services.clock
+        self._upkeep = UpkeepService(self._context, services.campaigns)
+        self._handlers: dict[JobKind, JobHandler] = {}
+        self._batch_listeners: list[Callable[[BatchReport], None]] = []
+        self._running = False
+        self._applying = False
+        self._timer: TimerHandle | None = None
+        self._continuation: asyncio.Handle | None = None
+        self._stopped: asyncio.Event | None = None
+        # The loop run() works on; work committed on another thread (a background import) is
+        # handed over to it, since the queue and the clock's timers belong to the loop's thread.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self._heap: list[tuple[datetime, int]] = []
+        self._pending: dict[int, _Pending] = {}
+        self._upkeep_pending: Counter[tuple[int, JobKind]] = Counter()
+
+        with self._context.unit_of_work(actor_label=SIMULATOR) as uow:
+            state = load_state(uow.session, now=self._clock.now())
+            if seed is not None and state.seed != seed:
+                uow.record(
+                    "simulation_seed_set",
+                    "simulation",
+                    state.id,
+                    account_id=None,
+                    before={"seed": state.seed},
+                    after={"seed": seed},
+                )
+                state.seed = seed
+            self._seed = state.seed
+            self._scenario = state.scenario
+            self._options = ScenarioOptions.from_json(state.scenario_options)
+
+        self._context.scheduler = self
+        self._context.jobs.listen(self._on_jobs_added)
+        provisioning = services.provisioning
+
+        def carrier_answer(uow: UnitOfWork, job: ScheduledJob) -> None:
+            payload = job.payload
+            provisioning.apply_answer(
+                uow,
+                job.subject_id,
+                Carrier(payload["carrier"]),
+                confirmed=bool(payload.get("confirmed", True)),
+                reason=payload.get("reason"),
+                at=uow.now,
+            )
+
+        self.register_handler(JobKind.CARRIER_ANSWER, carrier_answer)
+        self.register_handler(JobKind.HARD_TO_GET_FULFILMENT, services.hard_to_get.apply_fulfilment)
+        self.register_handler(JobKind.AUTO_ARCHIVE, self._upkeep.apply_auto_archive)
+        self.register_handler(JobKind.STUCK_CHECK, self._upkeep.apply_stuck_check)
+        for kind, handler in services.job_handlers().items():
+            self.register_handler(kind, handler)
+
+    # ------------------------------------------------------------------ set-up
+    @property
+    def seed(self) -> int:
+        """The run seed (S3): with the same seed and the same actions, the same outcomes."""
+        return self._seed
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def register_handler(self, kind: JobKind, handler: JobHandler) -> None:
+        """Apply jobs of ``kind`` with ``handler`` (replacing any earlier one)."""
+        known = kind in self._handlers
+        self._handlers[kind] = handler
+        if self._running and not known:
+            self._rebuild()
+            self._run_due()
+
+    def handler_for(self, kind: JobKind) -> JobHandler | None:
+        """The handler that applies jobs of ``kind``, if any."""
+        return self._handlers.get(kind)
+
+    def add_batch_listener(self, listener: Callable[[BatchReport], None]) -> None:
+        """Call ``listener`` once after each applied batch (a Qt bridge re-emits it)."""
+        self._batch_listeners.append(listener)
+
+    def remove_batch_listener(self, listener: Callable[[BatchReport], None]) -> None:
+        if listener in self._batch_listeners:
+            self._batch_listeners.remove(listener)
+
+    # ------------------------------------------------------------------ running
+    def start(self) -> None:
+        """Rebuild the queue from the store, apply what fell due meanwhile, and arm (S4)."""
+        if self._running:
+            return
+        self._running = True
+        self._clock.add_listener(self._on_clock_changed)
+        self._context.bus.subscribe(self._on_change)
+        self._rebuild()
+        missing = [
+            (account_id, kind)
+            for account_id in self._upkeep.all_account_ids()
+            for kind in UPKEEP_KINDS
+            if not self._upkeep_pending[(account_id, kind)]
+        ]
+        self._upkeep.schedule_missing(missing, check_stuck_now=True)
+        self._run_due()
+        log.info(
+            "simulator started: %d jobs pending, scenario %s", len(self._pending), self._scenario
+        )
+
+    def stop(self) -> None:
+        """Stop applying jobs and save the clock; scheduled jobs stay in the store."""
+        if not self._running:
+            return
+        self._running = False
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._continuation is not None:
+            self._continuation.cancel()
+            self._continuation = None
+        self._clock.remove_listener(self._on_clock_changed)
+        self._context.bus.unsubscribe(self._on_change)
+        self._save_clock()
+        if self._stopped is not None:
+            self._stopped.set()
+        log.info("simulator stopped: %d jobs pending", len(self._pending))
+
+    async def run(self) -> None:
+        """Start on the running asyncio loop and wait until :meth:`stop`."""
+        loop = asyncio.get_running_loop()
+        attach = getattr(self._clock, "attach", None)
+        if callable(attach):
+            attach(loop)
+        self._stopped = asyncio.Event()
+        self._loop = loop
+        self._loop_thread = threading.get_ident()
+        self.start()
+        try:
+            await self._stopped.wait()
+        finally:
+            self.stop()
+            self._stopped = None
+            self._loop = None
+            self._loop_thread = None
+
+    def pending_jobs(self) -> int:
+        """Jobs scheduled and not yet applied (of the kinds this simulator applies)."""
+        return len(self._pending)
+
+    def next_due(
+        self, kind: JobKind | None = None, subject_id: int | None = None
+    ) -> datetime | None:
+        """When the next pending job (of ``kind``, about ``subject_id``) falls due."""
+        dues = [
+            pending.due_at
+            for pending in self._pending.values()
+            if (kind is None or pending.kind is kind)
+            and (subject_id is None or pending.subject_id == subject_id)
+        ]
+        return min(dues) if dues else None
+
+    # ------------------------------------------------------------------ the queue
+    def _rebuild(self) -> None:
+        self._heap.clear()
+        self._pending.clear()
+        self._upkeep_pending.clear()
+        with self._context.store.read() as session:
+            rows = session.execute(
+                select(
+                    SimulationJob.id,
+                    SimulationJob.due_at,
+                    SimulationJob.kind,
+                    SimulationJob.subject_id,
+                ).where(
+                    SimulationJob.applied_at.is_(None),
+                    SimulationJob.kind.in_(list(self._handlers)),
+                )
+            ).all()
+        for job_id, due_at, kind, subject_id in rows:
+            self._remember(job_id, due_at, kind, subject_id)
+
+    def _remember(self, job_id: int, due_at: datetime, kind: JobKind, subject_id: int) -> None:
+        if job_id in self._pending:
+            return
+        self._pending[job_id] = _Pending(due_at, kind, subject_id)
+        heapq.heappush(self._heap, (due_at, job_id))
+        if kind in UPKEEP_KINDS:
+            self._upkeep_pending[(subject_id, kind)] += 1
+
+    def _forget(self, job_id: int) -> None:
+        pending = self._pending.pop(job_id, None)
+        if pending is not None and pending.kind in UPKEEP_KINDS:
+            key = (pending.subject_id, pending.kind)
+            self._upkeep_pending[key] -= 1
+            if self._upkeep_pending[key] <= 0:
+                del self._upkeep_pending[key]
+
+    def _next_due_at(self) -> datetime | None:
+        while self._heap:
+            due_at, job_id = self._heap[0]
+            pending = self._pending.get(job_id)
+            if pending is None or pending.due_at != due_at:
+                heapq.heappop(self._heap)
+                continue
+            return due_at
+        return None
+
+    def _elsewhere(self, callback: Callable[..., None], *args: object) -> bool:
+        """Hand ``callback`` to the loop's thread when called from another; answer whether."""
+        loop = self._loop
+        if loop is None or self._loop_thread == threading.get_ident() or loop.is_closed():
+            return False
+        loop.call_soon_threadsafe(callback, *args)
+        return True
+
+    def _on_jobs_added(self, jobs: list[ScheduledJob]) -> None:
+        if self._elsewhere(self._on_jobs_added, jobs):
+            return
+        for job in jobs:
+            if job.kind in self._handlers:
+                self._remember(job.id, job.due_at, job.kind, job.subject_id)
+        if not self._running or self._applying:
+            return
+        if self._clock.kind is ClockKind.MANUAL:
+            # Due now: apply now, as a live clock would at its next turn.
+            if any(job.due_at <= self._clock.now() for job in jobs):
+                self._run_due()
+        else:
+            self._arm()
+
+    def _arm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._running or self._clock.kind is ClockKind.MANUAL:
+            return
+        due_at = self._next_due_at()
+        if due_at is not None:
+            self._timer = self._clock.call_at(due_at, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self._run_due()
+
+    def _on_clock_changed(self) -> None:
+        if self._clock.kind is ClockKind.MANUAL:
+            self._run_due()
+        self._save_clock()
+
+    def _on_change(self, change: Change) -> None:
+        """Campaigns changed: make sure each touched account has its upkeep jobs planned."""
+        if self._elsewhere(self._on_change, change):
+            return
+        if not self._running or CAMPAIGNS not in change.topics:
+            return
+        missing = [
+            (account_id, kind)
+            for account_id in sorted(change.account_ids)
+            for kind in UPKEEP_KINDS
+            if not self._upkeep_pending[(account_id, kind)]
+        ]
+        if missing:
+            self._upkeep.schedule_missing(missing)
+
+    # ------------------------------------------------------------------ applying
+    def _run_due(self) -> None:
+        """Apply every job due by now, batch after batch, in due order."""
+        if self._applying or not self._running:
+            return
+        self._applying = True
+        yield_to_loop = False
+        try:
+            live = self._clock.kind is not ClockKind.MANUAL
+            limit = LIVE_BATCH if live else MANUAL_BATCH
+            while self._running:
+                applied, claimed_to = self._apply_batch(limit)
+                if applied == 0:
+                    # Everything due by ``claimed_to`` has been claimed: whatever the queue
+                    # still holds before then was applied by another instance on this store.
+                    self._drop_stale(claimed_to)
+                    break
+                if live and applied >= limit:
+                    yield_to_loop = True
+                    break
+        finally:
+            self._applying = False
+        if yield_to_loop and self._running:
+            self._continue_soon()
+        else:
+            self._arm()
+
+    def _continue_soon(self) -> None:
+        """More is due: let the window turn, then go on with the next batch."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._run_due()
+            return
+
+        def go_on() -> None:
+            self._continuation = None
+            self._run_due()
+
+        self._continuation = loop.call_soon(go_on)
+
+    def _drop_stale(self, until: datetime) -> None:
+        while self._heap and self._heap[0][0] <= until:
+            due_at, job_id = heapq.heappop(self._heap)
+            pending = self._pending.get(job_id)
+            if pending is not None and pending.due_at == due_at:
+                self._forget(job_id)
+
+    def _apply_batch(self, limit: int) -> tuple[int, datetime]:
+        """Claim and apply up to ``limit`` due jobs in one transaction.
+
+        Answers how many, and the moment up to which jobs were claimed.
+        """
+        try:
+            return self._apply_claimed(limit, careful=False)
+        except Exception:
+            log.exception("a simulation batch failed; applying its jobs one by one")
+            return self._apply_claimed(limit, careful=True)
+
+    def _apply_claimed(self, limit: int, *, careful: bool) -> tuple[int, datetime]:
+        now = self._clock.now()
+        failed: list[int] = []
+        with self._context.unit_of_work(actor_label=SIMULATOR, at=now) as uow:
+            jobs = self._claim(uow, now, limit)
+            if not jobs:
+                return 0, now
+            # Held for the whole batch: the session's identity map keeps them only while they
+            # are referenced, and each answer then finds its number without a query.
+            preloaded = self._preload(uow.session, jobs)
+            for job in jobs:
+                uow.now = job.due_at
+                handler = self._handlers[job.kind]
+                if not careful:
+                    handler(uow, job)
+                    continue
+                try:
+                    with uow.session.begin_nested():
+                        handler(uow, job)
+                except Exception as error:
+                    log.exception("simulation job %d (%s) failed", job.id, job.kind)
+                    failed.append(job.id)
+                    uow.session.execute(
+                        update(SimulationJob)
+                        .where(SimulationJob.id == job.id)
+                        .values(payload={**job.payload, "failed": str(error)[:500]})
+                    )
+            uow.now = now
+            save_clock_state(uow.session, self._clock)
+            change = uow.changes.freeze()
+            del preloaded
+        for job in jobs:
+            self._forget(job.id)
+        report = BatchReport(
+            applied=len(jobs),
+            by_kind=dict(Counter(job.kind for job in jobs)),
+            first_due_at=jobs[0].due_at,
+            last_due_at=jobs[-1].due_at,
+            applied_at=now,
+            change=change,
+            failed_job_ids=tuple(failed),
+            pending=len(self._pending),
+        )
+        for listener in list(self._batch_listeners):
+            try:
+                listener(report)
+            except Exception:
+                log.exception("a batch listener failed")
+        return len(jobs), now
+
+    @staticmethod
+    def _preload(session: Session, jobs: list[ScheduledJob]) -> list[object]:
+        """Load the numbers and carrier checks a batch of carrier answers touches, in bulk."""
+        number_ids = sorted({j.subject_id for j in jobs if j.kind is JobKind.CARRIER_ANSWER})
+        loaded: list[object] = []
+        for start in range(0, len(number_ids), 500):
+            chunk = number_ids[start : start + 500]
+            loaded.extend(session.scalars(select(PhoneNumber).where(PhoneNumber.id.in_(chunk))))
+            loaded.extend(
+                session.scalars(select(CarrierCheck).where(CarrierCheck.phone_number_id.in_(chunk)))
+            )
+        return loaded
+
+    def _claim(self, uow: UnitOfWork, now: datetime, limit: int) -> list[ScheduledJob]:
+        """Mark the earliest due jobs applied, in this transaction, and answer them in order."""
+        due = (
+            select(SimulationJob.id)
+            .where(
+                SimulationJob.applied_at.is_(None),
+                SimulationJob.due_at <= now,
+                SimulationJob.kind.in_(list(self._handlers)),
+            )
+            .order_by(SimulationJob.due_at, SimulationJob.id)
+            .limit(limit)
+        )
+        rows = uow.session.execute(
+            update(SimulationJob)
+            .where(SimulationJob.id.in_(due))
+            .values(applied_at=now)
+            .returning(
+                SimulationJob.id,
+                SimulationJob.kind,
+                SimulationJob.due_at,
+                SimulationJob.subject_id,
+                SimulationJob.account_id,
+                SimulationJob.payload,
+            )
+            .execution_options(synchronize_session=False)
+        ).all()
+        jobs = [
+            ScheduledJob(
+                id=row.id,
+                kind=row.kind,
+                due_at=row.due_at,
+                subject_id=row.subject_id,
+                account_id=row.account_id,
+                payload=dict(row.payload or {}),
+            )
+            for row in rows
+        ]
+        jobs.sort(key=lambda job: (job.due_at, job.id))
+        return jobs
+
+    def _save_clock(self) -> None:
+        with self._context.unit_of_work(actor_label=SIMULATOR) as uow:
+            save_clock_state(uow.session, self._clock)
+
+    # ------------------------------------------------------------------ provisioning
+    def schedule_provisioning(self, uow: UnitOfWork, number: PhoneNumber) -> None:
+        """Plan the three carriers' answers for ``number``, in the unit of work that bought it."""
+        session = uow.session
+        state = load_state(session, now=uow.now)
+        options = dict(state.scenario_options or {})
+        queued = list(options.get("forced") or [])
+        pressure = 1.0
+        if queued:
+            forced = ForcedProvisioning.from_json(queued[0])
+            state.scenario_options = {**options, "forced": queued[1:]}
+            plans = forced.plans()
+        else:
+            in_flight = self._in_flight_of(session, number.account_id, exclude=number.id)
+            pressure = queue_pressure(in_flight)
+            rng = random.Random(f"{state.seed}:provisioning:{number.id}")
+            plans = plan_provisioning(
+                rng,
+                uow.now,
+                scenario=state.scenario,
+                options=ScenarioOptions.from_json(options),
+                pressure=pressure,
+            )
+        display = format_phone(number.e164)
+        for plan in plans:
+            self._context.jobs.add(
+                uow,
+                JobKind.CARRIER_ANSWER,
+                uow.now + plan.wait,
+                number.id,
+                account_id=number.account_id,
+                payload={
+                    "carrier": plan.carrier.value,
+                    "confirmed": plan.confirmed,
+                    "reason": plan.reason,
+                    "pressure": pressure,
+                    "started_at": uow.now.isoformat(),
+                },
+                label=f"{plan.carrier.label} answers {display}",
+            )
+
+    def force_next(
+        self,
+        outcome: ForcedOutcome | str,
+        *,
+        count: int = 1,
+        after: timedelta | None = None,
+        carrier: Carrier | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Make the next ``count`` provisionings end as ``outcome`` (testers, demos).
+
+        ``complete``: all three confirm, the last after ``after`` (5 min by default).
+        ``fail``: ``carrier`` (AT&T by default) rejects after ``after`` (5 min by default).
+        ``stall``: two confirm within minutes, ``carrier`` (T-Mobile by default) only after
+        ``after`` (8 hours by default), long enough for a launch to be flagged stuck (C6).
+        """
+        forced = ForcedProvisioning.make(outcome, after=after, carrier=carrier, reason=reason)
+        if count < 1:
+            raise InvalidInput("Force at least one provisioning.", field="count")
+        with self._context.unit_of_work(actor_label=SIMULATOR) as uow:
+            state = load_state(uow.session, now=uow.now)
+            options = dict(state.scenario_options or {})
+            queued = list(options.get("forced") or [])
+            queued.extend(forced.to_json() for _ in range(count))
+            state.scenario_options = {**options, "forced": queued}
+
+    def forced_pending(self) -> int:
+        """How many forced outcomes wait for the next provisionings."""
+        with self._context.store.read() as session:
+            state = load_state(session)
+            return len((state.scenario_options or {}).get("forced") or [])
+
+    # ------------------------------------------------------------------ scenarios (S5)
+    @property
+    def scenario(self) -> Scenario:
+        return self._scenario
+
+    @property
+    def scenario_options(self) -> ScenarioOptions:
+        return self._options
+
+    def set_scenario(self, scenario: Scenario, options: ScenarioOptions | None = None) -> None:
+        """Switch the scenario now; the carriers' model changes for every later number."""
+        try:
+            chosen = Scenario(scenario)
+        except ValueError:
+            raise InvalidInput("Choose one of the listed scenarios.", field="scenario") from None
+        knobs = (options or ScenarioOptions()).validated()
+        with self._context.store.read() as session:
+            previous_state = load_state(session)
+            previous = previous_state.scenario
+            extras = dict(previous_state.scenario_options or {})
+        restore: list[int] = [int(i) for i in extras.get("incident_restore") or []]
+        if previous is Scenario.PROVIDER_INCIDENT and chosen is not Scenario.PROVIDER_INCIDENT:
+            self._switch_launching(restore, enabled=True)
+            restore = []
+        if chosen is Scenario.PROVIDER_INCIDENT:
+            with self._context.store.read() as session:
+                query = select(Account.id).where(Account.provisioning_based_launching.is_(True))
+                if knobs.account_id is not None:
+                    query = query.where(Account.id == knobs.account_id)
+                switched = list(session.scalars(query.order_by(Account.id)))
+            restore = sorted(set(restore) | set(self._switch_launching(switched, enabled=False)))
+        with self._context.unit_of_work(actor_label=SIMULATOR) as uow:
+            state = load_state(uow.session, now=uow.now)
+            state.scenario = chosen
+            state.scenario_options = {
+                **knobs.to_json(),
+                "forced": list(extras.get("forced") or []),
+                "incident_restore": restore,
+            }
+            uow.record(
+                "scenario_changed",
+                "simulation",
+                state.id,
+                account_id=None,
+                before={"scenario": previous},
+                after={"scenario": chosen, **knobs.to_json()},
+            )
+            uow.changes.add(SIMULATION)
+            if chosen is Scenario.CARRIER_OUTAGE and knobs.stall_hours > 0:
+                held = scenarios.hold_carrier_answers(
+                    uow, knobs.carrier, uow.now + timedelta(hours=knobs.stall_hours)
+                )
+                log.info("carrier outage: %d pending %s answers held", held, knobs.carrier.label)
+            if chosen is Scenario.USE_CASE_NEAR_LIMIT:
+                for account_id in scenarios.account_ids(uow, knobs.account_id):
+                    scenarios.fill_use_case(uow, account_id)
+        self._scenario = chosen
+        self._options = knobs
+        if chosen is Scenario.CARRIER_OUTAGE and self._running:
+            self._rebuild()
+            self._run_due()
+
+    def _switch_launching(self, account_ids: list[int], *, enabled: bool) -> list[int]:
+        """C5's account setting, switched through its service by each account's admin."""
+        switched: list[int] = []
+        for account_id in account_ids:
+            try:
+                actor: Actor = self._services.accounts.admin_actor(account_id)
+            except NotFound:
+                log.warning("account %d has no admin; its launching setting stays", account_id)
+                continue
+            row = self._services.accounts.get(account_id)
+            if row.provisioning_based_launching != enabled:
+                self._services.accounts.set_provisioning_based_launching(actor, enabled)
+                switched.append(account_id)
+        return switched
+
+    @staticmethod
+    def _in_flight_of(session: Session, account_id: int, *, exclude: int | None = None) -> int:
+        """The account's numbers waiting in the carriers' queue, counted only as far as the
+        pressure model can tell them apart (it is capped).
+        """
+        waiting = (
+            select(PhoneNumber.id)
+            .where(
+                PhoneNumber.account_id == account_id,
+                PhoneNumber.provisioning_status == ProvisioningStatus.INITIATED,
+                PhoneNumber.released_at.is_(None),
+            )
+            .limit(PRESSURE_COUNT_LIMIT)
+        )
+        if exclude is not None:
+            waiting = waiting.where(PhoneNumber.id != exclude)
+        return session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
+
+    # ------------------------------------------------------------------ estimates (S6)
+    def _in_flight(self, account_id: int) -> int:
+        with self._context.store.read() as session:
+            return self._in_flight_of(session, account_id)
+
+    def estimate(self, account_id: int, at: datetime | None = None) -> ProvisioningEstimate:
+        """p50 and p90 for a number of this account whose provisioning starts at ``at`` (now)."""
+        start = at or self._clock.now()
+        samples = completion_samples(
+            start,
+            scenario=self._scenario,
+            options=self._options,
+            pressure=queue_pressure(self._in_flight(account_id)),
+        )
+        return estimate_from_samples(samples)
+
+    def number_estimate(self, number_id: int) -> ProvisioningEstimate | None:
+        """What remains for a number still provisioning (None when it is not)."""
+        with self._context.store.read() as session:
+            number = session.get(PhoneNumber, number_id)
+            if (
+                number is None
+                or number.provisioning_status is not ProvisioningStatus.INITIATED
+                or number.released_at is not None
+            ):
+                return None
+            started = number.created_at
+            payload = session.scalar(
+                select(SimulationJob.payload)
+                .where(
+                    SimulationJob.kind == JobKind.CARRIER_ANSWER,
+                    SimulationJob.subject_id == number_id,
+                )
+                .limit(1)
+            )
+        pressure = float((payload or {}).get("pressure", 1.0))
+        samples = completion_samples(
+            started, scenario=self._scenario, options=self._options, pressure=pressure
+        )
+        return estimate_from_samples(samples, self._clock.now() - started)
