@@ -1,0 +1,1 @@
+"""Benchmarks of QUALITY.md: `make bench` runs them and writes benchmarks/results.json."""

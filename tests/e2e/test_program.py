@@ -1,0 +1,165 @@
+"""The installed ``thrudesk`` program, run as a subprocess: screenshots of each tab under Xvfb,
+the command line, and refusals at start-up (QUALITY.md R4).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLockFile
+
+PROGRAM = Path(sys.executable).with_name("thrudesk")
+TABS = ("Phone Numbers", "Campaigns", "Campaign Details")
+SIZE = (1400, 860)
+RUN_TIMEOUT_S = 180
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(PROGRAM), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+        check=False,
+    )
+
+
+def _headless_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["THRUDESK_NO_DIALOGS"] = "1"
+    return env
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's header (its IHDR chunk)."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", header[16:24])
+    return width, height
+
+
+@pytest.fixture(scope="module")
+def display() -> Iterator[str]:
+    """A private X server (Xvfb) for the module's runs; its DISPLAY value."""
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("Xvfb is not installed (apt-get install xvfb); the end-to-end runs need it")
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        [xvfb, "-displayfd", str(write_end), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end) as announced:
+            number = announced.readline().strip()
+        if not number:
+            pytest.fail("Xvfb did not announce a display")
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("tab", TABS)
+def test_demo_screenshot_of_each_tab(display: str, tab: str, tmp_path: Path) -> None:
+    target = tmp_path / "window.png"
+    env = dict(os.environ)
+    env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", THRUDESK_NO_DIALOGS="1")
+    result = _run(
+        [
+            "--data-dir",
+            str(tmp_path / "profile"),
+            "--demo",
+            "--screenshot",
+            str(target),
+            "--tab",
+            tab,
+        ],
+        env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert target.stat().st_size > 20_000, "the screenshot is (nearly) empty"
+    assert png_size(target) == SIZE
+    log = (tmp_path / "profile" / "logs" / "thrudesk.log").read_text()
+    assert "playing the demo history" in log
+    assert "screenshot saved" in log
+
+
+def test_version_prints_the_program_and_its_version() -> None:
+    result = _run(["--version"], _headless_env())
+    assert result.returncode == 0
+    from thrudesk import __version__
+
+    assert result.stdout.strip() == f"thrudesk {__version__}"
+
+
+def test_help_lists_every_option_with_a_sentence() -> None:
+    result = _run(["--help"], _headless_env())
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    for option in (
+        "--data-dir DIR",
+        "--database-url URL",
+        "--demo",
+        "--speed N",
+        "--screenshot FILE",
+        "--tab NAME",
+        "--campaign ID",
+        "--version",
+        "--help",
+    ):
+        assert option in text, f"--help does not mention {option}"
+    assert '"Phone Numbers", "Campaigns" or "Campaign Details"' in text
+
+
+def test_a_tab_that_does_not_exist_is_refused() -> None:
+    result = _run(["--tab", "Settings"], _headless_env())
+    assert result.returncode == 2
+    assert "no tab named 'Settings'" in result.stderr
+
+
+def test_r4_second_instance_on_the_same_store_is_refused(tmp_path: Path) -> None:
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    held = QLockFile(str(profile / "thrudesk.lock"))
+    assert held.tryLock(0)
+    try:
+        result = _run(["--data-dir", str(profile)], _headless_env())
+    finally:
+        held.unlock()
+    assert result.returncode == 2
+    assert "already open in another thrudesk" in result.stderr
+    assert not (profile / "thrudesk.sqlite3").exists(), "a refused start touches no store"
+
+
+def test_r4_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    foreign = tmp_path / "notes.sqlite3"
+    foreign.write_text("shopping list\n")
+    result = _run(
+        [
+            "--data-dir",
+            str(tmp_path / "profile"),
+            "--database-url",
+            f"sqlite:///{foreign}",
+            "--screenshot",
+            str(tmp_path / "never.png"),
+        ],
+        _headless_env(),
+    )
+    assert result.returncode == 2
+    assert "is not a thrudesk store" in result.stderr
+    assert foreign.read_text() == "shopping list\n"
+    assert not (tmp_path / "never.png").exists()

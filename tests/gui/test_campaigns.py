@@ -1,0 +1,519 @@
+"""The Campaigns and Campaign Details tabs, driven through their widgets
+(C1–C10, C16, S5, S6, N3, N7).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+)
+from pytestqt.qtbot import QtBot
+
+from tests.gui.helpers import (
+    answer_confirmation,
+    cell_tags,
+    cell_text,
+    child,
+    click,
+    click_at,
+    click_named,
+    open_dialog,
+    row_of,
+    select,
+    shown_text,
+    type_area_code,
+    type_text,
+    wait_dialog,
+)
+from thrudesk.services.clock import ManualClock
+from thrudesk.services.container import Services
+from thrudesk.services.rows import (
+    CampaignStatus,
+    CampaignStatusFilter,
+    NumberMode,
+    ProvisioningStatus,
+    Scenario,
+)
+from thrudesk.services.simulation.engine import Simulator
+from thrudesk.services.starter import StarterAccount
+from thrudesk.views.area_code_picker import AreaCodePicker
+from thrudesk.views.badges import ProvisioningBadge, TagStrip
+from thrudesk.views.main_window import CAMPAIGN_DETAILS, PHONE_NUMBERS, MainWindow
+from thrudesk.views.theme import Tone
+from thrudesk.views.widgets import MessageBar
+
+
+def _campaigns_table(window: MainWindow) -> QTableView:
+    return child(window, QTableView, "campaigns_table")
+
+
+def _draft(services: Services, account: StarterAccount, title: str, code: str = "512") -> int:
+    return services.campaigns.create(
+        account.actor,
+        title,
+        script="Hi {first_name}!",
+        area_codes=[code],
+        use_case_id=account.use_case_id,
+    )
+
+
+def _complete_number(
+    services: Services,
+    simulator: Simulator,
+    clock: ManualClock,
+    account: StarterAccount,
+    name: str = "Main line",
+) -> int:
+    simulator.force_next("complete")
+    number = services.numbers.create_dedicated(account.actor, ["415"], account.use_case_id, name)
+    clock.advance(minutes=10)
+    return number.id
+
+
+def _open_launch_dialog(qtbot: QtBot, window: MainWindow, campaign_id: int) -> QRadioButton:
+    table = _campaigns_table(window)
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: row_of(table, campaign_id) is not None)
+    select(qtbot, table, campaign_id)
+    click_named(qtbot, window, "launch_button")
+    dialog = wait_dialog(qtbot, window, "launch_dialog")
+    return child(dialog, QRadioButton, "number_mode_single_use")
+
+
+def _status_word(table: QTableView, campaign_id: int) -> str:
+    return cell_tags(table, campaign_id, "Status")[0].text
+
+
+def test_c2_manage_opens_the_add_number_dialog_when_no_dedicated_number_is_complete(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    # A dedicated number still provisioning is not offered (N4), so Manage is shown.
+    thrudesk_services.numbers.create_dedicated(
+        thrudesk_account.actor, ["415"], thrudesk_account.use_case_id, "Not yet"
+    )
+    campaign = _draft(thrudesk_services, thrudesk_account, "Turnout")
+    _open_launch_dialog(qtbot, window, campaign)
+    dialog = wait_dialog(qtbot, window, "launch_dialog")
+    assert child(dialog, QRadioButton, "number_mode_dedicated").isChecked()  # the default
+    combo = child(dialog, QComboBox, "dedicated_number_combo")
+    assert combo.count() == 0
+    assert not combo.isEnabled()
+    manage = child(dialog, QPushButton, "manage_numbers_button")
+    click(qtbot, manage)
+
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert window.tabs.currentIndex() == PHONE_NUMBERS
+    wait_dialog(qtbot, window, "add_number_dialog")
+
+
+def test_c2_c3_dedicated_launch_lists_complete_numbers_and_is_active_at_once(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    number_id = _complete_number(thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account)
+    campaign = _draft(thrudesk_services, thrudesk_account, "Turnout")
+    _open_launch_dialog(qtbot, window, campaign)
+    dialog = wait_dialog(qtbot, window, "launch_dialog")
+    assert not child(dialog, QPushButton, "manage_numbers_button").isVisible()
+    combo = child(dialog, QComboBox, "dedicated_number_combo")
+    assert combo.count() == 1
+    assert combo.itemText(0).endswith("· Main line (Voter Outreach)")
+    assert combo.itemData(0) == number_id
+    click_named(qtbot, dialog, "accept_button")
+
+    table = _campaigns_table(window)
+    qtbot.waitUntil(lambda: _status_word(table, campaign) == "Active")
+    assert cell_text(table, campaign, "Phone number").endswith("· Main line")  # C16
+    assert cell_tags(table, campaign, "Provisioning")[0].tone is Tone.SUCCESS
+    assert "is Active on" in child(window.campaigns_tab, MessageBar, "message_bar").text()
+
+
+def test_c4_single_use_launch_is_launching_then_active_with_a_live_badge(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    thrudesk_simulator.force_next("complete", after=timedelta(minutes=30))
+    campaign = _draft(thrudesk_services, thrudesk_account, "Neighbors")
+    single_use = _open_launch_dialog(qtbot, window, campaign)
+    dialog = wait_dialog(qtbot, window, "launch_dialog")
+    click(qtbot, single_use)
+    estimate = child(dialog, QLabel, "estimate_label")
+    assert "Expected provisioning time" in shown_text(estimate)  # S6
+    assert "512 · Austin, TX" in shown_text(child(dialog, QLabel, "area_codes_label"))
+    assert "stays Launching" in shown_text(child(dialog, QLabel, "launch_mode_label"))
+    click_named(qtbot, dialog, "accept_button")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+    table = _campaigns_table(window)
+    qtbot.waitUntil(lambda: _status_word(table, campaign) == "Launching")
+    [badge] = cell_tags(table, campaign, "Provisioning")
+    assert (badge.text, badge.tone) == ("Provisioning Initiated", Tone.WARNING)
+    assert cell_text(table, campaign, "Kind") == "Single-use"
+
+    sim_clock.advance(minutes=31)
+    qtbot.waitUntil(lambda: _status_word(table, campaign) == "Active")
+    [badge] = cell_tags(table, campaign, "Provisioning")
+    assert (badge.text, badge.tone) == ("Provisioning Complete", Tone.SUCCESS)
+
+
+def test_c1_c9_failed_provisioning_offers_clone_and_archive(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    actor = thrudesk_account.actor
+    thrudesk_simulator.force_next("fail", reason="Number not linked to the brand")
+    campaign = _draft(thrudesk_services, thrudesk_account, "Cleanup day")
+    thrudesk_services.campaigns.launch(actor, campaign, NumberMode.SINGLE_USE)
+    table = _campaigns_table(window)
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: row_of(table, campaign) is not None)
+    select(qtbot, table, campaign)
+    click_named(qtbot, window, "open_details_button")
+    assert window.tabs.currentIndex() == CAMPAIGN_DETAILS
+    details = window.campaign_details_tab
+    badge = child(details, ProvisioningBadge, "provisioning_badge")
+    assert badge.tone() is Tone.WARNING
+    assert not child(details, QPushButton, "clone_and_archive_button").isVisible()
+
+    sim_clock.advance(minutes=10)
+    qtbot.waitUntil(lambda: badge.status() is ProvisioningStatus.FAILED)
+    assert badge.text() == "Provisioning Failed"
+    assert badge.tone() is Tone.DANGER  # red
+    assert "Number not linked to the brand" in badge.toolTip()
+    tags = child(details, TagStrip, "details_status_tags").tags()
+    assert [t.text for t in tags] == ["Draft", "Provisioning Failed"]  # C1
+    warning = child(details, QLabel, "details_warning_provisioning_failed")
+    assert "Clone this campaign and archive it" in warning.text()
+    assert [t.text for t in cell_tags(table, campaign, "Status")] == [
+        "Draft",
+        "Provisioning Failed",
+    ]
+
+    clone_and_archive = child(details, QPushButton, "clone_and_archive_button")
+    qtbot.waitUntil(clone_and_archive.isVisible)
+    click(qtbot, clone_and_archive)
+    assert answer_confirmation(qtbot, window) == "Clone “Cleanup day” and archive it?"
+    qtbot.waitUntil(lambda: details.campaign_id not in (None, campaign))
+    copy_id = details.campaign_id
+    assert copy_id is not None
+    assert child(details, QLabel, "details_title_label").text() == "Copy of Cleanup day"
+    assert [t.text for t in child(details, TagStrip, "details_status_tags").tags()] == ["Draft"]
+    assert thrudesk_services.campaigns.index_row(actor, campaign).status is CampaignStatus.ARCHIVED
+    qtbot.waitUntil(lambda: row_of(table, copy_id) is not None)
+    assert _status_word(table, campaign) == "Archived"
+
+
+def test_c5_s5_provider_incident_makes_single_use_active_at_once_with_the_warning(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    scenario = child(window, QComboBox, "scenario_combo")
+    scenario.setCurrentIndex(scenario.findData(Scenario.PROVIDER_INCIDENT.value))
+    scenario.activated.emit(scenario.currentIndex())
+    qtbot.waitUntil(
+        lambda: (
+            not thrudesk_services.accounts.get(
+                thrudesk_account.account_id
+            ).provisioning_based_launching
+        )
+    )
+
+    campaign = _draft(thrudesk_services, thrudesk_account, "Incident launch")
+    single_use = _open_launch_dialog(qtbot, window, campaign)
+    dialog = wait_dialog(qtbot, window, "launch_dialog")
+    click(qtbot, single_use)
+    assert "Active at once" in shown_text(child(dialog, QLabel, "launch_mode_label"))
+    click_named(qtbot, dialog, "accept_button")
+
+    table = _campaigns_table(window)
+    qtbot.waitUntil(lambda: _status_word(table, campaign) == "Active")
+    assert [t.text for t in cell_tags(table, campaign, "Status")] == [
+        "Active",
+        "Number still provisioning",
+    ]
+    window.show_campaign_details(campaign)
+    warning = child(window.campaign_details_tab, QLabel, "details_warning_still_provisioning")
+    assert "wait 10 minutes after launching before sending" in warning.text()
+
+
+def test_c6_launch_waiting_over_four_hours_is_flagged_stuck(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    thrudesk_simulator.force_next("stall", after=timedelta(hours=9))
+    campaign = _draft(thrudesk_services, thrudesk_account, "Slow one")
+    thrudesk_services.campaigns.launch(thrudesk_account.actor, campaign, NumberMode.SINGLE_USE)
+    table = _campaigns_table(window)
+    qtbot.waitUntil(lambda: row_of(table, campaign) is not None)
+    assert [t.text for t in cell_tags(table, campaign, "Status")] == ["Launching"]
+    sim_clock.advance(hours=5)
+    qtbot.waitUntil(lambda: "Stuck" in [t.text for t in cell_tags(table, campaign, "Status")])
+    window.show_campaign_details(campaign)
+    warning = child(window.campaign_details_tab, QLabel, "details_warning_stuck")
+    assert "contact support" in warning.text()
+
+
+def test_c7_third_single_use_launch_shows_the_advisory(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+) -> None:
+    actor = thrudesk_account.actor
+    thrudesk_simulator.force_next("stall", count=2)
+    for title in ("First", "Second"):
+        campaign = _draft(thrudesk_services, thrudesk_account, title)
+        thrudesk_services.campaigns.launch(actor, campaign, NumberMode.SINGLE_USE)
+    third = _draft(thrudesk_services, thrudesk_account, "Third")
+    single_use = _open_launch_dialog(qtbot, window, third)
+    dialog = wait_dialog(qtbot, window, "launch_dialog")
+    advisory = child(dialog, QLabel, "advisory_label")
+    assert not advisory.isVisible()  # dedicated is chosen: no provisioning queue
+    click(qtbot, single_use)
+    text = shown_text(advisory).lower()
+    assert "2 single-use campaigns are already launching" in text
+    assert "you may go on" in text
+    click_named(qtbot, dialog, "accept_button")  # the admin may go on
+    table = _campaigns_table(window)
+    qtbot.waitUntil(lambda: _status_word(table, third) == "Launching")
+
+
+def test_s6_launch_dialog_advises_launching_the_day_before(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    thrudesk_simulator.set_scenario(Scenario.BUSY_AFTERNOON)
+    campaign = _draft(thrudesk_services, thrudesk_account, "Tonight")
+    thrudesk_services.sending_window.set_start(
+        thrudesk_account.actor, campaign, sim_clock.now() + timedelta(minutes=30)
+    )
+    single_use = _open_launch_dialog(qtbot, window, campaign)
+    dialog = wait_dialog(qtbot, window, "launch_dialog")
+    click(qtbot, single_use)
+    advice = shown_text(child(dialog, QLabel, "advice_label"))
+    assert "Launch the day before the start date" in advice
+
+
+def test_n3_single_use_launch_beyond_the_use_case_limit_is_refused_inline(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    actor = thrudesk_account.actor
+    for position in range(49):
+        campaign = _draft(thrudesk_services, thrudesk_account, f"Earlier {position}")
+        thrudesk_services.campaigns.launch(actor, campaign, NumberMode.SINGLE_USE)
+    fiftieth = _draft(thrudesk_services, thrudesk_account, "Fiftieth")
+    single_use = _open_launch_dialog(qtbot, window, fiftieth)
+    dialog = wait_dialog(qtbot, window, "launch_dialog")
+    click(qtbot, single_use)
+    click_named(qtbot, dialog, "accept_button")
+    assert dialog.isVisible()
+    message = shown_text(child(dialog, QLabel, "area_codes_error"))
+    assert "already has 49 of its 49 numbers" in message
+    assert thrudesk_services.campaigns.index_row(actor, fiftieth).status is CampaignStatus.DRAFT
+
+
+def test_new_campaign_dialog_shows_refusals_beside_their_fields(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    window.tabs.setCurrentIndex(1)
+    click_named(qtbot, window, "new_campaign_button")
+    dialog = wait_dialog(qtbot, window, "new_campaign_dialog")
+    click_named(qtbot, dialog, "accept_button")
+    assert shown_text(child(dialog, QLabel, "title_error")) == "The title cannot be blank."
+
+    type_text(child(dialog, QLineEdit, "title_edit"), "Spring canvass")
+    type_text(child(dialog, QPlainTextEdit, "script_edit"), "Hi {first_name}!")
+    picker = child(dialog, AreaCodePicker, "area_code_picker")
+    type_area_code(picker, "99")
+    click_named(qtbot, dialog, "accept_button")
+    assert "is not an area code" in shown_text(child(dialog, QLabel, "area_codes_error"))
+    assert shown_text(child(dialog, QLabel, "title_error")) == ""
+
+    picker.clear()
+    type_area_code(picker, "206")
+    click_named(qtbot, dialog, "accept_button")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    [row] = thrudesk_services.campaigns.index(thrudesk_account.actor).rows
+    assert (row.title, row.status) == ("Spring canvass", CampaignStatus.DRAFT)
+    table = _campaigns_table(window)
+    assert table.selectionModel().isRowSelected(row_of(table, row.id) or 0)
+
+
+def test_c8_followup_dialog_creates_a_followup_on_the_campaigns_number(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    number_id = _complete_number(thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account)
+    campaign = _draft(thrudesk_services, thrudesk_account, "Turnout")
+    thrudesk_services.campaigns.launch(
+        thrudesk_account.actor, campaign, NumberMode.DEDICATED, number_id
+    )
+    table = _campaigns_table(window)
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: row_of(table, campaign) is not None)
+    select(qtbot, table, campaign)
+    click_named(qtbot, window, "followup_button")
+    dialog = wait_dialog(qtbot, window, "followup_dialog")
+    assert (
+        "Opted-out contacts are always left out" in child(dialog, QLabel, "audience_label").text()
+    )
+    type_text(child(dialog, QPlainTextEdit, "message_edit"), "Last call!")
+    click_named(qtbot, dialog, "accept_button")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+    followups = [
+        r for r in thrudesk_services.campaigns.index(thrudesk_account.actor).rows if r.parent_id
+    ]
+    [followup] = followups
+    qtbot.waitUntil(lambda: row_of(table, followup.id) is not None)
+    assert [t.text for t in cell_tags(table, followup.id, "Status")] == ["Active", "Followup"]
+    assert cell_text(table, followup.id, "Phone number") == cell_text(
+        table, campaign, "Phone number"
+    )
+    window.show_campaign_details(campaign)
+    followups_table = child(window.campaign_details_tab, QTableView, "followups_table")
+    assert followups_table.model().rowCount() == 1
+
+
+def test_c10_archive_asks_first_and_releases_the_single_use_number(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+) -> None:
+    actor = thrudesk_account.actor
+    thrudesk_simulator.force_next("complete")
+    campaign = _draft(thrudesk_services, thrudesk_account, "One-off")
+    row = thrudesk_services.campaigns.launch(actor, campaign, NumberMode.SINGLE_USE)
+    assert row.phone_number_id is not None
+    table = _campaigns_table(window)
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: row_of(table, campaign) is not None)
+    select(qtbot, table, campaign)
+    click_named(qtbot, window, "archive_button")
+    assert answer_confirmation(qtbot, window, accept=False) == "Archive “One-off”?"
+    qtbot.wait(50)
+    assert _status_word(table, campaign) == "Launching"
+
+    click_named(qtbot, window, "archive_button")
+    answer_confirmation(qtbot, window)
+    qtbot.waitUntil(lambda: _status_word(table, campaign) == "Archived")
+    number = thrudesk_services.numbers.get(actor, row.phone_number_id)
+    assert number.released_at is not None
+    assert not child(window, QPushButton, "archive_button").isEnabled()
+
+
+def test_p3_campaign_index_filters_by_status_and_text_in_the_store(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    number_id = _complete_number(thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account)
+    active = _draft(thrudesk_services, thrudesk_account, "Ballot return")
+    thrudesk_services.campaigns.launch(
+        thrudesk_account.actor, active, NumberMode.DEDICATED, number_id
+    )
+    draft = _draft(thrudesk_services, thrudesk_account, "Spring canvass")
+    table = _campaigns_table(window)
+    qtbot.waitUntil(lambda: table.model().rowCount() == 2)
+
+    status = child(window, QComboBox, "campaign_status_filter")
+    status.setCurrentIndex(status.findData(CampaignStatusFilter.ACTIVE.value))
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1)
+    assert row_of(table, active) == 0
+    status.setCurrentIndex(status.findData(CampaignStatusFilter.ALL.value))
+    qtbot.waitUntil(lambda: table.model().rowCount() == 2)
+
+    window.tabs.setCurrentIndex(1)
+    type_text(child(window, QLineEdit, "campaign_filter_edit"), "canvass")
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1)
+    assert row_of(table, draft) == 0
+    assert child(window, QLabel, "campaign_count_label").text() == "1 campaign"
+
+
+def test_p3_campaign_index_sorts_by_a_column_header_click(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    for title in ("Bravo", "Alpha", "Charlie"):
+        _draft(thrudesk_services, thrudesk_account, title)
+    table = _campaigns_table(window)
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: table.model().rowCount() == 3)
+    header = table.horizontalHeader()
+    title_column = 0
+    x = header.sectionViewportPosition(title_column) + 10
+    click_at(header.viewport(), QPoint(x, 5))
+    titles = [table.model().index(r, 0).data() for r in range(3)]
+    assert titles in (["Alpha", "Bravo", "Charlie"], ["Charlie", "Bravo", "Alpha"])
+    click_at(header.viewport(), QPoint(x, 5))
+    reversed_titles = [table.model().index(r, 0).data() for r in range(3)]
+    assert reversed_titles == list(reversed(titles))
+
+
+def test_c2_cancelled_launch_leaves_the_draft_as_it_was(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    campaign = _draft(thrudesk_services, thrudesk_account, "Quick")
+    single_use = _open_launch_dialog(qtbot, window, campaign)
+    dialog = wait_dialog(qtbot, window, "launch_dialog")
+    click(qtbot, single_use)
+    click_named(qtbot, dialog, "cancel_button")
+    qtbot.waitUntil(lambda: open_dialog(window, "launch_dialog") is None)
+    assert thrudesk_services.campaigns.index_row(thrudesk_account.actor, campaign).status is (
+        CampaignStatus.DRAFT
+    )

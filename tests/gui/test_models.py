@@ -1,0 +1,186 @@
+"""Every table model of the window under pytest-qt's model tester, and the lazy, SQL-sorted
+paging of the big tables (ARCHITECTURE.md pattern 2, QUALITY.md P3).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from tests.gui.helpers import check_model, wait_dialog
+from thrudesk.services.changes import Change
+from thrudesk.services.clock import ManualClock
+from thrudesk.services.container import Services
+from thrudesk.services.rows import CampaignStatusFilter, NumberMode
+from thrudesk.services.simulation.engine import Simulator
+from thrudesk.services.starter import StarterAccount
+from thrudesk.views.campaigns import CampaignTableModel
+from thrudesk.views.hard_to_get import HardToGetDialog
+from thrudesk.views.main_window import MainWindow
+from thrudesk.views.notifications import NotificationListModel
+from thrudesk.views.phone_numbers import PhoneNumberTableModel
+from thrudesk.views.roles import ID_ROLE
+
+
+def _many_campaigns(services: Services, account: StarterAccount, count: int) -> list[int]:
+    return [
+        services.campaigns.create(account.actor, f"Campaign {position:04d}")
+        for position in range(count)
+    ]
+
+
+def _ids(model: CampaignTableModel) -> list[int]:
+    return [model.index(r, 0).data(ID_ROLE) for r in range(model.rowCount())]
+
+
+def test_p3_campaign_model_pages_sorts_and_filters_in_the_store_under_the_model_tester(
+    qtmodeltester: ModelTester,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    _many_campaigns(thrudesk_services, thrudesk_account, 450)
+    model = CampaignTableModel(
+        thrudesk_services, thrudesk_account.actor, timezone="America/New_York", simulator=None
+    )
+    model.reload()
+
+    # Lazy: one page at a time.
+    assert model.rowCount() == 200
+    assert model.total == 450
+    assert model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 400
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 450
+    assert not model.canFetchMore(QModelIndex())
+    check_model(qtmodeltester, model)  # stays attached: every later change is checked too
+
+    # Sorting happens in the store: the first page is the first of all 450, not of those loaded.
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert model.rowCount() == 200
+    assert model.index(0, 0).data() == "Campaign 0000"
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, 0).data() == "Campaign 0449"
+
+    model.set_filter(text="Campaign 01")
+    assert model.total == 100
+    assert {model.index(r, 0).data()[:11] for r in range(model.rowCount())} == {"Campaign 01"}
+    model.set_filter(text="", status=CampaignStatusFilter.ACTIVE)
+    assert model.rowCount() == 0
+
+    # A live change: a new campaign is inserted with proper brackets, no reset.
+    model.set_filter(status=CampaignStatusFilter.ALL)
+    model.sort(9, Qt.SortOrder.DescendingOrder)
+    resets: list[bool] = []
+    inserted: list[tuple[int, int]] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    sim_clock.advance(minutes=1)
+    newest = thrudesk_services.campaigns.create(thrudesk_account.actor, "Newest")
+    model.apply_change(Change(campaign_ids=frozenset({newest}), topics=frozenset({"campaigns"})))
+    assert resets == []
+    assert inserted == [(0, 0)]
+    assert _ids(model)[0] == newest
+
+
+def test_campaign_model_refreshes_only_the_rows_a_change_names(
+    qtmodeltester: ModelTester,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    actor = thrudesk_account.actor
+    ids = _many_campaigns(thrudesk_services, thrudesk_account, 5)
+    thrudesk_services.campaigns.edit_draft(actor, ids[2], area_codes=["512"], use_case_id=1)
+    model = CampaignTableModel(
+        thrudesk_services, actor, timezone="America/New_York", simulator=None
+    )
+    model.reload()
+    check_model(qtmodeltester, model)
+    changed_rows: list[int] = []
+    model.dataChanged.connect(lambda first, _last: changed_rows.append(first.row()))
+    thrudesk_simulator.force_next("complete")
+    row = thrudesk_services.campaigns.launch(actor, ids[2], NumberMode.SINGLE_USE)
+    model.apply_change(
+        Change(
+            account_ids=frozenset({actor.account_id}),
+            campaign_ids=frozenset({ids[2]}),
+            number_ids=frozenset({row.phone_number_id or 0}),
+            topics=frozenset({"campaigns", "numbers"}),
+        )
+    )
+    assert changed_rows == [_ids(model).index(ids[2])]
+    assert model.rowCount() == 5
+
+
+def test_number_model_passes_the_model_tester_through_live_provisioning(
+    qtmodeltester: ModelTester,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    actor = thrudesk_account.actor
+    model = PhoneNumberTableModel(
+        thrudesk_services, actor, timezone="America/New_York", simulator=thrudesk_simulator
+    )
+    model.reload()
+    check_model(qtmodeltester, model)
+    for code in ("415", "512", "312"):
+        number = thrudesk_services.numbers.create_dedicated(actor, [code], 1)
+        model.apply_change(Change(number_ids=frozenset({number.id}), topics=frozenset({"numbers"})))
+    assert model.rowCount() == 3
+    for column in range(model.columnCount()):
+        model.sort(column, Qt.SortOrder.DescendingOrder)
+        assert model.rowCount() == 3
+    sim_clock.advance(hours=6)
+    model.apply_change(Change(number_ids=frozenset({1, 2, 3}), topics=frozenset({"numbers"})))
+    model.set_filter("Austin")
+    assert model.rowCount() == 1
+    assert model.index(0, 3).data() == "512 · Austin, TX"
+
+
+def test_details_lists_and_notifications_pass_the_model_tester(
+    qtbot: QtBot,
+    qtmodeltester: ModelTester,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    actor = thrudesk_account.actor
+    details = window.campaign_details_tab
+    for model in (details.senders_model, details.followups_model, details.events_model):
+        check_model(qtmodeltester, model)
+    notifications = NotificationListModel()
+    check_model(qtmodeltester, notifications)
+
+    thrudesk_simulator.force_next("complete")
+    number = thrudesk_services.numbers.create_dedicated(actor, ["415"], 1, "Main line")
+    sim_clock.advance(minutes=10)
+    campaign = thrudesk_services.campaigns.create(actor, "Turnout", use_case_id=1)
+    thrudesk_services.campaigns.launch(actor, campaign, NumberMode.DEDICATED, number.id)
+    thrudesk_services.campaigns.create_followup(
+        actor,
+        campaign,
+        title="Last call",
+        message="Tomorrow!",
+        expires_at=sim_clock.now() + timedelta(days=1),
+    )
+    window.show_campaign_details(campaign)
+    assert details.followups_model.rowCount() == 1
+    assert details.events_model.rowCount() >= 3
+    notifications.set_rows(thrudesk_services.notifications.list(actor))
+    assert notifications.rowCount() == 1
+
+    window.phone_numbers_tab.hard_to_get_button.click()
+    dialog = wait_dialog(qtbot, window, "hard_to_get_dialog")
+    assert isinstance(dialog, HardToGetDialog)
+    check_model(qtmodeltester, dialog.requests_model)

@@ -1,0 +1,389 @@
+"""The window around the tabs: notifications, accounts, the clock and scenario controls, the
+status bar, shortcuts, remembered state and themes (N11, N12, S1, S5, U2).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QDateTime, QSettings, QSize, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QToolButton,
+)
+from pytestqt.qtbot import QtBot
+
+from tests.gui.helpers import (
+    answer_confirmation,
+    child,
+    click,
+    click_at,
+    click_named,
+    row_of,
+    wait_dialog,
+)
+from thrudesk.services.clock import ManualClock, ScaledClock
+from thrudesk.services.container import Services
+from thrudesk.services.rows import NumberMode, Scenario
+from thrudesk.services.simulation.engine import Simulator
+from thrudesk.services.starter import StarterAccount, create_starter_account
+from thrudesk.services.store import Store
+from thrudesk.views import theme
+from thrudesk.views.main_window import CAMPAIGN_DETAILS, PHONE_NUMBERS, MainWindow, tab_index
+from thrudesk.views.notifications import NotificationsButton
+from thrudesk.views.theme import Scheme, Tone, load_theme, style_sheet
+
+
+def _notification_list(qtbot: QtBot, window: MainWindow) -> QListView:
+    click_named(qtbot, window, "notifications_button")
+    popup = window.notifications_popup
+    qtbot.waitUntil(popup.isVisible)
+    return child(popup, QListView, "notifications_list")
+
+
+def _activate_first(qtbot: QtBot, notifications: QListView) -> None:
+    index = notifications.model().index(0, 0)
+    rect = notifications.visualRect(index)
+    click_at(notifications.viewport(), rect.center())
+
+
+def test_n11_activating_a_notification_opens_the_number(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    thrudesk_simulator.force_next("complete")
+    number = thrudesk_services.numbers.create_dedicated(
+        thrudesk_account.actor, ["415"], thrudesk_account.use_case_id, "Bay office"
+    )
+    window.tabs.setCurrentIndex(1)
+    bell = child(window, NotificationsButton, "notifications_button")
+    assert bell.unread == 0
+    sim_clock.advance(minutes=10)
+    qtbot.waitUntil(lambda: bell.unread == 1)
+    assert bell.toolTip() == "1 unread notification"
+
+    notifications = _notification_list(qtbot, window)
+    assert notifications.model().rowCount() == 1
+    assert notifications.model().index(0, 0).data() == "Provisioning complete"
+    _activate_first(qtbot, notifications)
+
+    assert window.tabs.currentIndex() == PHONE_NUMBERS
+    table = window.phone_numbers_tab.table
+    selected = table.selectionModel().selectedRows()
+    assert [index.row() for index in selected] == [row_of(table, number.id)]
+    qtbot.waitUntil(lambda: bell.unread == 0)
+    assert not window.notifications_popup.isVisible()
+
+
+def test_n11_notification_about_a_launch_opens_campaign_details(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    actor = thrudesk_account.actor
+    thrudesk_simulator.force_next("complete")
+    campaign = thrudesk_services.campaigns.create(
+        actor, "Neighbors", area_codes=["512"], use_case_id=thrudesk_account.use_case_id
+    )
+    thrudesk_services.campaigns.launch(actor, campaign, NumberMode.SINGLE_USE)
+    other = thrudesk_services.campaigns.create(actor, "Something else")
+    window.show_campaign_details(other)
+    window.tabs.setCurrentIndex(PHONE_NUMBERS)
+    sim_clock.advance(minutes=10)
+    bell = child(window, NotificationsButton, "notifications_button")
+    qtbot.waitUntil(lambda: bell.unread == 1)
+
+    _activate_first(qtbot, _notification_list(qtbot, window))
+    assert window.tabs.currentIndex() == CAMPAIGN_DETAILS
+    assert window.campaign_details_tab.campaign_id == campaign
+    title = child(window.campaign_details_tab, QLabel, "details_title_label")
+    assert title.text() == "Neighbors"
+
+
+def test_n11_a_desktop_notification_click_opens_its_subject(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    campaign = thrudesk_services.campaigns.create(thrudesk_account.actor, "From the desktop")
+    window.tabs.setCurrentIndex(PHONE_NUMBERS)
+    # Desktop notification clicks arrive on the notifier's thread: the signal is queued.
+    window.subject_requested.emit("campaign", campaign)
+    qtbot.waitUntil(lambda: window.tabs.currentIndex() == CAMPAIGN_DETAILS)
+    assert window.campaign_details_tab.campaign_id == campaign
+
+
+def test_n12_switching_account_shows_only_that_accounts_data(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    ours = thrudesk_services.numbers.create_dedicated(
+        thrudesk_account.actor, ["415"], thrudesk_account.use_case_id, "Ours"
+    )
+    other = create_starter_account(thrudesk_services, "Harbor Tenants", admin_name="Ruth Admin")
+    theirs = thrudesk_services.numbers.create_dedicated(
+        other.actor, ["617"], other.use_case_id, "Theirs"
+    )
+    table = window.phone_numbers_tab.table
+    combo = child(window, QComboBox, "account_combo")
+    qtbot.waitUntil(lambda: combo.count() == 2)
+    assert row_of(table, ours.id) is not None
+    assert row_of(table, theirs.id) is None
+
+    combo.setCurrentIndex(combo.findData(other.account_id))
+    combo.activated.emit(combo.currentIndex())
+    assert window.actor == other.actor
+    assert row_of(table, theirs.id) is not None
+    assert row_of(table, ours.id) is None
+    assert child(window, QLabel, "dedicated_usage_label").text() == "1 of 5 dedicated numbers"
+
+
+def test_s1_status_bar_shows_eastern_and_account_time_and_what_is_provisioning(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    time_label = child(window, QLabel, "status_time_label")
+    # The fixture's clock: Monday 2 March 2026, 09:00 US Eastern (the account's zone too).
+    assert time_label.text() == "Mon 2 Mar 2026, 09:00 EST"
+    assert child(window, QLabel, "status_speed_label").text() == "Manual clock"
+    thrudesk_services.numbers.create_dedicated(
+        thrudesk_account.actor, ["415"], thrudesk_account.use_case_id
+    )
+    provisioning = child(window, QLabel, "status_provisioning_label")
+    qtbot.waitUntil(lambda: provisioning.text() == "1 number provisioning")
+    usage = child(window, QLabel, "status_usage_label").text()
+    assert "Voter Outreach 1 of 49" in usage  # U2
+
+
+def test_s1_status_bar_adds_the_account_time_zone_when_it_differs(
+    qtbot: QtBot,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    themed: theme.ThemeManager,
+) -> None:
+    western = create_starter_account(
+        thrudesk_services, "Cascade", timezone="America/Los_Angeles", admin_name="Maya Admin"
+    )
+    window = MainWindow(thrudesk_services, thrudesk_simulator, western.actor)
+    qtbot.addWidget(window)
+    assert child(window, QLabel, "status_time_label").text() == (
+        "Mon 2 Mar 2026, 09:00 EST  ·  06:00 PST (account)"
+    )
+    window.shutdown()
+
+
+def test_s1_jump_moves_the_simulated_clock_forward_only(
+    qtbot: QtBot,
+    window: MainWindow,
+    sim_clock: ManualClock,
+) -> None:
+    start = sim_clock.now()
+    click_named(qtbot, window, "clock_jump_button")
+    dialog = wait_dialog(qtbot, window, "jump_dialog")
+    edit = child(dialog, QDateTimeEdit, "jump_datetime_edit")
+    edit.setDateTime(edit.dateTime().addSecs(-2 * 3600))  # an hour before now
+    click_named(qtbot, dialog, "accept_button")
+    assert "only moves forward" in child(dialog, QLabel, "clock_error").text()
+    assert sim_clock.now() == start
+
+    edit.setDateTime(edit.dateTime().addSecs(3 * 3600))  # two hours after now
+    click_named(qtbot, dialog, "accept_button")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert sim_clock.now() == start + timedelta(hours=2)
+    qtbot.waitUntil(
+        lambda: child(window, QLabel, "status_time_label").text() == "Mon 2 Mar 2026, 11:00 EST"
+    )
+
+
+def test_s1_speed_and_pause_drive_a_scaled_clock(
+    qtbot: QtBot,
+    thrudesk_store: Store,
+    thrudesk_account: StarterAccount,
+    themed: theme.ThemeManager,
+) -> None:
+    clock = ScaledClock(ManualClock().now(), speed=1.0)
+    services = Services(thrudesk_store, clock)
+    window = MainWindow(services, None, thrudesk_account.actor)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+
+    speed = child(window, QComboBox, "clock_speed_combo")
+    assert [speed.itemText(i) for i in range(speed.count())] == [
+        "1×",
+        "10×",
+        "60×",
+        "600×",
+        "3600×",
+    ]
+    speed.setCurrentIndex(3)
+    speed.activated.emit(3)
+    assert clock.speed == 600.0
+    assert child(window, QLabel, "status_speed_label").text() == "Speed 600×"
+
+    pause = child(window, QToolButton, "clock_pause_button")
+    click(qtbot, pause)
+    assert paused(clock)
+    assert pause.text() == "Resume"
+    assert child(window, QLabel, "status_speed_label").text() == "Paused"
+    window.campaigns_tab.table.setFocus()
+    window.space_shortcut.activated.emit()  # Space
+    assert not paused(clock)
+    window.shutdown()
+
+
+def paused(clock: ScaledClock) -> bool:
+    return clock.paused
+
+
+def test_s5_scenario_combo_lists_and_switches_scenarios(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_simulator: Simulator,
+) -> None:
+    combo = child(window, QComboBox, "scenario_combo")
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Normal",
+        "Busy weekday afternoon",
+        "Provider incident",
+        "Carrier outage",
+        "Use case near its limit",
+    ]
+    combo.setCurrentIndex(1)
+    combo.activated.emit(1)
+    qtbot.waitUntil(lambda: thrudesk_simulator.scenario is Scenario.BUSY_AFTERNOON)
+
+
+def test_s5_a_scenario_that_writes_to_the_store_asks_first(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+) -> None:
+    combo = child(window, QComboBox, "scenario_combo")
+    near_limit = combo.findData(Scenario.USE_CASE_NEAR_LIMIT.value)
+    combo.setCurrentIndex(near_limit)
+    combo.activated.emit(near_limit)
+    question = answer_confirmation(qtbot, window, accept=False)
+    assert question == "Switch to “Use case near its limit”?"
+    qtbot.waitUntil(lambda: combo.currentText() == "Normal")
+    assert thrudesk_simulator.scenario is Scenario.NORMAL
+
+    combo.setCurrentIndex(near_limit)
+    combo.activated.emit(near_limit)
+    answer_confirmation(qtbot, window)
+    qtbot.waitUntil(lambda: thrudesk_simulator.scenario is Scenario.USE_CASE_NEAR_LIMIT)
+    chip = child(window, QLabel, f"use_case_usage_{thrudesk_account.use_case_id}")
+    qtbot.waitUntil(lambda: chip.text().endswith("47 of 49 numbers"))
+    assert chip.property("warning") is True  # U2: from 45
+
+
+def test_shortcuts_switch_tabs_and_open_the_new_dialog(
+    qtbot: QtBot,
+    window: MainWindow,
+) -> None:
+    window.activateWindow()
+    qtbot.waitActive(window)
+    QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 1
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = wait_dialog(qtbot, window, "new_campaign_dialog")
+    click_named(qtbot, dialog, "cancel_button")
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert child(window, QLineEdit, "campaign_filter_edit").hasFocus()
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == PHONE_NUMBERS
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    wait_dialog(qtbot, window, "add_number_dialog")
+
+
+def test_window_remembers_its_geometry_tab_and_account(
+    qtbot: QtBot,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    themed: theme.ThemeManager,
+    tmp_path: Path,
+) -> None:
+    settings = QSettings(str(tmp_path / "remembered.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(thrudesk_services, thrudesk_simulator, settings=settings)
+    qtbot.addWidget(first)
+    first.resize(1111, 777)
+    first.show()
+    qtbot.waitExposed(first)
+    first.tabs.setCurrentIndex(1)
+    first.close()
+
+    stored = settings.value("window/geometry")
+    assert isinstance(stored, QByteArray)
+    assert not stored.isEmpty()
+
+    second = MainWindow(thrudesk_services, thrudesk_simulator, settings=settings)
+    qtbot.addWidget(second)
+    assert second.tabs.currentIndex() == 1
+    assert second.actor == thrudesk_account.actor
+    # The platform may fit the saved geometry to its screen; the same bytes give the same fit.
+    probe = QMainWindow()
+    probe.restoreGeometry(stored)
+    assert second.geometry() == probe.geometry()
+    assert second.geometry().size() != QSize(640, 480)
+    second.shutdown()
+
+
+def test_three_tabs_in_order(window: MainWindow) -> None:
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == ["Phone Numbers", "Campaigns", "Campaign Details"]
+
+
+def test_tab_names_are_the_three_titles() -> None:
+    assert tab_index("Phone Numbers") == 0
+    assert tab_index("campaigns") == 1
+    assert tab_index("campaign-details") == 2
+
+
+def test_both_themes_fill_every_style_token_and_keep_the_badge_colours_apart() -> None:
+    for scheme in Scheme:
+        current = load_theme(scheme)
+        sheet = style_sheet(current)
+        assert "@" not in sheet, f"{scheme} leaves a token unreplaced"
+        yellow, green, red = (
+            current.tone(tone).background.name()
+            for tone in (Tone.WARNING, Tone.SUCCESS, Tone.DANGER)
+        )
+        assert len({yellow, green, red}) == 3
+        # Yellow is yellow, green is green, red is red: hue ranges, whatever the theme.
+        assert 35 <= current.tone(Tone.WARNING).background.hue() <= 60
+        assert 90 <= current.tone(Tone.SUCCESS).background.hue() <= 160
+        assert current.tone(Tone.DANGER).background.hue() <= 15 or (
+            current.tone(Tone.DANGER).background.hue() >= 340
+        )
+
+
+def test_jump_dialog_default_is_an_hour_ahead(
+    qtbot: QtBot, window: MainWindow, sim_clock: ManualClock
+) -> None:
+    dialog = window.open_jump_dialog()
+    edit = child(dialog, QDateTimeEdit, "jump_datetime_edit")
+    now = QDateTime(edit.dateTime())
+    assert now.time().hour() == 10  # 09:00 Eastern plus an hour
+    dialog.close()

@@ -1,0 +1,458 @@
+"""The composition root: arguments, profile paths, store, clock, simulator, window, one loop.
+
+Heavy imports (Qt, SQLAlchemy, the services) wait until the arguments are read, so ``--help`` and
+``--version`` answer at once and a refused start (a store in use, a newer schema) says why fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from thrudesk import APP_ID, APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from pathlib import Path
+    from types import TracebackType
+
+    from PySide6.QtWidgets import QApplication
+
+    from thrudesk.paths import ProfilePaths
+    from thrudesk.services.clock import Clock
+    from thrudesk.services.container import Services
+    from thrudesk.services.desktop import DesktopNotifications
+    from thrudesk.services.simulation.engine import Simulator
+    from thrudesk.views.main_window import MainWindow
+    from thrudesk.views.theme import ThemeManager
+
+TAB_NAMES = ("Phone Numbers", "Campaigns", "Campaign Details")
+SCREENSHOT_SIZE = (1400, 860)
+EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 1 <= value <= 3600:
+        raise argparse.ArgumentTypeError("the speed goes from 1 (real pace) to 3600")
+    return value
+
+
+def _tab(text: str) -> str:
+    wanted = text.strip().lower().replace("-", " ").replace("_", " ")
+    for name in TAB_NAMES:
+        if name.lower() == wanted:
+            return name
+    raise argparse.ArgumentTypeError(
+        f"no tab named {text!r}; choose one of: " + ", ".join(f'"{n}"' for n in TAB_NAMES)
+    )
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a campaign id (a whole number)")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME,
+        description="Desktop console for texting-platform admins: sending phone numbers, "
+        "campaigns, and a simulator of carrier provisioning.",
+        epilog="On first run an empty store receives the demo history, so the window has "
+        "something to show. Set THRUDESK_NO_DIALOGS=1 to report start-up refusals on stderr "
+        "only (scripts and tests).",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="Keep the store, the logs and the settings in DIR instead of the usual per-user "
+        "folders.",
+    )
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="Open the store at this SQLAlchemy URL (for example sqlite:////srv/demo.sqlite3) "
+        "instead of the profile's own file.",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="Open the demo account, playing the demo history into the store first if it holds "
+        "no account yet.",
+    )
+    parser.add_argument(
+        "--speed",
+        metavar="N",
+        type=_speed,
+        help="Run simulated time N times faster than real time (1 to 3600); the speed is kept "
+        "for the next start.",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="FILE",
+        help=f"Paint the window ({SCREENSHOT_SIZE[0]}×{SCREENSHOT_SIZE[1]}) once everything "
+        "visible has loaded, save it to FILE as PNG and exit.",
+    )
+    parser.add_argument(
+        "--tab",
+        metavar="NAME",
+        type=_tab,
+        help='Start on this tab: "Phone Numbers", "Campaigns" or "Campaign Details".',
+    )
+    parser.add_argument(
+        "--campaign",
+        metavar="ID",
+        type=_positive,
+        help="Show this campaign in Campaign Details (by default the last one opened, or the "
+        "newest one still Launching).",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{APP_NAME} {__version__}",
+        help="Print the version and exit.",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``thrudesk`` console script."""
+    args = build_parser().parse_args(argv)
+    return run(args)
+
+
+# ---------------------------------------------------------------------------------- start-up
+def _dialogs_allowed(args: argparse.Namespace) -> bool:
+    import os
+
+    from PySide6.QtGui import QGuiApplication
+
+    if args.screenshot or os.environ.get("THRUDESK_NO_DIALOGS"):
+        return False
+    return QGuiApplication.platformName() not in ("offscreen", "minimal")
+
+
+def _refuse(args: argparse.Namespace, title: str, message: str) -> None:
+    """Tell why thrudesk cannot start: on stderr, in the log, and in a dialog when one can be
+    seen.
+    """
+    import logging
+
+    logging.getLogger("thrudesk").error("%s: %s", title, message)
+    print(f"thrudesk: {message}", file=sys.stderr)
+    if _dialogs_allowed(args):
+        from PySide6.QtWidgets import QMessageBox
+
+        # Before the event loop runs there is nothing to re-enter: exec() is safe here.
+        QMessageBox.critical(None, f"thrudesk: {title}", message)
+
+
+def _log_qt_messages() -> None:
+    """Qt's own warnings go to the log (logger ``thrudesk.qt``) with everything else."""
+    import logging
+
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+
+    log = logging.getLogger("thrudesk.qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+
+    def handler(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        log.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
+def _lock_path(args: argparse.Namespace, paths: ProfilePaths) -> Path:
+    from pathlib import Path
+
+    from thrudesk.services.store import sqlite_path
+
+    if args.database_url:
+        store_file = sqlite_path(args.database_url)
+        if store_file is not None:
+            return Path(f"{store_file}.lock")
+    return paths.lock_file
+
+
+def run(args: argparse.Namespace) -> int:
+    from thrudesk.logs import configure_logging
+    from thrudesk.paths import profile_paths
+
+    paths = profile_paths(args.data_dir)
+    paths.create()
+    configure_logging(paths.log_file)
+
+    import logging
+
+    from PySide6.QtCore import QLockFile
+    from PySide6.QtWidgets import QApplication
+
+    log = logging.getLogger("thrudesk.app")
+    log.info("thrudesk %s starting; profile %s", __version__, paths.data_dir)
+    _log_qt_messages()
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName(APP_ID)
+    # The loop ends when the window closes, not when the last of any window does (dialogs).
+    app.setQuitOnLastWindowClosed(False)
+
+    from thrudesk.views.theme import ThemeManager
+
+    themes = ThemeManager(app)
+    themes.apply()
+
+    # R4: one instance per store; a second one is refused with a clear message.
+    lock_file = _lock_path(args, paths)
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(lock_file))
+    lock.setStaleLockTime(0)  # only a live process holds it; a crashed one's lock is taken over
+    if not lock.tryLock(200):
+        pid, host, _app = lock.getLockInfo()
+        holder = f" (process {pid} on {host})" if pid else ""
+        _refuse(
+            args,
+            "store in use",
+            f"This store is already open in another thrudesk{holder}. Switch to that window, "
+            "or start with another --data-dir.",
+        )
+        return EXIT_REFUSED
+    try:
+        return _run_locked(args, app, paths, themes)
+    finally:
+        lock.unlock()
+
+
+def _run_locked(
+    args: argparse.Namespace, app: QApplication, paths: ProfilePaths, themes: ThemeManager
+) -> int:
+    import asyncio
+    import logging
+
+    import qasync
+    from PySide6.QtCore import QSettings
+
+    from thrudesk.services.clock import utcnow
+    from thrudesk.services.container import Services
+    from thrudesk.services.demo import DEMO_ACCOUNT, seed_demo, store_is_empty
+    from thrudesk.services.errors import StoreError
+    from thrudesk.services.simulation.clock_state import clock_from_store
+    from thrudesk.services.simulation.engine import Simulator
+    from thrudesk.services.simulation.state import load_state
+    from thrudesk.services.store import open_store
+    from thrudesk.views.main_window import MainWindow, tab_index
+
+    log = logging.getLogger("thrudesk.app")
+    url = args.database_url or paths.store_url
+    try:
+        store = open_store(url)
+    except StoreError as error:
+        _refuse(args, "store refused", error.message)
+        return EXIT_REFUSED
+    try:
+        fresh = store_is_empty(store)
+        if fresh:
+            # The stored clock starts where the demo's story ends (clock_from_store resumes it).
+            with store.begin() as session:
+                load_state(session, now=demo_moment(utcnow()))
+        clock = clock_from_store(store, speed=args.speed)
+        if fresh:
+            log.info("empty store: playing the demo history into it")
+            seed_demo(store, clock.now(), attach_simulator=Simulator)
+        services = Services(store, clock)
+        simulator = Simulator(services)
+        actor = None
+        if args.demo:
+            demo = services.accounts.find(DEMO_ACCOUNT)
+            if demo is not None:
+                actor = services.accounts.admin_actor(demo.id)
+        settings = (
+            None
+            if args.screenshot
+            else QSettings(str(paths.settings_file), QSettings.Format.IniFormat)
+        )
+        window = MainWindow(
+            services,
+            simulator,
+            actor,
+            settings=settings,
+            about=_about_text(paths, store.url),
+        )
+        themes.theme_changed.connect(window.retheme)
+        if args.tab:
+            window.tabs.setCurrentIndex(tab_index(args.tab))
+        if args.campaign:
+            window.campaign_details_tab.show_campaign(args.campaign)
+        if args.screenshot or settings is None or settings.value("window/geometry") is None:
+            window.resize(*SCREENSHOT_SIZE)
+        outcome = _Outcome()
+        install_excepthook(window, outcome, quit_on_error=bool(args.screenshot))
+        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+            runner.run(_serve(app, window, simulator, clock, services, args, outcome))
+        return outcome.code
+    finally:
+        store.dispose()
+
+
+def demo_moment(now: datetime) -> datetime:
+    """When the demo's story ends: the latest weekday afternoon (14:30 US Eastern) not after
+    ``now``. The carriers' queue is long then, so the numbers the demo leaves provisioning
+    finish live over the next hours (minutes at a higher speed) rather than at once.
+    """
+    from datetime import UTC, timedelta
+    from zoneinfo import ZoneInfo
+
+    eastern = now.astimezone(ZoneInfo("America/New_York"))
+    moment = eastern.replace(hour=14, minute=30, second=0, microsecond=0)
+    while moment > eastern or moment.weekday() >= 5:
+        moment -= timedelta(days=1)
+    return moment.astimezone(UTC)
+
+
+class _Outcome:
+    """The exit code, set by the screenshot or by an unexpected error."""
+
+    def __init__(self) -> None:
+        self.code = EXIT_OK
+
+
+def _about_text(paths: ProfilePaths, store_url: str) -> str:
+    return f"Store: {store_url}\nLogs: {paths.log_file}\nSettings: {paths.settings_file}"
+
+
+async def _serve(
+    app: QApplication,
+    window: MainWindow,
+    simulator: Simulator,
+    clock: Clock,
+    services: Services,
+    args: argparse.Namespace,
+    outcome: _Outcome,
+) -> None:
+    """Run the simulator beside the window until the window closes (or the screenshot is saved)."""
+    import asyncio
+    import logging
+
+    log = logging.getLogger("thrudesk.app")
+    closing = asyncio.Event()
+    app.aboutToQuit.connect(closing.set)
+    window.closed.connect(closing.set)
+    _close_on_signals(window)
+    simulation = asyncio.create_task(simulator.run(), name="simulator")
+    window.show()
+    notifier: DesktopNotifications | None = None
+    if args.screenshot:
+        outcome.code = await _screenshot(window, args.screenshot)
+    else:
+        # Desktop notifications (N11) are set up once the window is up: their libraries are
+        # not needed to show the first rows.
+        from thrudesk.services.desktop import DesktopNotifications
+
+        notifier = DesktopNotifications(APP_NAME, on_activated=window.subject_requested.emit)
+        services.context.desktop = notifier
+        probe = asyncio.create_task(notifier.probe(), name="desktop notifications")
+        await closing.wait()
+        if not probe.done():
+            probe.cancel()
+    simulator.stop()
+    await asyncio.wait_for(simulation, timeout=5)
+    if notifier is not None:
+        services.context.desktop = None
+        try:
+            await asyncio.wait_for(notifier.close(), timeout=3)
+        except (TimeoutError, OSError) as error:
+            log.info("desktop notifications did not close cleanly: %s", error)
+    window.shutdown()
+    detach = getattr(clock, "detach", None)
+    if callable(detach):
+        detach()
+    log.info("thrudesk closed")
+
+
+def _close_on_signals(window: MainWindow) -> None:
+    """SIGTERM and Ctrl+C close the window as its close button would: settings and the clock
+    are saved, the simulator stops between batches.
+    """
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def close(_signal: int, _frame: object) -> None:
+        # Python runs this between two of the loop's callbacks; the close itself waits for Qt.
+        QTimer.singleShot(0, window.close)
+
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, close)
+
+
+async def _screenshot(window: MainWindow, target: str) -> int:
+    """Save the window as PNG once it is shown and laid out; answer the exit code."""
+    import asyncio
+    import logging
+
+    from PySide6.QtWidgets import QApplication
+
+    log = logging.getLogger("thrudesk.app")
+    # Everything the tabs show is read when they are built; what remains is for Qt to lay the
+    # window out and for the platform to expose it. A few turns of the loop are enough.
+    for _ in range(100):
+        await asyncio.sleep(0.02)
+        handle = window.windowHandle()
+        if handle is not None and handle.isExposed():
+            break
+    for _ in range(5):
+        QApplication.processEvents()
+        await asyncio.sleep(0.02)
+    pixmap = window.grab()
+    if not pixmap.save(target, "PNG"):
+        log.error("could not write the screenshot to %s", target)
+        print(f"thrudesk: could not write the screenshot to {target}", file=sys.stderr)
+        return EXIT_FAILED
+    log.info("screenshot saved to %s (%dx%d)", target, pixmap.width(), pixmap.height())
+    return EXIT_OK
+
+
+def install_excepthook(window: MainWindow, outcome: _Outcome, *, quit_on_error: bool) -> None:
+    """Log every unexpected error and show it in a dialog (qasync sends slot errors here too)."""
+    import logging
+    import traceback
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    log = logging.getLogger("thrudesk.crash")
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        log.critical("unexpected error", exc_info=(kind, error, trace))
+        if quit_on_error:
+            outcome.code = EXIT_FAILED
+            window.close()
+            return
+        box = QMessageBox(window)
+        box.setObjectName("crash_dialog")
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle("thrudesk: something went wrong")
+        box.setText("Something went wrong. thrudesk logged the details; you can carry on.")
+        box.setInformativeText(str(error) or kind.__name__)
+        box.setDetailedText("".join(traceback.format_exception(kind, error, trace)))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    sys.excepthook = hook

@@ -1,0 +1,339 @@
+"""Provisioning badges and status tags: coloured tags that always carry their words.
+
+Yellow *Provisioning Initiated*, green *Provisioning Complete*, red *Provisioning Failed* (UI.md),
+each with a tooltip naming the three carriers' states and, while provisioning, the p50–p90
+estimate. The same painting serves table cells (:class:`TagDelegate`) and the Campaign Details
+header (:class:`ProvisioningBadge`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from thrudesk.services.rows import (
+    CampaignFlag,
+    CampaignFlagKind,
+    CampaignStatus,
+    CarrierCheckStatus,
+    CarrierState,
+    ProvisioningStatus,
+)
+from thrudesk.views import formatting, theme
+from thrudesk.views.roles import CARRIERS_ROLE, TAGS_ROLE
+from thrudesk.views.simulation import Estimate
+from thrudesk.views.theme import Tone
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Tag:
+    """Words on a coloured pill; ``dot`` paints a status dot instead of a pill."""
+
+    text: str
+    tone: Tone
+    dot: str | None = None
+
+
+PROVISIONING_TONES: dict[ProvisioningStatus, Tone] = {
+    ProvisioningStatus.INITIATED: Tone.WARNING,  # yellow
+    ProvisioningStatus.COMPLETE: Tone.SUCCESS,  # green
+    ProvisioningStatus.FAILED: Tone.DANGER,  # red
+}
+
+FLAG_TONES: dict[CampaignFlagKind, Tone] = {
+    CampaignFlagKind.PROVISIONING_FAILED: Tone.DANGER,
+    CampaignFlagKind.STILL_PROVISIONING: Tone.WARNING,
+    CampaignFlagKind.STUCK: Tone.DANGER,
+    CampaignFlagKind.AUTO_ARCHIVE_SOON: Tone.WARNING,
+    CampaignFlagKind.FOLLOWUP: Tone.INFO,
+}
+
+# Short words for flags inside a table cell; the full warning is in the tooltip and the details.
+FLAG_SHORT: dict[CampaignFlagKind, str] = {
+    CampaignFlagKind.STILL_PROVISIONING: "Number still provisioning",
+}
+
+
+def provisioning_tag(status: ProvisioningStatus) -> Tag:
+    return Tag(status.label, PROVISIONING_TONES[status])
+
+
+def status_tags(status: CampaignStatus, flags: Sequence[CampaignFlag]) -> tuple[Tag, ...]:
+    """The campaign's status word (with its dot) and its flags as tags (C1, C5, C6, C17)."""
+    tags = [Tag(status.label, Tone.NEUTRAL, dot=f"dot_{status.value}")]
+    for flag in flags:
+        tags.append(Tag(FLAG_SHORT.get(flag.kind, flag.text), FLAG_TONES[flag.kind]))
+    return tuple(tags)
+
+
+def flags_tooltip(flags: Sequence[CampaignFlag]) -> str | None:
+    lines = [
+        f"<b>{escape(flag.text)}</b>" + (f"<br>{escape(flag.detail)}" if flag.detail else "")
+        for flag in flags
+    ]
+    return "<br><br>".join(lines) if lines else None
+
+
+CARRIER_MARKS = {
+    CarrierCheckStatus.CONFIRMED: "✓",
+    CarrierCheckStatus.REJECTED: "✗",
+    CarrierCheckStatus.PENDING: "…",
+}
+
+
+def carrier_marks(carriers: Sequence[CarrierState]) -> str:
+    """``✓ ✓ …``: the carriers' answers at a glance (the text behind the progress cell)."""
+    return " ".join(CARRIER_MARKS[c.status] for c in carriers)
+
+
+def badge_tooltip(
+    status: ProvisioningStatus,
+    carriers: Sequence[CarrierState],
+    *,
+    timezone: str,
+    estimate: Estimate | None = None,
+    failure_reason: str | None = None,
+) -> str:
+    """The badge's tooltip: the three carriers' states and, while provisioning, the estimate."""
+    lines = [f"<b>{escape(status.label)}</b>"]
+    for carrier in carriers:
+        state = carrier.status.label
+        if carrier.answered_at is not None:
+            state += f" at {formatting.short_date_time(carrier.answered_at, timezone)}"
+        if carrier.reason:
+            state += f": {carrier.reason}"
+        lines.append(f"{escape(carrier.carrier.label)}: {escape(state)}")
+    if status is ProvisioningStatus.INITIATED and estimate is not None:
+        if estimate.overdue:
+            lines.append("Taking longer than usual")
+        else:
+            lines.append(f"Expected to complete in {escape(estimate.text)} (p50–p90)")
+    if status is ProvisioningStatus.FAILED and failure_reason:
+        lines.append(f"Reason: {escape(failure_reason)}")
+    return "<br>".join(lines)
+
+
+# ------------------------------------------------------------------------------ painting
+TAG_HEIGHT = 20
+TAG_PADDING = 8
+TAG_GAP = 5
+DOT_SIZE = 8
+
+
+def tag_font(base: QFont) -> QFont:
+    font = QFont(base)
+    font.setWeight(QFont.Weight.DemiBold)
+    size = base.pointSizeF()
+    if size > 0:
+        font.setPointSizeF(max(7.0, size - 0.5))
+    return font
+
+
+def tag_width(tag: Tag, metrics: QFontMetrics, base_metrics: QFontMetrics) -> int:
+    if tag.dot is not None:
+        return DOT_SIZE + 6 + base_metrics.horizontalAdvance(tag.text)
+    return metrics.horizontalAdvance(tag.text) + 2 * TAG_PADDING
+
+
+def tags_width(tags: Sequence[Tag], base: QFont) -> int:
+    metrics, base_metrics = QFontMetrics(tag_font(base)), QFontMetrics(base)
+    widths = [tag_width(tag, metrics, base_metrics) for tag in tags]
+    return sum(widths) + TAG_GAP * max(0, len(widths) - 1)
+
+
+def paint_tags(
+    painter: QPainter,
+    rect: QRect,
+    tags: Sequence[Tag],
+    base: QFont,
+    *,
+    text_colour: QColor | None = None,
+) -> None:
+    """Paint ``tags`` left to right, vertically centred in ``rect``, clipped at its right edge."""
+    colours = theme.current()
+    font = tag_font(base)
+    metrics, base_metrics = QFontMetrics(font), QFontMetrics(base)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setClipRect(rect)
+    x = rect.left()
+    height = min(TAG_HEIGHT, rect.height() - 2)
+    top = rect.top() + (rect.height() - height) // 2
+    for tag in tags:
+        if x >= rect.right():
+            break
+        width = tag_width(tag, metrics, base_metrics)
+        if tag.dot is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colours.colour(tag.dot))
+            dot_top = rect.top() + (rect.height() - DOT_SIZE) / 2
+            painter.drawEllipse(QRectF(x, dot_top, DOT_SIZE, DOT_SIZE))
+            painter.setFont(base)
+            painter.setPen(text_colour or colours.colour("text"))
+            text_rect = QRect(x + DOT_SIZE + 6, rect.top(), width - DOT_SIZE - 6, rect.height())
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, tag.text)
+        else:
+            tone = colours.tone(tag.tone)
+            pill = QRectF(x + 0.5, top + 0.5, width - 1, height - 1)
+            painter.setPen(QPen(tone.border, 1))
+            painter.setBrush(tone.background)
+            painter.drawRoundedRect(pill, 4, 4)
+            painter.setFont(font)
+            painter.setPen(tone.text)
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, tag.text)
+        x += width + TAG_GAP
+    painter.restore()
+
+
+class TagDelegate(QStyledItemDelegate):
+    """Paints a cell's :data:`~thrudesk.views.roles.TAGS_ROLE` as coloured tags."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        tags = index.data(TAGS_ROLE)
+        if not tags:
+            super().paint(painter, option, index)
+            return
+        self.initStyleOption(option, index)
+        option.text = ""
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        area = option.rect.adjusted(8, 0, -6, 0)
+        text_colour = option.palette.highlightedText().color() if selected else None
+        paint_tags(painter, area, tags, option.font, text_colour=text_colour)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        hint = super().sizeHint(option, index)
+        tags = index.data(TAGS_ROLE)
+        if tags:
+            hint.setWidth(tags_width(tags, option.font) + 16)
+        return hint
+
+
+class CarrierProgressDelegate(QStyledItemDelegate):
+    """The carriers column: three small segments (confirmed, rejected, pending) and ``2/3``."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        carriers = index.data(CARRIERS_ROLE)
+        if not carriers:
+            super().paint(painter, option, index)
+            return
+        self.initStyleOption(option, index)
+        option.text = ""
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        colours = theme.current()
+        fill = {
+            CarrierCheckStatus.CONFIRMED: colours.tone(Tone.SUCCESS).border,
+            CarrierCheckStatus.REJECTED: colours.tone(Tone.DANGER).text,
+            CarrierCheckStatus.PENDING: colours.colour("border"),
+        }
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = option.rect
+        x = rect.left() + 8
+        top = rect.top() + (rect.height() - 6) / 2
+        painter.setPen(Qt.PenStyle.NoPen)
+        for carrier in carriers:
+            painter.setBrush(fill[carrier.status])
+            painter.drawRoundedRect(QRectF(x, top, 14, 6), 3, 3)
+            x += 17
+        confirmed = sum(1 for c in carriers if c.status is CarrierCheckStatus.CONFIRMED)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.setPen(
+            option.palette.highlightedText().color() if selected else colours.colour("muted")
+        )
+        painter.setFont(option.font)
+        painter.drawText(
+            QRect(int(x) + 4, rect.top(), rect.right() - int(x) - 4, rect.height()),
+            Qt.AlignmentFlag.AlignVCenter,
+            f"{confirmed}/{len(carriers)}",
+        )
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        hint = super().sizeHint(option, index)
+        hint.setWidth(8 + 17 * 3 + 4 + QFontMetrics(option.font).horizontalAdvance("3/3") + 12)
+        return hint
+
+
+class ProvisioningBadge(QWidget):
+    """A provisioning badge as a widget (Campaign Details header); empty when there is no number.
+
+    Its ``objectName`` is ``provisioning_badge``; tests read :meth:`status` and :meth:`text`.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("provisioning_badge")
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self._status: ProvisioningStatus | None = None
+
+    def set_status(self, status: ProvisioningStatus | None, tooltip: str | None = None) -> None:
+        self._status = status
+        self.setToolTip(tooltip or "")
+        self.setVisible(status is not None)
+        self.updateGeometry()
+        self.update()
+
+    def status(self) -> ProvisioningStatus | None:
+        return self._status
+
+    def text(self) -> str:
+        return self._status.label if self._status else ""
+
+    def tone(self) -> Tone | None:
+        return PROVISIONING_TONES[self._status] if self._status else None
+
+    def sizeHint(self) -> QSize:
+        if self._status is None:
+            return QSize(0, TAG_HEIGHT + 2)
+        return QSize(tags_width([provisioning_tag(self._status)], self.font()) + 2, TAG_HEIGHT + 4)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._status is None:
+            return
+        painter = QPainter(self)
+        paint_tags(painter, self.rect(), [provisioning_tag(self._status)], self.font())
+        painter.end()
+
+
+class TagStrip(QWidget):
+    """A row of tags as a widget (a campaign's status and flags in Campaign Details)."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self._tags: tuple[Tag, ...] = ()
+
+    def set_tags(self, tags: Sequence[Tag]) -> None:
+        self._tags = tuple(tags)
+        self.updateGeometry()
+        self.update()
+
+    def tags(self) -> tuple[Tag, ...]:
+        return self._tags
+
+    def sizeHint(self) -> QSize:
+        return QSize(tags_width(self._tags, self.font()) + 2, TAG_HEIGHT + 4)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        paint_tags(painter, self.rect(), self._tags, self.font())
+        painter.end()

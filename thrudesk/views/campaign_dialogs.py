@@ -1,0 +1,386 @@
+"""Dialogs of the Campaigns tab: new campaign, launch (C2 with Manage, S6, C7), create followup."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QDate, QDateTime, QTime, QTimer, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDateTimeEdit,
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from thrudesk.services import area_codes
+from thrudesk.services.campaigns import FollowupTargeting
+from thrudesk.services.container import Services
+from thrudesk.services.errors import InvalidInput
+from thrudesk.services.rows import CampaignIndexRow, LaunchOptions, NumberMode
+from thrudesk.services.simulation.model import ProvisioningEstimate, day_before_advice
+from thrudesk.services.unit_of_work import Actor
+from thrudesk.views import formatting
+from thrudesk.views.area_code_picker import AreaCodePicker
+from thrudesk.views.form_dialog import FormDialog
+from thrudesk.views.inputs import UseCaseCombo
+from thrudesk.views.simulation import SimulationControl, estimate_sentence
+from thrudesk.views.widgets import Notice, button, hbox, label
+
+ESTIMATE_REFRESH_MS = 2000
+
+
+def preferences_text(codes: tuple[str, ...]) -> str:
+    """``Region 1: 206 · Seattle, WA · Region 2: 425 · Bellevue, WA``."""
+    if not codes:
+        return "No area-code preferences yet (set them on the campaign)."
+    parts = []
+    for position, code in enumerate(codes, start=1):
+        row = area_codes.lookup(code)
+        parts.append(f"Region {position}: {row.label if row else code}")
+    return "   ".join(parts)
+
+
+class NewCampaignDialog(FormDialog):
+    """A new Draft: title, message, area-code preferences (Region 1, 2, 3) and use case.
+
+    Signals:
+        campaign_created(int): the new Draft's id.
+    """
+
+    campaign_created = Signal(int)
+
+    def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__("New campaign", "new_campaign_dialog", "Create draft", parent)
+        self._services = services
+        self._actor = actor
+        self.title_edit = QLineEdit()
+        self.title_edit.setObjectName("title_edit")
+        self.title_edit.setPlaceholderText("e.g. Ballot return push")
+        self.add_field("Title", self.title_edit, "title")
+        self.script_edit = QPlainTextEdit()
+        self.script_edit.setObjectName("script_edit")
+        self.script_edit.setPlaceholderText("Hi {first_name}! …")
+        self.script_edit.setFixedHeight(96)
+        self.add_field("Message", self.script_edit, "script")
+        self.area_code_picker = AreaCodePicker(placeholder="Region 1: code or city")
+        self.area_code_picker_2 = AreaCodePicker(name="area_code_picker_2", placeholder="Region 2")
+        self.area_code_picker_3 = AreaCodePicker(name="area_code_picker_3", placeholder="Region 3")
+        regions = QWidget()
+        regions.setLayout(
+            hbox(self.area_code_picker, self.area_code_picker_2, self.area_code_picker_3)
+        )
+        self.add_field(
+            "Area codes",
+            regions,
+            "area_codes",
+            hint="A single-use launch buys its number in Region 1, else 2, else 3.",
+        )
+        self.use_case_combo = UseCaseCombo()
+        self.use_case_combo.set_use_cases(services.numbers.use_cases(actor))
+        self.add_field("Use case", self.use_case_combo, "use_case")
+        self.resize(620, self.sizeHint().height())
+
+    def submit(self) -> None:
+        pickers = (self.area_code_picker, self.area_code_picker_2, self.area_code_picker_3)
+        campaign_id = self._services.campaigns.create(
+            self._actor,
+            self.title_edit.text(),
+            script=self.script_edit.toPlainText(),
+            area_codes=[code for code in (p.area_code() for p in pickers) if code],
+            use_case_id=self.use_case_combo.use_case_id(),
+        )
+        self.campaign_created.emit(campaign_id)
+
+
+class LaunchDialog(FormDialog):
+    """C2: launch on a dedicated number (the default) or a single-use one.
+
+    The dedicated drop-down lists only Provisioning Complete numbers with their name and use
+    case; when there is none, **Manage** opens the Phone Numbers tab with the add-number dialog.
+    Single-use shows the area codes it will try, the expected provisioning time (S6, with the
+    day-before advice) and the advisory of C7.
+
+    Signals:
+        campaign_launched(CampaignIndexRow): the launch went through.
+        manage_numbers_requested(): the admin pressed Manage.
+    """
+
+    campaign_launched = Signal(object)
+    manage_numbers_requested = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        simulator: SimulationControl | None,
+        campaign: CampaignIndexRow,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(f"Launch {campaign.title}", "launch_dialog", "Launch", parent)
+        self._services = services
+        self._actor = actor
+        self._simulator = simulator
+        self._campaign = campaign
+        self.options: LaunchOptions = services.campaigns.launch_options(actor, campaign.id)
+        self.set_intro(f"Choose the number “{campaign.title}” sends from.")
+
+        self.number_mode_dedicated = QRadioButton(NumberMode.DEDICATED.label)
+        self.number_mode_dedicated.setObjectName("number_mode_dedicated")
+        self.number_mode_single_use = QRadioButton(NumberMode.SINGLE_USE.label)
+        self.number_mode_single_use.setObjectName("number_mode_single_use")
+        self._modes = QButtonGroup(self)
+        self._modes.addButton(self.number_mode_dedicated)
+        self._modes.addButton(self.number_mode_single_use)
+
+        # ---- dedicated
+        self.extra.addWidget(self.number_mode_dedicated)
+        self.dedicated_panel = QFrame()
+        self.dedicated_panel.setObjectName("dedicated_panel")
+        dedicated = QVBoxLayout(self.dedicated_panel)
+        dedicated.setContentsMargins(26, 0, 0, 6)
+        dedicated.setSpacing(5)
+        above = QHBoxLayout()
+        above.setSpacing(8)
+        self.dedicated_hint = label(role="hint", name="dedicated_hint")
+        self.dedicated_hint.setWordWrap(True)
+        above.addWidget(self.dedicated_hint, 1)
+        self.manage_numbers_button = button(
+            "Manage",
+            "manage_numbers_button",
+            icon_name="open",
+            tooltip="Open the Phone Numbers tab to add a dedicated number",
+        )
+        self.manage_numbers_button.setAutoDefault(False)
+        above.addWidget(self.manage_numbers_button)
+        dedicated.addLayout(above)
+        self.dedicated_number_combo = QComboBox()
+        self.dedicated_number_combo.setObjectName("dedicated_number_combo")
+        for choice in self.options.dedicated_numbers:
+            self.dedicated_number_combo.addItem(choice.label, choice.id)
+        dedicated.addWidget(self.dedicated_number_combo)
+        dedicated.addWidget(
+            self.errors.add("dedicated_number", self.dedicated_number_combo, "phone_number")
+        )
+        self.extra.addWidget(self.dedicated_panel)
+
+        # ---- single-use
+        self.extra.addWidget(self.number_mode_single_use)
+        self.single_use_panel = QFrame()
+        self.single_use_panel.setObjectName("single_use_panel")
+        single = QVBoxLayout(self.single_use_panel)
+        single.setContentsMargins(26, 0, 0, 0)
+        single.setSpacing(6)
+        self.area_codes_label = label(
+            preferences_text(self.options.area_codes), role="hint", name="area_codes_label"
+        )
+        self.area_codes_label.setWordWrap(True)
+        single.addWidget(self.area_codes_label)
+        single.addWidget(self.errors.add("area_codes", self.area_codes_label, "use_case"))
+        self.launch_mode_label = label(role="hint", name="launch_mode_label")
+        self.launch_mode_label.setWordWrap(True)
+        self.launch_mode_label.setText(
+            "The campaign stays Launching until its number is Provisioning Complete, then "
+            "becomes Active."
+            if self.options.provisioning_based_launching
+            else "Provisioning-based launching is off: the campaign is Active at once. Wait 10 "
+            "minutes after launching before sending."
+        )
+        single.addWidget(self.launch_mode_label)
+        self.estimate_label = Notice("notice", "estimate_label")
+        single.addWidget(self.estimate_label)
+        self.advice_label = Notice("warning", "advice_label")
+        single.addWidget(self.advice_label)
+        self.advisory_label = Notice("warning", "advisory_label")
+        single.addWidget(self.advisory_label)
+        self.extra.addWidget(self.single_use_panel)
+        self.extra.addWidget(self.errors.add("number_mode", self.number_mode_dedicated))
+
+        manage = self.options.manage_needed
+        self.manage_numbers_button.setVisible(manage)
+        self.dedicated_number_combo.setEnabled(not manage)
+        self.dedicated_hint.setText(
+            "No dedicated number is Provisioning Complete yet. Add one, or launch on a "
+            "single-use number."
+            if manage
+            else "Active at once: a complete dedicated number needs no provisioning wait."
+        )
+        if manage:
+            self.dedicated_number_combo.setPlaceholderText("No complete dedicated number")
+
+        self.number_mode_dedicated.setChecked(self.options.default_mode is NumberMode.DEDICATED)
+        self.number_mode_single_use.setChecked(self.options.default_mode is NumberMode.SINGLE_USE)
+        self._modes.buttonToggled.connect(self._on_modes_button_toggled)
+        self.manage_numbers_button.clicked.connect(self._on_manage_numbers_button_clicked)
+        self._timer = QTimer(self)
+        self._timer.setInterval(ESTIMATE_REFRESH_MS)
+        self._timer.timeout.connect(self.refresh_estimate)
+        self._timer.start()
+        self.finished.connect(self._timer.stop)
+        self._update_mode()
+        self.refresh_estimate()
+        self.resize(600, self.sizeHint().height())
+
+    def mode(self) -> NumberMode:
+        if self.number_mode_single_use.isChecked():
+            return NumberMode.SINGLE_USE
+        return NumberMode.DEDICATED
+
+    def refresh_estimate(self) -> None:
+        """S6: p50–p90 for a number bought now, and the day-before advice against the start."""
+        if self._simulator is None:
+            self.estimate_label.setText("Provisioning time cannot be estimated: no simulator.")
+            self.advice_label.hide()
+            return
+        estimate = self._simulator.estimate(self._actor.account_id)
+        self.estimate_label.setText(estimate_sentence(estimate) + " for a number bought now.")
+        advice = None
+        if isinstance(estimate, ProvisioningEstimate):
+            now = self._services.clock.now()
+            advice = day_before_advice(estimate, self._campaign.start_at, now)
+        self.advice_label.setText(advice or "")
+        self.advice_label.setVisible(bool(advice) and self.mode() is NumberMode.SINGLE_USE)
+
+    def _update_mode(self) -> None:
+        single = self.mode() is NumberMode.SINGLE_USE
+        self.dedicated_panel.setEnabled(not single)
+        self.single_use_panel.setVisible(single)
+        self.advisory_label.setText(self.options.advisory or "")
+        self.advisory_label.setVisible(single and bool(self.options.advisory))
+        self.advice_label.setVisible(single and bool(self.advice_label.text()))
+        self.adjustSize()
+
+    def _on_modes_button_toggled(self, _button: QRadioButton, checked: bool) -> None:
+        if checked:
+            self.errors.clear()
+            self._update_mode()
+
+    def _on_manage_numbers_button_clicked(self) -> None:
+        self.reject()
+        self.manage_numbers_requested.emit()
+
+    def submit(self) -> None:
+        mode = self.mode()
+        number_id = (
+            self.dedicated_number_combo.currentData() if mode is NumberMode.DEDICATED else None
+        )
+        row = self._services.campaigns.launch(
+            self._actor,
+            self._campaign.id,
+            mode,
+            number_id if isinstance(number_id, int) else None,
+        )
+        self.campaign_launched.emit(row)
+
+
+TARGETING = (
+    ("Every contact of the campaign", None),
+    ("Only contacts who replied", True),
+    ("Only contacts who did not reply", False),
+)
+
+
+class FollowupDialog(FormDialog):
+    """C8: a followup on the campaign's number, to its contacts minus the chosen targeting.
+
+    Signals:
+        followup_created(int): the new followup's id.
+    """
+
+    followup_created = Signal(int)
+
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        campaign: CampaignIndexRow,
+        timezone: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            f"Create followup for {campaign.title}", "followup_dialog", "Create followup", parent
+        )
+        self._services = services
+        self._actor = actor
+        self._campaign = campaign
+        self._timezone = timezone
+        self.set_intro(
+            "A followup sends on this campaign's number, so it needs no provisioning, and reaches "
+            "only this campaign's contacts."
+        )
+        self.title_edit = QLineEdit(f"{campaign.title}: followup")
+        self.title_edit.setObjectName("title_edit")
+        self.add_field("Title", self.title_edit, "title")
+        self.message_edit = QPlainTextEdit()
+        self.message_edit.setObjectName("message_edit")
+        self.message_edit.setFixedHeight(90)
+        self.message_edit.setPlaceholderText("Hi {first_name}, one more thing…")
+        self.add_field("Message", self.message_edit, "message")
+        self.expires_edit = QDateTimeEdit()
+        self.expires_edit.setObjectName("expires_edit")
+        self.expires_edit.setCalendarPopup(True)
+        self.expires_edit.setDisplayFormat("ddd d MMM yyyy, HH:mm")
+        default = formatting.local(services.clock.now() + timedelta(days=2), timezone)
+        self.expires_edit.setDateTime(
+            QDateTime(QDate(default.year, default.month, default.day), QTime(default.hour, 0))
+        )
+        self.add_field(
+            "Expires",
+            self.expires_edit,
+            "expires_at",
+            hint=f"In the account's time zone ({timezone}).",
+        )
+        self.targeting_combo = QComboBox()
+        self.targeting_combo.setObjectName("targeting_combo")
+        for text, _replied in TARGETING:
+            self.targeting_combo.addItem(text)
+        self.add_field("Audience", self.targeting_combo, "targeting")
+        self.audience_label = Notice("notice", "audience_label")
+        self.extra.addWidget(self.audience_label)
+        self.targeting_combo.currentIndexChanged.connect(self._on_targeting_combo_changed)
+        self._on_targeting_combo_changed()
+        self.resize(560, self.sizeHint().height())
+
+    def targeting(self) -> FollowupTargeting:
+        return FollowupTargeting(replied=TARGETING[self.targeting_combo.currentIndex()][1])
+
+    def expires_at(self) -> datetime:
+        value = self.expires_edit.dateTime()
+        date, time = value.date(), value.time()
+        try:
+            return datetime(
+                date.year(),
+                date.month(),
+                date.day(),
+                time.hour(),
+                time.minute(),
+                tzinfo=formatting.zone(self._timezone),
+            )
+        except ValueError:
+            raise InvalidInput("Choose when the followup expires.", field="expires_at") from None
+
+    def _on_targeting_combo_changed(self, *_args: object) -> None:
+        reach = self._services.campaigns.followup_audience_size(
+            self._actor, self._campaign.id, self.targeting()
+        )
+        self.audience_label.setText(
+            f"Reaches {formatting.plural(reach, 'contact')} of the campaign's "
+            f"{formatting.count(self._campaign.contact_count)}. Opted-out contacts are always "
+            "left out."
+        )
+
+    def submit(self) -> None:
+        followup_id = self._services.campaigns.create_followup(
+            self._actor,
+            self._campaign.id,
+            title=self.title_edit.text(),
+            message=self.message_edit.toPlainText(),
+            expires_at=self.expires_at(),
+            targeting=self.targeting(),
+        )
+        self.followup_created.emit(followup_id)

@@ -1,0 +1,529 @@
+"""The Campaigns tab (the campaign index): every campaign with its status and flags, its number
+and live badge (C16), filtered by status and text, sorted and paged in SQL for large stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from thrudesk.services.changes import CAMPAIGNS, NUMBERS, Change
+from thrudesk.services.container import Services
+from thrudesk.services.errors import NotFound, ThrudeskError
+from thrudesk.services.rows import (
+    CampaignIndexRow,
+    CampaignSortKey,
+    CampaignStatus,
+    CampaignStatusFilter,
+    NumberKind,
+    Page,
+    ProvisioningStatus,
+)
+from thrudesk.services.unit_of_work import Actor
+from thrudesk.views import formatting
+from thrudesk.views.aio import async_slot
+from thrudesk.views.badges import Tag, badge_tooltip, flags_tooltip, provisioning_tag, status_tags
+from thrudesk.views.campaign_dialogs import FollowupDialog, LaunchDialog, NewCampaignDialog
+from thrudesk.views.simulation import SimulationControl
+from thrudesk.views.table_model import RIGHT, Column, PagedTableModel
+from thrudesk.views.tables import make_table, select_row, selected_position
+from thrudesk.views.widgets import MessageBar, button, confirm, label
+
+FILTER_DELAY_MS = 250
+_MOVING_KEYS = {CampaignSortKey.STATUS, CampaignSortKey.BADGE, CampaignSortKey.UNASSIGNED}
+
+
+def kind_text(row: CampaignIndexRow) -> str:
+    if row.number_kind is not None:
+        return row.number_kind.label
+    return "—"
+
+
+class CampaignTableModel(PagedTableModel[CampaignIndexRow]):
+    """The campaign index, sorted and filtered by :meth:`CampaignService.index`."""
+
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        *,
+        timezone: str,
+        simulator: SimulationControl | None,
+        parent: QObject | None = None,
+    ) -> None:
+        self._services = services
+        self._actor = actor
+        self._timezone = timezone
+        self._simulator = simulator
+        self._status = CampaignStatusFilter.ALL
+        self._text = ""
+        columns: list[Column[CampaignIndexRow]] = [
+            Column(
+                "Title",
+                lambda r: r.title,
+                CampaignSortKey.TITLE,
+                self._title_tooltip,
+                width=250,
+                stretch=True,
+            ),
+            Column(
+                "Status",
+                lambda r: r.status_text,
+                CampaignSortKey.STATUS,
+                lambda r: flags_tooltip(r.flags),
+                tags=lambda r: status_tags(r.status, r.flags),
+                width=250,
+            ),
+            Column(
+                "Phone number", lambda r: r.phone_label or "—", CampaignSortKey.PHONE, width=196
+            ),
+            Column(
+                "Provisioning",
+                lambda r: r.provisioning_status.label if r.provisioning_status else "",
+                CampaignSortKey.BADGE,
+                self._badge_tooltip,
+                tags=self._badge_tags,
+                width=176,
+            ),
+            Column("Kind", kind_text, CampaignSortKey.KIND, width=88),
+            Column(
+                "Start",
+                lambda r: formatting.short_date_time(r.start_at, self._timezone),
+                CampaignSortKey.START,
+                width=108,
+            ),
+            Column(
+                "Contacts",
+                lambda r: formatting.count(r.contact_count),
+                CampaignSortKey.CONTACTS,
+                align=RIGHT,
+                width=80,
+            ),
+            Column(
+                "Senders",
+                lambda r: formatting.count(r.sender_count),
+                CampaignSortKey.SENDERS,
+                align=RIGHT,
+                width=74,
+            ),
+            Column(
+                "Unassigned",
+                lambda r: formatting.count(r.unassigned_count),
+                CampaignSortKey.UNASSIGNED,
+                align=RIGHT,
+                width=104,
+            ),
+            Column(
+                "Created",
+                lambda r: formatting.short_date_time(r.created_at, self._timezone),
+                CampaignSortKey.CREATED,
+                width=108,
+            ),
+        ]
+        super().__init__(columns, sort_column=9, descending=True, parent=parent)
+
+    # ------------------------------------------------------------------ filters
+    def set_account(self, actor: Actor, timezone: str) -> None:
+        self._actor, self._timezone = actor, timezone
+        self.reload()
+
+    def set_filter(
+        self, *, text: str | None = None, status: CampaignStatusFilter | None = None
+    ) -> None:
+        if text is not None:
+            self._text = text
+        if status is not None:
+            self._status = status
+        self.reload()
+
+    @property
+    def filter_text(self) -> str:
+        return self._text
+
+    @property
+    def status_filter(self) -> CampaignStatusFilter:
+        return self._status
+
+    # ------------------------------------------------------------------ reading
+    def fetch_page(self, offset: int, limit: int, *, count: bool = True) -> Page[CampaignIndexRow]:
+        return self._services.campaigns.index(
+            self._actor,
+            status=self._status,
+            text=self._text,
+            sort=CampaignSortKey(self.sort_key or CampaignSortKey.CREATED),
+            descending=self.descending,
+            offset=offset,
+            limit=limit,
+            with_total=count,
+        )
+
+    def fetch_rows(self, ids: Collection[int]) -> list[CampaignIndexRow]:
+        return self._services.campaigns.index_rows(self._actor, ids)
+
+    def row_id(self, row: CampaignIndexRow) -> int:
+        return row.id
+
+    def apply_change(self, change: Change) -> None:
+        """Refresh the rows a change names (campaigns, or campaigns on a named number); re-read
+        the window when a row may have come, gone or moved.
+        """
+        if not (change.touches(CAMPAIGNS) or change.touches(NUMBERS)):
+            return
+        rows = self.rows()
+        loaded = {row.id for row in rows}
+        named = set(change.campaign_ids)
+        named |= {row.id for row in rows if row.phone_number_id in change.number_ids}
+        unknown = set(change.campaign_ids) - loaded
+        wholesale = change.touches(CAMPAIGNS) and not change.campaign_ids
+        before = {row.id: row for row in rows if row.id in named}
+        self.refresh_ids(named)
+        moved = False
+        for row_id, old in before.items():
+            position = self.position_of(row_id)
+            fresh = self.row_at(position) if position is not None else None
+            if fresh is not None and self._moves_with(fresh, old):
+                moved = True
+                break
+        if unknown or moved or wholesale:
+            self.requery()
+
+    def _moves_with(self, fresh: CampaignIndexRow, old: CampaignIndexRow) -> bool:
+        """Whether the refreshed row may now sit elsewhere, or outside the status filter."""
+        if fresh.status is not old.status and self._status is not CampaignStatusFilter.ALL:
+            return True
+        key = CampaignSortKey(self.sort_key or CampaignSortKey.CREATED)
+        if key not in _MOVING_KEYS:
+            return False
+        return (
+            fresh.status is not old.status
+            or fresh.provisioning_status is not old.provisioning_status
+            or fresh.unassigned_count != old.unassigned_count
+        )
+
+    # ------------------------------------------------------------------ cells
+    def _title_tooltip(self, row: CampaignIndexRow) -> str | None:
+        if row.parent_id is not None:
+            return f"{row.title}\nA followup: it sends on its campaign's number."
+        return row.title
+
+    def _badge_tags(self, row: CampaignIndexRow) -> tuple[Tag, ...]:
+        if row.provisioning_status is None:
+            return ()
+        return (provisioning_tag(row.provisioning_status),)
+
+    def _badge_tooltip(self, row: CampaignIndexRow) -> str | None:
+        # Read on hover only: the index rows do not carry the carriers' answers.
+        if row.phone_number_id is None or row.provisioning_status is None:
+            return None
+        try:
+            number = self._services.numbers.get(self._actor, row.phone_number_id)
+        except NotFound:
+            return None
+        estimate = None
+        if number.provisioning_status is ProvisioningStatus.INITIATED and self._simulator:
+            estimate = self._simulator.number_estimate(number.id)
+        return badge_tooltip(
+            number.provisioning_status,
+            number.carriers,
+            timezone=self._timezone,
+            estimate=estimate,
+            failure_reason=number.failure_reason,
+        )
+
+
+class CampaignsTab(QWidget):
+    """The campaign index with its actions: New campaign, Launch, Create Followup, Clone,
+    Archive and Open details (double-click or Enter).
+
+    Signals:
+        details_requested(int): open Campaign Details for this campaign.
+        manage_numbers_requested(): the launch dialog's Manage button (C2) was pressed.
+    """
+
+    details_requested = Signal(int)
+    manage_numbers_requested = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        *,
+        timezone: str,
+        simulator: SimulationControl | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("campaigns_tab")
+        self._services = services
+        self._actor = actor
+        self._timezone = timezone
+        self._simulator = simulator
+        self._dialog: QDialog | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 12)
+        layout.setSpacing(10)
+
+        actions = QHBoxLayout()
+        actions.setSpacing(8)
+        self.new_campaign_button = button(
+            "New campaign",
+            "new_campaign_button",
+            icon_name="add",
+            role="primary",
+            tooltip="Create a Draft campaign (Ctrl+N)",
+        )
+        self.new_campaign_button.setProperty("icon_colour", "#ffffff")
+        self.launch_button = button(
+            "Launch", "launch_button", icon_name="launch", tooltip="Launch the Draft (Ctrl+L)"
+        )
+        self.followup_button = button(
+            "Create followup",
+            "followup_button",
+            icon_name="followup",
+            tooltip="A followup to this campaign's contacts, on its number: no provisioning wait",
+        )
+        self.clone_button = button(
+            "Clone",
+            "clone_button",
+            icon_name="clone",
+            tooltip="A new Draft with this campaign's title, message, contacts and settings",
+        )
+        self.archive_button = button("Archive", "archive_button", icon_name="archive")
+        self.open_details_button = button(
+            "Open details",
+            "open_details_button",
+            icon_name="details",
+            tooltip="Campaign Details (double-click or Enter)",
+        )
+        for widget in (
+            self.new_campaign_button,
+            self.launch_button,
+            self.followup_button,
+            self.clone_button,
+            self.archive_button,
+            self.open_details_button,
+        ):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        self.count_label = label(role="muted", name="campaign_count_label")
+        actions.addWidget(self.count_label)
+        self.campaign_status_filter = QComboBox()
+        self.campaign_status_filter.setObjectName("campaign_status_filter")
+        for status in CampaignStatusFilter:
+            self.campaign_status_filter.addItem(status.label, status.value)
+        actions.addWidget(self.campaign_status_filter)
+        self.campaign_filter_edit = QLineEdit()
+        self.campaign_filter_edit.setObjectName("campaign_filter_edit")
+        self.campaign_filter_edit.setPlaceholderText("Filter by title or number")
+        self.campaign_filter_edit.setClearButtonEnabled(True)
+        self.campaign_filter_edit.setMinimumWidth(180)
+        actions.addWidget(self.campaign_filter_edit)
+        layout.addLayout(actions)
+
+        self.message_bar = MessageBar()
+        layout.addWidget(self.message_bar)
+
+        self.model = CampaignTableModel(
+            services, actor, timezone=timezone, simulator=simulator, parent=self
+        )
+        self.model.reload()
+        self.table = make_table(self.model, "campaigns_table")
+        layout.addWidget(self.table, 1)
+        self.setFocusProxy(self.table)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
+        self.campaign_filter_edit.textChanged.connect(self._filter_timer.start)
+        self.campaign_status_filter.currentIndexChanged.connect(
+            self._on_campaign_status_filter_changed
+        )
+        self.new_campaign_button.clicked.connect(self._on_new_campaign_button_clicked)
+        self.launch_button.clicked.connect(self._on_launch_button_clicked)
+        self.followup_button.clicked.connect(self._on_followup_button_clicked)
+        self.clone_button.clicked.connect(self._on_clone_button_clicked)
+        self.archive_button.clicked.connect(self._on_archive_button_clicked)
+        self.open_details_button.clicked.connect(self._on_open_details_button_clicked)
+        self.table.activated.connect(self._on_table_activated)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.model.total_changed.connect(self._on_model_total_changed)
+        self.model.modelReset.connect(self._update_actions)
+        self.model.dataChanged.connect(self._on_model_data_changed)
+        self._on_model_total_changed(self.model.total)
+        self._update_actions()
+
+    # ------------------------------------------------------------------ public
+    def set_account(self, actor: Actor, timezone: str) -> None:
+        self._actor, self._timezone = actor, timezone
+        self.message_bar.clear()
+        self.campaign_filter_edit.blockSignals(True)
+        self.campaign_filter_edit.clear()
+        self.campaign_filter_edit.blockSignals(False)
+        self.model.set_account(actor, timezone)
+        self._update_actions()
+
+    def apply_change(self, change: Change) -> None:
+        self.model.apply_change(change)
+        self._update_actions()
+
+    def selected_campaign(self) -> CampaignIndexRow | None:
+        position = selected_position(self.table)
+        return self.model.row_at(position) if position is not None else None
+
+    def select_campaign(self, campaign_id: int) -> bool:
+        position = self.model.ensure_loaded(campaign_id, max_pages=5)
+        if position is None:
+            return False
+        select_row(self.table, position)
+        return True
+
+    def focus_filter(self) -> None:
+        self.campaign_filter_edit.setFocus()
+        self.campaign_filter_edit.selectAll()
+
+    def open_new_dialog(self) -> NewCampaignDialog:
+        dialog = NewCampaignDialog(self._services, self._actor, self)
+        dialog.campaign_created.connect(self._on_new_dialog_campaign_created)
+        self._show_dialog(dialog)
+        return dialog
+
+    def open_launch_dialog(self) -> LaunchDialog | None:
+        campaign = self.selected_campaign()
+        if campaign is None or not self.launch_button.isEnabled():
+            self.message_bar.show_info("Select a Draft campaign to launch it.")
+            return None
+        self.message_bar.clear()
+        try:
+            dialog = LaunchDialog(self._services, self._actor, self._simulator, campaign, self)
+        except ThrudeskError as error:
+            self.message_bar.show_error(error.message)
+            return None
+        dialog.campaign_launched.connect(self._on_launch_dialog_campaign_launched)
+        dialog.manage_numbers_requested.connect(self.manage_numbers_requested)
+        self._show_dialog(dialog)
+        return dialog
+
+    # ------------------------------------------------------------------ handlers
+    def _show_dialog(self, dialog: QDialog) -> None:
+        self._dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _on_filter_timer_timeout(self) -> None:
+        self.model.set_filter(text=self.campaign_filter_edit.text())
+
+    def _on_campaign_status_filter_changed(self, _index: int) -> None:
+        value = self.campaign_status_filter.currentData()
+        self.model.set_filter(status=CampaignStatusFilter(value))
+
+    def _on_model_total_changed(self, total: int) -> None:
+        self.count_label.setText(formatting.plural(total, "campaign"))
+
+    def _on_model_data_changed(self, *_args: object) -> None:
+        self._update_actions()
+
+    def _on_table_selection_changed(self, *_args: object) -> None:
+        self.message_bar.clear()
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        campaign = self.selected_campaign()
+        original = campaign is not None and campaign.parent_id is None
+        status = campaign.status if campaign else None
+        self.launch_button.setEnabled(original and status is CampaignStatus.DRAFT)
+        self.followup_button.setEnabled(
+            original and status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
+        )
+        self.clone_button.setEnabled(original)
+        self.archive_button.setEnabled(
+            campaign is not None and status is not CampaignStatus.ARCHIVED
+        )
+        self.open_details_button.setEnabled(campaign is not None)
+
+    def _on_new_campaign_button_clicked(self) -> None:
+        self.message_bar.clear()
+        self.open_new_dialog()
+
+    def _on_new_dialog_campaign_created(self, campaign_id: int) -> None:
+        self._show_created(campaign_id, "Draft created. Launch it when its contacts are ready.")
+
+    def _show_created(self, campaign_id: int, message: str) -> None:
+        self.model.requery()
+        self.select_campaign(campaign_id)
+        self.message_bar.show_info(message)
+
+    def _on_launch_button_clicked(self) -> None:
+        self.open_launch_dialog()
+
+    def _on_launch_dialog_campaign_launched(self, row: CampaignIndexRow) -> None:
+        self.model.refresh_ids([row.id])
+        if row.status is CampaignStatus.LAUNCHING:
+            text = (
+                f"“{row.title}” is Launching on {row.phone_label}: it becomes Active when the "
+                "number is Provisioning Complete."
+            )
+        else:
+            text = f"“{row.title}” is Active on {row.phone_label}."
+            if row.number_kind is NumberKind.SINGLE_USE:
+                text += " Wait 10 minutes after launching before sending."
+        self.message_bar.show_info(text)
+
+    def _on_followup_button_clicked(self) -> None:
+        campaign = self.selected_campaign()
+        if campaign is None:
+            return
+        self.message_bar.clear()
+        dialog = FollowupDialog(self._services, self._actor, campaign, self._timezone, self)
+        dialog.followup_created.connect(self._on_followup_dialog_followup_created)
+        self._show_dialog(dialog)
+
+    def _on_followup_dialog_followup_created(self, followup_id: int) -> None:
+        self._show_created(followup_id, "Followup created: it sends on its campaign's number.")
+
+    def _on_clone_button_clicked(self) -> None:
+        campaign = self.selected_campaign()
+        if campaign is None:
+            return
+        try:
+            copy_id = self._services.campaigns.clone(self._actor, campaign.id)
+        except ThrudeskError as error:
+            self.message_bar.show_error(error.message)
+            return
+        self._show_created(copy_id, f"“{campaign.title}” cloned into a new Draft.")
+
+    @async_slot
+    async def _on_archive_button_clicked(self) -> None:
+        campaign = self.selected_campaign()
+        if campaign is None:
+            return
+        accepted = await confirm(
+            self,
+            "Archive campaign",
+            f"Archive “{campaign.title}”?",
+            "Archive",
+            informative="Archiving cannot be undone. The campaign stays readable and can be "
+            "cloned; a single-use number is released with its use-case slot.",
+        )
+        if not accepted:
+            return
+        try:
+            self._services.campaigns.archive(self._actor, campaign.id)
+        except ThrudeskError as error:
+            self.message_bar.show_error(error.message)
+            return
+        self.model.requery()
+        self.message_bar.show_info(f"“{campaign.title}” is archived.")
+
+    def _on_open_details_button_clicked(self) -> None:
+        campaign = self.selected_campaign()
+        if campaign is not None:
+            self.details_requested.emit(campaign.id)
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        campaign = self.model.row_at(index.row())
+        if campaign is not None:
+            self.details_requested.emit(campaign.id)

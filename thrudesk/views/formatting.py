@@ -1,0 +1,70 @@
+"""How the window writes times, durations and counts: one place, so every tab reads alike."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+EASTERN = "America/New_York"
+
+
+@cache
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local(moment: datetime, timezone: str) -> datetime:
+    return moment.astimezone(zone(timezone))
+
+
+def zone_abbreviation(moment: datetime, timezone: str) -> str:
+    """``EST``/``EDT`` for US Eastern; the zone's own abbreviation elsewhere."""
+    return local(moment, timezone).tzname() or timezone
+
+
+def date_time(moment: datetime | None, timezone: str, *, year: bool = False) -> str:
+    """``Mon 2 Mar, 09:14`` in ``timezone`` (with the year when asked); an em dash for none."""
+    if moment is None:
+        return "—"
+    when = local(moment, timezone)
+    text = f"{when:%a} {when.day} {when:%b}"
+    if year:
+        text += f" {when.year}"
+    return f"{text}, {when:%H:%M}"
+
+
+def short_date_time(moment: datetime | None, timezone: str) -> str:
+    """``2 Mar 09:14``: dense enough for a table cell."""
+    if moment is None:
+        return "—"
+    when = local(moment, timezone)
+    return f"{when.day} {when:%b} {when:%H:%M}"
+
+
+def clock_time(moment: datetime, timezone: str) -> str:
+    return f"{local(moment, timezone):%H:%M}"
+
+
+def duration(span: timedelta) -> str:
+    """``45 s``, ``8 min``, ``1 h 20 min``, ``2 d 3 h``: rounded to what a person reads."""
+    seconds = max(0, int(span.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def count(value: int) -> str:
+    """Thousands separated with a thin space: ``12 480``."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def plural(value: int, word: str, words: str | None = None) -> str:
+    return f"{count(value)} {word if value == 1 else (words or word + 's')}"

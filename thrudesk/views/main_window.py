@@ -1,0 +1,598 @@
+"""The main window: toolbar, the three tabs, the status bar, notifications and shortcuts.
+
+It needs only the services, the simulator (or None) and an actor, so the program, a tester's
+fixture or a screenshot run can each build one.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from thrudesk import __version__
+from thrudesk.services.changes import ACCOUNTS, CAMPAIGNS, NOTIFICATIONS, NUMBERS, Change
+from thrudesk.services.container import Services
+from thrudesk.services.errors import NotFound, ThrudeskError
+from thrudesk.services.rows import (
+    AccountRow,
+    CampaignStatus,
+    CampaignStatusFilter,
+    ClockKind,
+    NotificationRow,
+)
+from thrudesk.services.unit_of_work import Actor
+from thrudesk.views import formatting, theme
+from thrudesk.views.bridge import ChangeBridge
+from thrudesk.views.campaign_details import CampaignDetailsTab
+from thrudesk.views.campaigns import CampaignsTab
+from thrudesk.views.clock_controls import JumpDialog, SimulationControls, speed_text
+from thrudesk.views.notifications import NotificationsButton, NotificationsPopup
+from thrudesk.views.phone_numbers import PhoneNumbersTab
+from thrudesk.views.simulation import SimulationControl
+from thrudesk.views.widgets import label, retint_icons
+
+log = logging.getLogger("thrudesk.views")
+
+TAB_TITLES = ("Phone Numbers", "Campaigns", "Campaign Details")
+PHONE_NUMBERS, CAMPAIGNS_TAB, CAMPAIGN_DETAILS = range(3)
+TICK_MS = 500
+# Flags that depend on time alone (C6 stuck, C17 auto-archive countdown) are re-read this often
+# in simulated time, and never more often than FLAG_REFRESH_MIN_MS of real time.
+FLAG_REFRESH_EVERY = timedelta(minutes=15)
+FLAG_REFRESH_MIN_MS = 2000
+FLAG_REFRESH_ROWS = 400
+
+
+def tab_index(name: str) -> int:
+    """``--tab NAME``: a tab's title, case and spacing aside (``campaign-details`` works too)."""
+    wanted = name.strip().lower().replace("-", " ").replace("_", " ")
+    for position, title in enumerate(TAB_TITLES):
+        if title.lower() == wanted:
+            return position
+    raise ValueError(f"no tab named {name!r}; choose one of: " + ", ".join(TAB_TITLES))
+
+
+class MainWindow(QMainWindow):
+    """thrudesk's window over one store, showing one account at a time.
+
+    Signals:
+        subject_requested(str, int): open a number or a campaign; safe to emit from any thread
+            (desktop notification clicks arrive this way).
+        closed(): the window was closed (the program ends its loop).
+    """
+
+    subject_requested = Signal(str, int)
+    closed = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        simulator: SimulationControl | None = None,
+        actor: Actor | None = None,
+        *,
+        settings: QSettings | None = None,
+        about: str = "",
+    ) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self._services = services
+        self._simulator = simulator
+        self._settings = settings
+        self._about = about
+        self._actor = actor or self._initial_actor()
+        self._account = services.accounts.get(self._actor.account_id)
+        self._show_title()
+        self._last_flag_refresh = services.clock.now()
+        self._closed = False
+
+        self._build_toolbar()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("main_tabs")
+        self.tabs.setDocumentMode(True)
+        tz = self._account.timezone
+        self.phone_numbers_tab = PhoneNumbersTab(
+            services, self._actor, timezone=tz, simulator=simulator
+        )
+        self.campaigns_tab = CampaignsTab(services, self._actor, timezone=tz, simulator=simulator)
+        self.campaign_details_tab = CampaignDetailsTab(
+            services, self._actor, timezone=tz, simulator=simulator
+        )
+        for widget, title in zip(
+            (self.phone_numbers_tab, self.campaigns_tab, self.campaign_details_tab),
+            TAB_TITLES,
+            strict=True,
+        ):
+            self.tabs.addTab(widget, title)
+        self.setCentralWidget(self.tabs)
+        self._build_status_bar()
+        self._build_menus()
+        self._build_shortcuts()
+
+        self.bridge = ChangeBridge(services.bus, self)
+        self.bridge.changed.connect(self._on_bridge_changed)
+        services.clock.add_listener(self._on_clock_changed)
+        self._tick = QTimer(self)
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self._on_tick_timeout)
+        self._tick.start()
+
+        self.campaigns_tab.details_requested.connect(self._on_campaigns_tab_details_requested)
+        self.campaigns_tab.manage_numbers_requested.connect(
+            self._on_campaigns_tab_manage_numbers_requested
+        )
+        self.campaign_details_tab.campaign_shown.connect(self._on_details_tab_campaign_shown)
+        self.campaign_details_tab.campaign_requested.connect(
+            self._on_details_tab_campaign_requested
+        )
+        self.campaign_details_tab.number_requested.connect(self._on_details_tab_number_requested)
+        self.subject_requested.connect(self.open_subject, Qt.ConnectionType.QueuedConnection)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
+        self._restore_settings()
+        if self.campaign_details_tab.campaign_id is None:
+            self.campaign_details_tab.show_campaign(self._interesting_campaign())
+        self._refresh_status()
+        self._refresh_notifications()
+        self._retheme()
+        # Keyboard first: the table of the tab in view has the focus, not the account switcher.
+        if (tab := self.tabs.currentWidget()) is not None:
+            tab.setFocus()
+
+    # ------------------------------------------------------------------ construction
+    def _initial_actor(self) -> Actor:
+        accounts = self._services.accounts.all()
+        if not accounts:
+            raise NotFound("This store holds no account yet.", field="account")
+        remembered = self._settings.value("window/account") if self._settings else None
+        chosen = accounts[0]
+        for account in accounts:
+            if str(account.id) == str(remembered):
+                chosen = account
+        return self._services.accounts.admin_actor(chosen.id)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        toolbar.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+
+        toolbar.addWidget(self._caption("Account"))
+        self.account_combo = QComboBox()
+        self.account_combo.setObjectName("account_combo")
+        self.account_combo.setToolTip("The account the window shows (each sees only its own data)")
+        self.account_combo.setMinimumWidth(200)
+        toolbar.addWidget(self.account_combo)
+        self._fill_accounts()
+        self.account_combo.activated.connect(self._on_account_combo_activated)
+
+        toolbar.addWidget(self._separator())
+        toolbar.addWidget(self._caption("Simulation"))
+        self.simulation = SimulationControls(self._services.clock, self._simulator, self)
+        self.clock_pause_button = self.simulation.pause_button
+        self.clock_speed_combo = self.simulation.speed_combo
+        self.clock_jump_button = self.simulation.jump_button
+        self.scenario_combo = self.simulation.scenario_combo
+        toolbar.addWidget(self.clock_pause_button)
+        toolbar.addWidget(self.clock_speed_combo)
+        toolbar.addWidget(self.clock_jump_button)
+        toolbar.addWidget(self._caption("Scenario"))
+        toolbar.addWidget(self.scenario_combo)
+        self.simulation.jump_requested.connect(self.open_jump_dialog)
+
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.notifications_button = NotificationsButton()
+        self.notifications_button.clicked.connect(self._on_notifications_button_clicked)
+        toolbar.addWidget(self.notifications_button)
+        self.notifications_popup = NotificationsPopup(self)
+        self.notifications_popup.notification_activated.connect(
+            self._on_notifications_popup_notification_activated
+        )
+        self.notifications_popup.mark_all_read_requested.connect(
+            self._on_notifications_popup_mark_all_read_requested
+        )
+
+    @staticmethod
+    def _caption(text: str) -> QLabel:
+        caption = label(text)
+        caption.setProperty("role", "toolbar-caption")
+        return caption
+
+    @staticmethod
+    def _separator() -> QFrame:
+        line = QFrame()
+        line.setProperty("role", "toolbar-separator")
+        line.setFixedWidth(1)
+        return line
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        self.status_time_label = label(name="status_time_label")
+        self.status_speed_label = label(name="status_speed_label")
+        self.status_provisioning_label = label(name="status_provisioning_label")
+        self.status_usage_label = label(name="status_usage_label")
+        bar.addWidget(self.status_time_label)
+        bar.addWidget(self.status_speed_label)
+        bar.addPermanentWidget(self.status_provisioning_label)
+        bar.addPermanentWidget(self.status_usage_label)
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        view_menu = menus.addMenu("&View")
+        for position, title in enumerate(TAB_TITLES):
+            action = QAction(title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{position + 1}"))
+            action.triggered.connect(lambda _=False, p=position: self.tabs.setCurrentIndex(p))
+            view_menu.addAction(action)
+        simulation_menu = menus.addMenu("&Simulation")
+        pause_action = QAction("Pause or resume the clock\tSpace", self)
+        pause_action.triggered.connect(self.simulation.toggle_pause)
+        simulation_menu.addAction(pause_action)
+        jump_action = QAction("Jump to a date and time…", self)
+        jump_action.triggered.connect(self.open_jump_dialog)
+        simulation_menu.addAction(jump_action)
+        help_menu = menus.addMenu("&Help")
+        about_action = QAction("&About thrudesk", self)
+        about_action.triggered.connect(self._on_about_action_triggered)
+        help_menu.addAction(about_action)
+
+    def _build_shortcuts(self) -> None:
+        def shortcut(keys: str | QKeySequence.StandardKey | Qt.Key, slot: object) -> QShortcut:
+            item = QShortcut(QKeySequence(keys), self)
+            item.activated.connect(slot)
+            return item
+
+        shortcut("Ctrl+N", self._on_new_shortcut_activated)
+        shortcut("Ctrl+F", self._on_find_shortcut_activated)
+        shortcut("Ctrl+L", self._on_launch_shortcut_activated)
+        self.space_shortcut = shortcut(Qt.Key.Key_Space, self._on_space_shortcut_activated)
+
+    # ------------------------------------------------------------------ public
+    @property
+    def actor(self) -> Actor:
+        return self._actor
+
+    @property
+    def account(self) -> AccountRow:
+        return self._account
+
+    def set_account(self, account_id: int) -> None:
+        """Show another account: every tab, the status bar and the notifications follow (N12)."""
+        if account_id == self._actor.account_id:
+            return
+        self._actor = self._services.accounts.admin_actor(account_id)
+        self._account = self._services.accounts.get(account_id)
+        tz = self._account.timezone
+        self.phone_numbers_tab.set_account(self._actor, tz)
+        self.campaigns_tab.set_account(self._actor, tz)
+        self.campaign_details_tab.set_account(self._actor, tz)
+        self.campaign_details_tab.show_campaign(self._interesting_campaign())
+        position = self.account_combo.findData(account_id)
+        if position >= 0:
+            self.account_combo.setCurrentIndex(position)
+        self._show_title()
+        self._refresh_status()
+        self._refresh_notifications()
+
+    def open_subject(self, subject_type: str, subject_id: int) -> None:
+        """Bring the window up on a number or a campaign (notification activation, N11)."""
+        if subject_type == "campaign":
+            self.campaign_details_tab.show_campaign(subject_id)
+            self.tabs.setCurrentIndex(CAMPAIGN_DETAILS)
+            self.campaigns_tab.select_campaign(subject_id)
+        elif subject_type == "phone_number":
+            self.tabs.setCurrentIndex(PHONE_NUMBERS)
+            self.phone_numbers_tab.select_number(subject_id)
+        else:
+            log.warning("nothing to open for a notification about %s %s", subject_type, subject_id)
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def open_notification(self, notification: NotificationRow) -> None:
+        """Mark ``notification`` read and open what it is about."""
+        try:
+            self._services.notifications.mark_read(self._actor, notification.id)
+        except ThrudeskError as error:
+            log.warning("could not mark notification %s read: %s", notification.id, error)
+        self.open_subject(notification.subject_type, notification.subject_id)
+        self._refresh_notifications()
+
+    def open_jump_dialog(self) -> JumpDialog:
+        dialog = JumpDialog(self._services.clock, self._account.timezone, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_campaign_details(self, campaign_id: int) -> None:
+        self.campaign_details_tab.show_campaign(campaign_id)
+        self.tabs.setCurrentIndex(CAMPAIGN_DETAILS)
+
+    def save_settings(self) -> None:
+        if self._settings is None:
+            return
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/tab", self.tabs.currentIndex())
+        self._settings.setValue("window/account", self._actor.account_id)
+        if self.campaign_details_tab.campaign_id is not None:
+            self._settings.setValue("window/campaign", self.campaign_details_tab.campaign_id)
+        self._settings.sync()
+
+    def shutdown(self) -> None:
+        """Stop listening to the services (the window is going away)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._tick.stop()
+        self.bridge.close()
+        self._services.clock.remove_listener(self._on_clock_changed)
+
+    # ------------------------------------------------------------------ state
+    def _restore_settings(self) -> None:
+        if self._settings is None:
+            return
+        geometry = self._settings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        tab = self._settings.value("window/tab")
+        if tab is not None and str(tab).isdigit() and int(str(tab)) < len(TAB_TITLES):
+            self.tabs.setCurrentIndex(int(str(tab)))
+        campaign = self._settings.value("window/campaign")
+        if campaign is not None and str(campaign).isdigit():
+            self.campaign_details_tab.show_campaign(int(str(campaign)))
+
+    def _interesting_campaign(self) -> int | None:
+        """What Campaign Details shows before the admin picks: the newest campaign that is
+        Launching (its badge is about to change), else the newest Active one, else the newest.
+        """
+        drafts = self._services.campaigns.index(
+            self._actor, status=CampaignStatusFilter.DRAFT, limit=50, with_total=False
+        )
+        for row in drafts.rows:
+            if row.status is CampaignStatus.LAUNCHING:
+                return row.id
+        for status in (CampaignStatusFilter.ACTIVE, CampaignStatusFilter.ALL):
+            page = self._services.campaigns.index(
+                self._actor, status=status, limit=1, with_total=False
+            )
+            if page.rows:
+                return page.rows[0].id
+        return None
+
+    def _fill_accounts(self) -> None:
+        self.account_combo.blockSignals(True)
+        self.account_combo.clear()
+        for account in self._services.accounts.all():
+            self.account_combo.addItem(account.name, account.id)
+        position = self.account_combo.findData(self._actor.account_id)
+        self.account_combo.setCurrentIndex(max(0, position))
+        self.account_combo.blockSignals(False)
+
+    def _show_title(self) -> None:
+        self.setWindowTitle(f"{self._account.name} — thrudesk")
+
+    def _refresh_status(self) -> None:
+        self._show_time()
+        clock = self._services.clock
+        if clock.kind is ClockKind.MANUAL:
+            speed = "Manual clock"
+        elif clock.kind is ClockKind.REAL:
+            speed = "Real time"
+        else:
+            speed = "Paused" if clock.paused else f"Speed {speed_text(clock.speed)}"
+        self.status_speed_label.setText(speed)
+        provisioning = self._services.numbers.provisioning_count(self._actor)
+        self.status_provisioning_label.setText(
+            f"{formatting.plural(provisioning, 'number')} provisioning"
+        )
+        usage = [
+            f"{use_case.name} {use_case.used} of {use_case.limit}"
+            for use_case in self._services.numbers.use_cases(self._actor)
+            if use_case.usable
+        ]
+        self.status_usage_label.setText("  ·  ".join(usage))
+
+    def _show_time(self) -> None:
+        now = self._services.clock.now()
+        tz = self._account.timezone
+        eastern = (
+            f"{formatting.date_time(now, formatting.EASTERN, year=True)} "
+            f"{formatting.zone_abbreviation(now, formatting.EASTERN)}"
+        )
+        if (
+            formatting.local(now, tz).utcoffset()
+            == formatting.local(now, formatting.EASTERN).utcoffset()
+        ):
+            self.status_time_label.setText(eastern)
+        else:
+            self.status_time_label.setText(
+                f"{eastern}  ·  {formatting.clock_time(now, tz)} "
+                f"{formatting.zone_abbreviation(now, tz)} (account)"
+            )
+
+    def _refresh_notifications(self) -> None:
+        unread = self._services.notifications.unread_count(self._actor)
+        self.notifications_button.set_unread(unread)
+        if self.notifications_popup.isVisible():
+            self._fill_notifications()
+
+    def _fill_notifications(self) -> None:
+        rows = self._services.notifications.list(self._actor, limit=50)
+        self.notifications_popup.set_notifications(rows, self._account.timezone)
+
+    def _retheme(self) -> None:
+        retint_icons(self)
+        self.simulation.retheme()
+        self.notifications_button.setIcon(theme.icon("bell"))
+        for position, name in enumerate(("phone", "campaign", "details")):
+            self.tabs.setTabIcon(position, theme.icon(name))
+
+    def retheme(self) -> None:
+        """Redraw icons and painted badges after the light/dark theme changed."""
+        self._retheme()
+        self.update()
+
+    # ------------------------------------------------------------------ handlers
+    def _on_bridge_changed(self, change: Change) -> None:
+        if change.touches(ACCOUNTS):
+            self._fill_accounts()
+            try:
+                self._account = self._services.accounts.get(self._actor.account_id)
+            except NotFound:
+                return
+        if change.account_ids and self._actor.account_id not in change.account_ids:
+            return  # another account's work (N12)
+        self.phone_numbers_tab.apply_change(change)
+        self.campaigns_tab.apply_change(change)
+        self.campaign_details_tab.apply_change(change)
+        if change.touches(NOTIFICATIONS):
+            self._refresh_notifications()
+        if change.touches(NUMBERS) or change.touches(CAMPAIGNS) or change.touches(ACCOUNTS):
+            self._refresh_status()
+        self.simulation.refresh()
+
+    def _on_clock_changed(self) -> None:
+        self.simulation.refresh()
+        self._refresh_status()
+        self._refresh_time_flags(force=True)
+
+    def _on_tick_timeout(self) -> None:
+        self._show_time()
+        now = self._services.clock.now()
+        self.campaign_details_tab.tick(now)
+        self._refresh_time_flags()
+
+    def _refresh_time_flags(self, *, force: bool = False) -> None:
+        now = self._services.clock.now()
+        elapsed = now - self._last_flag_refresh
+        if not force and (
+            elapsed < FLAG_REFRESH_EVERY
+            or elapsed.total_seconds() / max(self._services.clock.speed, 1.0) * 1000
+            < FLAG_REFRESH_MIN_MS
+        ):
+            return
+        self._last_flag_refresh = now
+        # Flags move no row (they are not statuses nor sort keys): re-read the loaded rows only.
+        model = self.campaigns_tab.model
+        model.refresh_ids([row.id for row in model.rows()[:FLAG_REFRESH_ROWS]])
+        self.campaign_details_tab.refresh()
+
+    def _on_account_combo_activated(self, index: int) -> None:
+        account_id = self.account_combo.itemData(index)
+        if isinstance(account_id, int):
+            self.set_account(account_id)
+
+    def _on_notifications_button_clicked(self) -> None:
+        self._fill_notifications()
+        self.notifications_popup.show_below(self.notifications_button)
+
+    def _on_notifications_popup_notification_activated(self, row: NotificationRow) -> None:
+        self.open_notification(row)
+
+    def _on_notifications_popup_mark_all_read_requested(self) -> None:
+        self._services.notifications.mark_all_read(self._actor)
+        self._refresh_notifications()
+        self._fill_notifications()
+
+    def _on_campaigns_tab_details_requested(self, campaign_id: int) -> None:
+        self.show_campaign_details(campaign_id)
+
+    def _on_campaigns_tab_manage_numbers_requested(self) -> None:
+        # C2: Manage opens the Phone Numbers tab with the add-number dialog.
+        self.tabs.setCurrentIndex(PHONE_NUMBERS)
+        self.phone_numbers_tab.open_add_dialog()
+
+    def _on_details_tab_campaign_shown(self, campaign_id: int) -> None:
+        self.campaigns_tab.model.requery()
+        self.campaigns_tab.select_campaign(campaign_id)
+
+    def _on_details_tab_campaign_requested(self, campaign_id: int) -> None:
+        self.show_campaign_details(campaign_id)
+
+    def _on_details_tab_number_requested(self, number_id: int) -> None:
+        self.open_subject("phone_number", number_id)
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index == CAMPAIGN_DETAILS:
+            self.campaign_details_tab.refresh()
+        elif (tab := self.tabs.widget(index)) is not None:
+            tab.setFocus()
+
+    def _on_new_shortcut_activated(self) -> None:
+        if self.tabs.currentIndex() == PHONE_NUMBERS:
+            self.phone_numbers_tab.open_add_dialog()
+        else:
+            self.tabs.setCurrentIndex(CAMPAIGNS_TAB)
+            self.campaigns_tab.open_new_dialog()
+
+    def _on_find_shortcut_activated(self) -> None:
+        if self.tabs.currentIndex() == PHONE_NUMBERS:
+            self.phone_numbers_tab.focus_filter()
+        else:
+            self.tabs.setCurrentIndex(CAMPAIGNS_TAB)
+            self.campaigns_tab.focus_filter()
+
+    def _on_launch_shortcut_activated(self) -> None:
+        if self.tabs.currentIndex() == CAMPAIGN_DETAILS and self.campaign_details_tab.campaign_id:
+            self.campaigns_tab.select_campaign(self.campaign_details_tab.campaign_id)
+        self.campaigns_tab.open_launch_dialog()
+
+    def _on_space_shortcut_activated(self) -> None:
+        # Text fields keep their spaces (they claim the key first); a focused button or list
+        # still answers Space as it would without the shortcut.
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QAbstractButton) and focus is not self.clock_pause_button:
+            focus.animateClick()
+        elif isinstance(focus, QComboBox):
+            focus.showPopup()
+        else:
+            self.simulation.toggle_pause()
+
+    def _on_about_action_triggered(self) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("about_dialog")
+        box.setWindowTitle("About thrudesk")
+        box.setText(f"<b>thrudesk {__version__}</b>")
+        box.setInformativeText(
+            "A desktop console for the admins of a peer-to-peer texting platform, with a "
+            "simulator of carrier provisioning.\n\n"
+            + (self._about or f"Store: {self._services.store.url}")
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        self.shutdown()
+        super().closeEvent(event)
+        self.closed.emit()
+
+
+__all__ = ["TAB_TITLES", "MainWindow", "tab_index"]

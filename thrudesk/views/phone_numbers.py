@@ -1,0 +1,487 @@
+"""The Phone Numbers tab: every number of the account with its live badge, the limits of N2 and
+U2 above it, and the actions Add, Rename, Delete and Request hard-to-get number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from thrudesk.services.changes import ACCOUNTS, CAMPAIGNS, NUMBERS, Change
+from thrudesk.services.container import Services
+from thrudesk.services.errors import NotFound, ThrudeskError
+from thrudesk.services.rows import (
+    HardToGetRequestRow,
+    NumberKind,
+    NumberSortKey,
+    Page,
+    PhoneNumberRow,
+    ProvisioningStatus,
+)
+from thrudesk.services.unit_of_work import Actor
+from thrudesk.views import formatting
+from thrudesk.views.aio import async_slot
+from thrudesk.views.badges import Tag, badge_tooltip, carrier_marks, provisioning_tag
+from thrudesk.views.hard_to_get import HardToGetDialog
+from thrudesk.views.number_dialogs import AddNumberDialog, RenameNumberDialog
+from thrudesk.views.simulation import SimulationControl
+from thrudesk.views.table_model import RIGHT, Column, PagedTableModel
+from thrudesk.views.tables import make_table, select_row, selected_position
+from thrudesk.views.theme import Tone
+from thrudesk.views.widgets import MessageBar, button, confirm, label, set_role
+
+FILTER_DELAY_MS = 200
+ONE_BY_ONE = 8
+# Sorting by these moves rows as provisioning goes on: a live change re-reads the window.
+_MOVING_KEYS = {NumberSortKey.STATUS, NumberSortKey.CARRIERS, NumberSortKey.COMPLETED}
+
+
+class PhoneNumberTableModel(PagedTableModel[PhoneNumberRow]):
+    """The account's numbers, sorted and filtered by :meth:`NumberService.page`."""
+
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        *,
+        timezone: str,
+        simulator: SimulationControl | None,
+        parent: QObject | None = None,
+    ) -> None:
+        self._services = services
+        self._actor = actor
+        self._timezone = timezone
+        self._simulator = simulator
+        self._text = ""
+        self._include_released = False
+        columns: list[Column[PhoneNumberRow]] = [
+            Column(
+                "Number", lambda r: r.display, NumberSortKey.NUMBER, lambda r: r.e164, width=128
+            ),
+            Column("Name", lambda r: r.name or "", NumberSortKey.NAME, width=130),
+            Column("Kind", lambda r: r.kind.label, NumberSortKey.KIND, width=92),
+            Column(
+                "Area code",
+                lambda r: f"{r.area_code} · {r.place}" if r.place else r.area_code,
+                NumberSortKey.AREA_CODE,
+                width=170,
+            ),
+            Column("Use case", lambda r: r.use_case_name, NumberSortKey.USE_CASE, width=140),
+            Column(
+                "Provisioning",
+                lambda r: r.provisioning_status.label,
+                NumberSortKey.STATUS,
+                self._badge_tooltip,
+                tags=self._tags,
+                width=178,
+            ),
+            Column(
+                "Carriers",
+                lambda r: carrier_marks(r.carriers),
+                NumberSortKey.CARRIERS,
+                self._badge_tooltip,
+                carriers=lambda r: r.carriers,
+                width=96,
+            ),
+            Column(
+                "Campaigns",
+                lambda r: formatting.count(r.campaigns_using),
+                NumberSortKey.CAMPAIGNS,
+                lambda r: "\n".join(r.campaign_titles) or None,
+                align=RIGHT,
+                width=92,
+            ),
+            Column(
+                "Created",
+                lambda r: formatting.short_date_time(r.created_at, self._timezone),
+                NumberSortKey.CREATED,
+                width=116,
+            ),
+            Column(
+                "Completed",
+                lambda r: formatting.short_date_time(r.completed_at, self._timezone),
+                NumberSortKey.COMPLETED,
+                stretch=True,
+                width=116,
+            ),
+        ]
+        super().__init__(columns, sort_column=2, descending=False, parent=parent)
+
+    def set_account(self, actor: Actor, timezone: str) -> None:
+        self._actor, self._timezone = actor, timezone
+        self.reload()
+
+    def set_filter(self, text: str, *, include_released: bool | None = None) -> None:
+        if include_released is not None:
+            self._include_released = include_released
+        self._text = text
+        self.reload()
+
+    @property
+    def filter_text(self) -> str:
+        return self._text
+
+    def fetch_page(self, offset: int, limit: int, *, count: bool = True) -> Page[PhoneNumberRow]:
+        return self._services.numbers.page(
+            self._actor,
+            sort=NumberSortKey(self.sort_key or NumberSortKey.CREATED),
+            descending=self.descending,
+            text=self._text,
+            include_released=self._include_released,
+            offset=offset,
+            limit=limit,
+        )
+
+    def fetch_rows(self, ids: Collection[int]) -> list[PhoneNumberRow]:
+        rows = []
+        for number_id in ids:
+            try:
+                rows.append(self._services.numbers.get(self._actor, number_id))
+            except NotFound:
+                continue
+        return rows
+
+    def row_id(self, row: PhoneNumberRow) -> int:
+        return row.id
+
+    def apply_change(self, change: Change) -> None:
+        """Re-read what the change names; re-read the window when rows may come, go or move."""
+        if not (change.touches(NUMBERS) or change.touches(CAMPAIGNS)):
+            return
+        loaded = {self.row_id(row) for row in self.rows()}
+        named = set(change.number_ids)
+        moving = NumberSortKey(self.sort_key or NumberSortKey.CREATED) in _MOVING_KEYS
+        if (
+            change.touches(CAMPAIGNS)  # counts of campaigns using a number
+            or not named
+            or not named <= loaded
+            or len(named) > ONE_BY_ONE  # one page read costs less than many single reads
+            or moving
+            or self._text
+        ):
+            self.requery()
+        else:
+            self.refresh_ids(named)
+
+    def _tags(self, row: PhoneNumberRow) -> tuple[Tag, ...]:
+        tags = [provisioning_tag(row.provisioning_status)]
+        if row.released_at is not None:
+            tags.append(Tag("Released", Tone.MUTED))
+        return tuple(tags)
+
+    def _badge_tooltip(self, row: PhoneNumberRow) -> str:
+        estimate = None
+        if row.provisioning_status is ProvisioningStatus.INITIATED and self._simulator:
+            estimate = self._simulator.number_estimate(row.id)
+        return badge_tooltip(
+            row.provisioning_status,
+            row.carriers,
+            timezone=self._timezone,
+            estimate=estimate,
+            failure_reason=row.failure_reason,
+        )
+
+
+class PhoneNumbersTab(QWidget):
+    """The Phone Numbers tab.
+
+    Signals:
+        number_added(int): a dedicated number was bought (its id).
+    """
+
+    number_added = Signal(int)
+
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        *,
+        timezone: str,
+        simulator: SimulationControl | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("phone_numbers_tab")
+        self._services = services
+        self._actor = actor
+        self._timezone = timezone
+        self._simulator = simulator
+        self._dialog: QDialog | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 12)
+        layout.setSpacing(10)
+
+        # N2 and U2 at a glance.
+        usage = QHBoxLayout()
+        usage.setSpacing(8)
+        self.dedicated_usage_label = label(role="usage", name="dedicated_usage_label")
+        usage.addWidget(self.dedicated_usage_label)
+        self._use_case_chips: dict[int, QLabel] = {}
+        self._use_case_row = QHBoxLayout()
+        self._use_case_row.setSpacing(8)
+        usage.addLayout(self._use_case_row)
+        usage.addStretch(1)
+        self.count_label = label(role="muted", name="number_count_label")
+        usage.addWidget(self.count_label)
+        layout.addLayout(usage)
+
+        actions = QHBoxLayout()
+        actions.setSpacing(8)
+        self.add_number_button = button(
+            "Add dedicated number",
+            "add_number_button",
+            icon_name="add",
+            role="primary",
+            tooltip="Buy a dedicated number and start its provisioning (Ctrl+N)",
+        )
+        self.add_number_button.setProperty("icon_colour", "#ffffff")
+        self.rename_number_button = button("Rename", "rename_number_button", icon_name="rename")
+        self.delete_number_button = button("Delete", "delete_number_button", icon_name="delete")
+        self.hard_to_get_button = button(
+            "Request hard-to-get number",
+            "hard_to_get_button",
+            icon_name="hard-to-get",
+            tooltip="Ask support for a number in a scarce area code such as 206 or 212",
+        )
+        for widget in (
+            self.add_number_button,
+            self.rename_number_button,
+            self.delete_number_button,
+            self.hard_to_get_button,
+        ):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        self.show_released_check = QCheckBox("Show released")
+        self.show_released_check.setObjectName("show_released_check")
+        self.show_released_check.setToolTip("Also list deleted and released numbers")
+        actions.addWidget(self.show_released_check)
+        self.number_filter_edit = QLineEdit()
+        self.number_filter_edit.setObjectName("number_filter_edit")
+        self.number_filter_edit.setPlaceholderText("Filter by number, name or place")
+        self.number_filter_edit.setClearButtonEnabled(True)
+        self.number_filter_edit.setMinimumWidth(240)
+        actions.addWidget(self.number_filter_edit)
+        layout.addLayout(actions)
+
+        self.message_bar = MessageBar()
+        layout.addWidget(self.message_bar)
+
+        self.model = PhoneNumberTableModel(
+            services, actor, timezone=timezone, simulator=simulator, parent=self
+        )
+        self.model.reload()
+        self.table = make_table(self.model, "phone_numbers_table")
+        layout.addWidget(self.table, 1)
+        self.setFocusProxy(self.table)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
+        self.number_filter_edit.textChanged.connect(self._filter_timer.start)
+        self.show_released_check.toggled.connect(self._on_show_released_check_toggled)
+        self.add_number_button.clicked.connect(self._on_add_number_button_clicked)
+        self.rename_number_button.clicked.connect(self._on_rename_number_button_clicked)
+        self.delete_number_button.clicked.connect(self._on_delete_number_button_clicked)
+        self.hard_to_get_button.clicked.connect(self._on_hard_to_get_button_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.model.total_changed.connect(self._on_model_total_changed)
+        self.model.modelReset.connect(self._update_actions)
+        self.model.dataChanged.connect(self._on_model_data_changed)
+        self.refresh_usage()
+        self._on_model_total_changed(self.model.total)
+        self._update_actions()
+
+    # ------------------------------------------------------------------ public
+    def set_account(self, actor: Actor, timezone: str) -> None:
+        self._actor, self._timezone = actor, timezone
+        self.message_bar.clear()
+        self.number_filter_edit.blockSignals(True)
+        self.number_filter_edit.clear()
+        self.number_filter_edit.blockSignals(False)
+        self.model.set_account(actor, timezone)
+        self.refresh_usage()
+        self._update_actions()
+
+    def apply_change(self, change: Change) -> None:
+        if change.touches(NUMBERS) or change.touches(CAMPAIGNS) or change.touches(ACCOUNTS):
+            self.refresh_usage()
+        self.model.apply_change(change)
+        self._update_actions()
+
+    def selected_number(self) -> PhoneNumberRow | None:
+        position = selected_position(self.table)
+        return self.model.row_at(position) if position is not None else None
+
+    def select_number(self, number_id: int) -> bool:
+        """Show the number's row, clearing the filter if it hides it (notifications use this)."""
+        position = self.model.ensure_loaded(number_id)
+        if position is None and (
+            self.model.filter_text or not self.show_released_check.isChecked()
+        ):
+            self.number_filter_edit.blockSignals(True)
+            self.number_filter_edit.clear()
+            self.number_filter_edit.blockSignals(False)
+            self.show_released_check.blockSignals(True)
+            self.show_released_check.setChecked(True)
+            self.show_released_check.blockSignals(False)
+            self.model.set_filter("", include_released=True)
+            position = self.model.ensure_loaded(number_id)
+        if position is None:
+            return False
+        select_row(self.table, position)
+        self.table.setFocus()
+        return True
+
+    def open_add_dialog(self) -> AddNumberDialog:
+        """The add-number dialog (also opened by the launch dialog's Manage button, C2)."""
+        dialog = AddNumberDialog(self._services, self._actor, self._simulator, self)
+        dialog.number_added.connect(self._on_add_dialog_number_added)
+        self._show_dialog(dialog)
+        return dialog
+
+    def focus_filter(self) -> None:
+        self.number_filter_edit.setFocus()
+        self.number_filter_edit.selectAll()
+
+    def refresh_usage(self) -> None:
+        """N2 and U2: '3 of 5 dedicated numbers' and each use case's '37 of 49 numbers'."""
+        usage = self._services.numbers.dedicated_usage(self._actor)
+        self.dedicated_usage_label.setText(usage.text)
+        self.dedicated_usage_label.setProperty("warning", usage.used >= usage.limit)
+        set_role(self.dedicated_usage_label, "usage")
+        shown: set[int] = set()
+        for use_case in self._services.numbers.use_cases(self._actor):
+            if not use_case.usable:
+                continue
+            shown.add(use_case.id)
+            chip = self._use_case_chips.get(use_case.id)
+            if chip is None:
+                chip = label(name=f"use_case_usage_{use_case.id}")
+                self._use_case_chips[use_case.id] = chip
+                self._use_case_row.addWidget(chip)
+            chip.setText(f"{use_case.name}: {use_case.usage_text}")
+            chip.setProperty("warning", use_case.warning)
+            chip.setToolTip(
+                f"A use case holds at most {use_case.limit} numbers, dedicated and single-use "
+                "together."
+                + (
+                    " Close to the limit: archive old single-use campaigns or delete an unused "
+                    "dedicated number to free slots."
+                    if use_case.warning
+                    else ""
+                )
+            )
+            set_role(chip, "usage")
+        for use_case_id in set(self._use_case_chips) - shown:
+            self._use_case_chips.pop(use_case_id).deleteLater()
+
+    # ------------------------------------------------------------------ handlers
+    def _show_dialog(self, dialog: QDialog) -> None:
+        self._dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # open(), not exec(): the window and the simulator keep running behind the dialog.
+        dialog.open()
+
+    def _on_filter_timer_timeout(self) -> None:
+        self.model.set_filter(self.number_filter_edit.text())
+
+    def _on_show_released_check_toggled(self, checked: bool) -> None:
+        self.model.set_filter(self.number_filter_edit.text(), include_released=checked)
+
+    def _on_model_total_changed(self, total: int) -> None:
+        self.count_label.setText(formatting.plural(total, "number"))
+
+    def _on_model_data_changed(self, *_args: object) -> None:
+        self._update_actions()
+
+    def _on_table_selection_changed(self, *_args: object) -> None:
+        self.message_bar.clear()
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        number = self.selected_number()
+        self.rename_number_button.setEnabled(
+            number is not None
+            and number.kind is NumberKind.DEDICATED
+            and number.released_at is None
+        )
+        if number is None:
+            self.delete_number_button.setEnabled(False)
+            self.delete_number_button.setToolTip("Select a dedicated number to delete it")
+            return
+        reason = number.delete_blocked_reason
+        self.delete_number_button.setEnabled(reason is None)
+        # N5: the reason is on the disabled button, where the admin looks for it.
+        self.delete_number_button.setToolTip(reason or f"Delete {number.label} and free its slots")
+
+    def _on_add_number_button_clicked(self) -> None:
+        self.message_bar.clear()
+        self.open_add_dialog()
+
+    def _on_add_dialog_number_added(self, number: PhoneNumberRow) -> None:
+        self.model.requery()
+        position = self.model.ensure_loaded(number.id)
+        if position is not None:
+            select_row(self.table, position)
+        self.message_bar.show_info(
+            f"{number.label} bought in {number.area_code}; provisioning has started."
+        )
+        self.number_added.emit(number.id)
+
+    def _on_rename_number_button_clicked(self) -> None:
+        number = self.selected_number()
+        if number is None:
+            return
+        dialog = RenameNumberDialog(self._services, self._actor, number, self)
+        dialog.number_renamed.connect(self._on_rename_dialog_number_renamed)
+        self._show_dialog(dialog)
+
+    def _on_rename_dialog_number_renamed(self, number: PhoneNumberRow) -> None:
+        self.model.refresh_ids([number.id])
+
+    @async_slot
+    async def _on_delete_number_button_clicked(self) -> None:
+        number = self.selected_number()
+        if number is None:
+            return
+        accepted = await confirm(
+            self,
+            "Delete number",
+            f"Delete {number.label}?",
+            "Delete number",
+            informative="The number is released: its dedicated slot and its use-case slot are "
+            "freed. This cannot be undone.",
+        )
+        if not accepted:
+            return
+        try:
+            self._services.numbers.delete(self._actor, number.id)
+        except ThrudeskError as error:
+            self.message_bar.show_error(error.message)
+            return
+        self.model.requery()
+        self.message_bar.show_info(f"{number.label} was deleted; its slots are free.")
+
+    def _on_hard_to_get_button_clicked(self) -> None:
+        self.message_bar.clear()
+        dialog = HardToGetDialog(self._services, self._actor, self._timezone, self)
+        dialog.request_filed.connect(self._on_hard_to_get_dialog_request_filed)
+        self._show_dialog(dialog)
+
+    def _on_hard_to_get_dialog_request_filed(self, request: HardToGetRequestRow) -> None:
+        self.message_bar.show_info(
+            f"Request for a number in {request.area_code} sent to support. You will be "
+            "notified when it is added or refused."
+        )

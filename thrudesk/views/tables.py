@@ -1,0 +1,81 @@
+"""How thrudesk's table views look and behave, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from thrudesk.views.badges import CarrierProgressDelegate, TagDelegate
+from thrudesk.views.static_model import StaticTableModel
+from thrudesk.views.table_model import PagedTableModel
+
+ROW_HEIGHT = 32
+
+
+def make_table(
+    model: PagedTableModel[Any] | StaticTableModel[Any],
+    name: str,
+    parent: QWidget | None = None,
+    *,
+    sortable: bool = True,
+) -> QTableView:
+    """A dense, calm table over ``model``: whole-row selection, sorting through the model."""
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setMouseTracking(True)
+    vertical = view.verticalHeader()
+    vertical.hide()
+    vertical.setDefaultSectionSize(ROW_HEIGHT)
+    vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setMinimumSectionSize(48)
+    header.setStretchLastSection(False)
+    tags = TagDelegate(view)
+    carriers = CarrierProgressDelegate(view)
+    for position, column in enumerate(model.columns):
+        view.setColumnWidth(position, column.width)
+        if column.stretch:
+            header.setSectionResizeMode(position, QHeaderView.ResizeMode.Stretch)
+        if column.tags is not None:
+            view.setItemDelegateForColumn(position, tags)
+        elif column.carriers is not None:
+            view.setItemDelegateForColumn(position, carriers)
+    if sortable and isinstance(model, PagedTableModel):
+        order = Qt.SortOrder.DescendingOrder if model.descending else Qt.SortOrder.AscendingOrder
+        header.setSortIndicator(model.sort_column, order)
+        header.setSortIndicatorShown(True)
+        # The model sorts in SQL; it already holds this order, so enabling sorting reads nothing.
+        view.setSortingEnabled(True)
+    return view
+
+
+def select_row(view: QTableView, position: int) -> None:
+    """Select and show the row at ``position`` (whole row, current)."""
+    model = view.model()
+    index = model.index(position, 0)
+    if not index.isValid():
+        return
+    view.selectionModel().setCurrentIndex(
+        index,
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+
+def selected_position(view: QTableView) -> int | None:
+    rows = view.selectionModel().selectedRows()
+    return rows[0].row() if rows else None

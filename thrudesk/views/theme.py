@@ -1,0 +1,213 @@
+"""Light and dark themes that follow the system, and icons tinted to match.
+
+The colours live in ``resources/themes/{light,dark}.json``; ``base.qss`` uses them as ``@tokens``.
+Delegates that paint badges ask :func:`current` for the same colours, so a painted tag and a
+styled widget always agree.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+from PySide6.QtCore import QByteArray, QDir, QObject, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+log = logging.getLogger("thrudesk.views.theme")
+
+
+class Scheme(StrEnum):
+    LIGHT = "light"
+    DARK = "dark"
+
+
+class Tone(StrEnum):
+    """What a coloured tag means; each theme gives it a background, a text and a border colour."""
+
+    NEUTRAL = "neutral"
+    INFO = "info"
+    SUCCESS = "success"
+    WARNING = "warning"
+    DANGER = "danger"
+    MUTED = "muted"
+
+
+@dataclass(frozen=True)
+class ToneColours:
+    background: QColor
+    text: QColor
+    border: QColor
+
+
+class Theme:
+    """One scheme's colours, read from its JSON file."""
+
+    def __init__(self, scheme: Scheme, values: dict[str, str | list[str]]) -> None:
+        self.scheme = scheme
+        self._values = values
+
+    def colour(self, name: str) -> QColor:
+        value = self._values[name]
+        return QColor(value if isinstance(value, str) else value[0])
+
+    def hex(self, name: str) -> str:
+        value = self._values[name]
+        return value if isinstance(value, str) else value[0]
+
+    def tone(self, tone: Tone) -> ToneColours:
+        values = self._values[f"tone_{tone.value}"]
+        assert isinstance(values, list), f"tone_{tone.value} needs three colours"
+        background, text, border = values
+        return ToneColours(QColor(background), QColor(text), QColor(border))
+
+    def tokens(self) -> dict[str, str]:
+        """Every colour as a QSS token; a tone gives ``tone_x_bg``, ``_fg`` and ``_border``."""
+        out: dict[str, str] = {}
+        for key, value in self._values.items():
+            if isinstance(value, str):
+                out[key] = value
+            else:
+                out[f"{key}_bg"], out[f"{key}_fg"], out[f"{key}_border"] = value
+        return out
+
+    def palette(self) -> QPalette:
+        palette = QPalette()
+        roles = {
+            QPalette.ColorRole.Window: "window",
+            QPalette.ColorRole.WindowText: "text",
+            QPalette.ColorRole.Base: "base",
+            QPalette.ColorRole.AlternateBase: "alternate",
+            QPalette.ColorRole.Text: "text",
+            QPalette.ColorRole.Button: "panel",
+            QPalette.ColorRole.ButtonText: "text",
+            QPalette.ColorRole.Highlight: "selection",
+            QPalette.ColorRole.HighlightedText: "selection_text",
+            QPalette.ColorRole.ToolTipBase: "panel",
+            QPalette.ColorRole.ToolTipText: "text",
+            QPalette.ColorRole.PlaceholderText: "faint",
+            QPalette.ColorRole.Link: "accent",
+            QPalette.ColorRole.Mid: "border",
+            QPalette.ColorRole.Midlight: "border",
+            QPalette.ColorRole.Dark: "border_strong",
+            QPalette.ColorRole.Light: "base",
+        }
+        for role, name in roles.items():
+            palette.setColor(role, self.colour(name))
+        for role in (
+            QPalette.ColorRole.WindowText,
+            QPalette.ColorRole.Text,
+            QPalette.ColorRole.ButtonText,
+        ):
+            palette.setColor(QPalette.ColorGroup.Disabled, role, self.colour("faint"))
+        return palette
+
+
+def _resource_text(*parts: str) -> str:
+    target = resources.files("thrudesk.resources")
+    for part in parts:
+        target = target.joinpath(part)
+    return target.read_text("utf-8")
+
+
+@cache
+def load_theme(scheme: Scheme) -> Theme:
+    return Theme(scheme, json.loads(_resource_text("themes", f"{scheme.value}.json")))
+
+
+def style_sheet(theme: Theme) -> str:
+    """``base.qss`` with its ``@tokens`` replaced by the theme's colours (longest names first)."""
+    tokens = theme.tokens()
+    pattern = re.compile(
+        "@(" + "|".join(sorted(map(re.escape, tokens), key=len, reverse=True)) + ")"
+    )
+    return pattern.sub(lambda match: tokens[match.group(1)], _resource_text("themes", "base.qss"))
+
+
+def system_scheme() -> Scheme:
+    hints = QGuiApplication.styleHints()
+    if hints.colorScheme() is Qt.ColorScheme.Dark:
+        return Scheme.DARK
+    return Scheme.LIGHT
+
+
+class ThemeManager(QObject):
+    """Applies the theme to the application and follows the system's light/dark choice.
+
+    Signals:
+        theme_changed(): after the palette and style sheet changed; widgets re-tint icons.
+    """
+
+    theme_changed = Signal()
+
+    def __init__(self, app: QApplication, scheme: Scheme | None = None) -> None:
+        super().__init__(app)
+        self._app = app
+        self._forced = scheme
+        self._theme = load_theme(scheme or system_scheme())
+        QDir.addSearchPath("icons", str(resources.files("thrudesk.resources").joinpath("icons")))
+        QGuiApplication.styleHints().colorSchemeChanged.connect(
+            self._on_style_hints_color_scheme_changed
+        )
+
+    @property
+    def theme(self) -> Theme:
+        return self._theme
+
+    def apply(self) -> None:
+        global _current
+        _current = self._theme
+        fusion = QStyleFactory.create("Fusion")
+        if fusion is not None:
+            self._app.setStyle(fusion)
+        self._app.setPalette(self._theme.palette())
+        self._app.setStyleSheet(style_sheet(self._theme))
+        _tinted_icon.cache_clear()
+        self.theme_changed.emit()
+
+    def _on_style_hints_color_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        if self._forced is not None:
+            return
+        wanted = Scheme.DARK if scheme is Qt.ColorScheme.Dark else Scheme.LIGHT
+        if wanted is not self._theme.scheme:
+            log.info("the system switched to the %s theme", wanted.value)
+            self._theme = load_theme(wanted)
+            self.apply()
+
+
+_current: Theme | None = None
+
+
+def current() -> Theme:
+    """The theme in use (light until a ThemeManager applies one)."""
+    return _current or load_theme(Scheme.LIGHT)
+
+
+@cache
+def _tinted_icon(name: str, colour: str, disabled: str) -> QIcon:
+    svg = _resource_text("icons", f"{name}.svg")
+    icon = QIcon()
+    for mode, tint in ((QIcon.Mode.Normal, colour), (QIcon.Mode.Disabled, disabled)):
+        renderer = QSvgRenderer(QByteArray(svg.replace("currentColor", tint).encode("utf-8")))
+        for size in (16, 20, 24, 32, 48):
+            # Rendered at each size so that high-DPI screens get crisp strokes, not scaled ones.
+            pixmap = QPixmap(QSize(size, size))
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            renderer.render(painter, QRectF(0, 0, size, size))
+            painter.end()
+            icon.addPixmap(pixmap, mode)
+    return icon
+
+
+def icon(name: str, colour: str | None = None) -> QIcon:
+    """An icon of ``resources/icons`` drawn in the theme's text colour (or ``colour``)."""
+    theme = current()
+    return _tinted_icon(name, colour or theme.hex("text"), theme.hex("faint"))

@@ -1,0 +1,285 @@
+"""Small widgets every tab uses: the inline message bar, field errors, cards, confirmations."""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QBoxLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from thrudesk.services.errors import ThrudeskError
+from thrudesk.views import theme
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Give ``widget`` a style role (see base.qss) and refresh its look."""
+    widget.setProperty("role", role)
+    repolish(widget)
+
+
+def repolish(widget: QWidget) -> None:
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
+def label(text: str = "", role: str | None = None, *, name: str | None = None) -> QLabel:
+    widget = QLabel(text)
+    if role:
+        widget.setProperty("role", role)
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+def button(
+    text: str,
+    name: str,
+    *,
+    icon_name: str | None = None,
+    role: str | None = None,
+    tooltip: str | None = None,
+) -> QPushButton:
+    widget = QPushButton(text)
+    widget.setObjectName(name)
+    if icon_name:
+        widget.setIcon(theme.icon(icon_name))
+        widget.setProperty("icon_name", icon_name)
+    if role:
+        widget.setProperty("role", role)
+    if tooltip:
+        widget.setToolTip(tooltip)
+    return widget
+
+
+def retint_icons(root: QWidget) -> None:
+    """Redraw the icons of ``root``'s buttons in the current theme's colours."""
+    for widget in root.findChildren(QAbstractButton):
+        name = widget.property("icon_name")
+        if isinstance(name, str) and name:
+            colour = widget.property("icon_colour")
+            widget.setIcon(theme.icon(name, colour if isinstance(colour, str) else None))
+
+
+class MessageBar(QFrame):
+    """A refusal or a notice shown inline above a tab's table, until dismissed or replaced.
+
+    Its ``objectName`` is ``message_bar``; the text is in the ``message_label`` child.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("message_bar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 7, 6, 7)
+        self._label = label(name="message_label")
+        self._label.setWordWrap(True)
+        self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton()
+        close.setObjectName("message_close_button")
+        close.setIcon(theme.icon("close"))
+        close.setProperty("icon_name", "close")
+        close.setAutoRaise(True)
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.clear)
+        layout.addWidget(self._label, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def text(self) -> str:
+        return "" if self.isHidden() else self._label.text()
+
+    def show_error(self, message: str) -> None:
+        self._show(message, "error")
+
+    def show_info(self, message: str) -> None:
+        self._show(message, "info")
+
+    def _show(self, message: str, kind: str) -> None:
+        self.setProperty("kind", kind)
+        repolish(self)
+        repolish(self._label)
+        self._label.setText(message)
+        self.show()
+
+    def clear(self) -> None:
+        self._label.clear()
+        self.hide()
+
+
+class Notice(QFrame):
+    """A tinted box of wrapped text: ``notice`` (blue), ``warning`` (yellow) or ``danger`` (red).
+
+    The text is in a child QLabel named ``name``; the box itself is ``<name>_box``. Padding lives
+    on the box, not the label, so that wrapped text is never clipped.
+    """
+
+    def __init__(self, role: str, name: str, text: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(f"{name}_box")
+        self.setProperty("role", role)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(11, 7, 11, 7)
+        self.label = QLabel(text)
+        self.label.setObjectName(name)
+        self.label.setWordWrap(True)
+        self.label.setProperty("role", f"{role}-text")
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.label)
+
+    def setText(self, text: str) -> None:
+        self.label.setText(text)
+
+    def text(self) -> str:
+        return self.label.text()
+
+
+class FieldErrors:
+    """Shows a refusal next to the control its ``field`` names, or in the general error label.
+
+    Each registered field has a small red label under its control (``<field>_error``); a refusal
+    whose field is not registered goes to the dialog's ``error_label``.
+    """
+
+    def __init__(self, general: QLabel) -> None:
+        self._general = general
+        self._general.setObjectName("error_label")
+        self._general.setWordWrap(True)
+        self._general.hide()
+        self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+
+    def add(self, field: str, control: QWidget, *aliases: str) -> QLabel:
+        """Register ``control`` for ``field`` (and aliases); answer its error label to lay out."""
+        error = label(role="field-error", name=f"{field}_error")
+        error.setWordWrap(True)
+        error.hide()
+        for name in (field, *aliases):
+            self._fields[name] = (control, error)
+        return error
+
+    def clear(self) -> None:
+        self._general.clear()
+        self._general.hide()
+        for control, error in self._fields.values():
+            error.clear()
+            error.hide()
+            if control.property("invalid"):
+                control.setProperty("invalid", False)
+                repolish(control)
+
+    def show(self, error: ThrudeskError) -> None:
+        self.clear()
+        target = self._fields.get(error.field or "")
+        if target is None:
+            self._general.setText(error.message)
+            self._general.show()
+            return
+        control, field_label = target
+        field_label.setText(error.message)
+        field_label.show()
+        control.setProperty("invalid", True)
+        repolish(control)
+        control.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def message_for(self, field: str) -> str:
+        target = self._fields.get(field)
+        return target[1].text() if target else ""
+
+
+class Card(QFrame):
+    """A white panel with a title row (and room for actions beside the title) and a body.
+
+    ``header_actions`` is a horizontal layout at the title's right, ``body`` a vertical layout:
+    later controls go into them without restructuring the tab.
+    """
+
+    def __init__(self, title: str, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setProperty("role", "card")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(14, 11, 14, 13)
+        outer.setSpacing(8)
+        header = QHBoxLayout()
+        header.setSpacing(6)
+        self.title_label = label(title, "section-title")
+        header.addWidget(self.title_label)
+        header.addStretch(1)
+        self.header_actions = QHBoxLayout()
+        self.header_actions.setSpacing(6)
+        header.addLayout(self.header_actions)
+        outer.addLayout(header)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(6)
+        outer.addLayout(self.body, 1)
+
+
+def hbox(*widgets: QWidget | int | None, spacing: int = 8, margins: int = 0) -> QHBoxLayout:
+    """A row of widgets; an int adds that much stretch, None a stretch of 1."""
+    layout = QHBoxLayout()
+    _fill(layout, widgets, spacing, margins)
+    return layout
+
+
+def _fill(
+    layout: QBoxLayout, widgets: tuple[QWidget | int | None, ...], spacing: int, margins: int
+) -> None:
+    layout.setSpacing(spacing)
+    layout.setContentsMargins(margins, margins, margins, margins)
+    for widget in widgets:
+        if widget is None:
+            layout.addStretch(1)
+        elif isinstance(widget, int):
+            layout.addStretch(widget)
+        else:
+            layout.addWidget(widget)
+
+
+async def confirm(
+    parent: QWidget,
+    title: str,
+    text: str,
+    accept: str,
+    *,
+    informative: str = "",
+    destructive: bool = True,
+) -> bool:
+    """Ask before a destructive action; answers True when the admin accepts.
+
+    The box is opened with ``open()`` and awaited through its ``finished`` signal: a nested
+    ``exec()`` inside a coroutine would re-enter the event loop (ARCHITECTURE.md pattern 3).
+    """
+    box = QMessageBox(parent)
+    box.setObjectName("confirm_dialog")
+    box.setWindowTitle(title)
+    box.setIcon(QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question)
+    box.setText(text)
+    if informative:
+        box.setInformativeText(informative)
+    accept_button = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
+    accept_button.setObjectName("confirm_accept_button")
+    cancel_button = box.addButton(QMessageBox.StandardButton.Cancel)
+    cancel_button.setObjectName("confirm_cancel_button")
+    box.setDefaultButton(cancel_button if destructive else accept_button)
+    future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+    def finished(_result: int) -> None:
+        if not future.done():
+            future.set_result(box.clickedButton() is accept_button)
+        box.deleteLater()
+
+    box.finished.connect(finished)
+    box.open()
+    return await future
