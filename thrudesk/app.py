@@ -362,7 +362,11 @@ async def _serve(
         # not needed to show the first rows.
         from thrudesk.services.desktop import DesktopNotifications
 
-        notifier = DesktopNotifications(APP_NAME, on_activated=window.subject_requested.emit)
+        notifier = DesktopNotifications(
+            APP_NAME,
+            on_activated=window.subject_requested.emit,
+            recipient=lambda: window.actor.user_id,
+        )
         services.context.desktop = notifier
         probe = asyncio.create_task(notifier.probe(), name="desktop notifications")
         await closing.wait()

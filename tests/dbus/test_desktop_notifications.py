@@ -276,8 +276,24 @@ def test_n11_without_a_session_bus_the_reason_is_logged(
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path / 'no-bus'}")
     desktop = DesktopNotifications("thrudesk")
     with caplog.at_level(logging.WARNING, logger="thrudesk.desktop"):
-        desktop.notify("Provisioning complete", "ready", subject_type="phone_number", subject_id=1)
+        desktop.notify(
+            "Provisioning complete", "ready", user_id=1, subject_type="phone_number", subject_id=1
+        )
     assert desktop.available is False
     assert desktop.reason is not None
     assert "D-Bus session bus" in desktop.reason
     assert any("desktop notifications are off" in r.getMessage() for r in caplog.records)
+
+
+def test_n11_a_desktop_shows_only_its_own_admins_notifications(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """N11: the notification goes to the initiating admin; another admin's desktop stays quiet."""
+    desktop = DesktopNotifications("thrudesk", recipient=lambda: 2)
+    with caplog.at_level(logging.DEBUG, logger="thrudesk.desktop"):
+        desktop.notify(
+            "Provisioning complete", "ready", user_id=1, subject_type="phone_number", subject_id=1
+        )
+    assert desktop.available is None  # not even looked for a notification service
+    assert desktop.sent == 0
+    assert any("another admin" in r.getMessage() for r in caplog.records)

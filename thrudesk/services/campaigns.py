@@ -50,7 +50,8 @@ from thrudesk.services.rows import (
     SenderRow,
     format_phone,
 )
-from thrudesk.services.sending_window import campaign_zone, plan_opening
+from thrudesk.services.senders import open_link
+from thrudesk.services.sending_window import plan_campaign_opening
 from thrudesk.services.unit_of_work import Actor, UnitOfWork
 
 AnySelect = Select[*tuple[Any, ...]]
@@ -554,8 +555,7 @@ class CampaignService:
 
     def _open_window(self, uow: UnitOfWork, campaign: Campaign) -> None:
         """C11: plan the sending window's opening, when held messages go out and senders send."""
-        zone = campaign_zone(campaign, uow.session.get_one(Account, campaign.account_id).timezone)
-        plan_opening(uow, self._context.jobs, campaign, zone)
+        plan_campaign_opening(uow, self._context.jobs, campaign)
 
     def archive(self, actor: Actor, campaign_id: int) -> None:
         """C1, C10: archive (for good); a single-use number and its use-case slot are released."""
@@ -652,6 +652,8 @@ class CampaignService:
             )
         )
         recount(uow.session, copy)
+        if copy.self_assign:
+            open_link(uow, copy)  # C15: the copy gets its own link, with a new token
         uow.record(
             "campaign_cloned",
             "campaign",

@@ -25,9 +25,14 @@ class ProvisioningScheduler(Protocol):
 
 
 class DesktopNotifier(Protocol):
-    """Shows a notification on the desktop (N11); failures are the notifier's to log."""
+    """Shows a notification on the desktop (N11); failures are the notifier's to log.
 
-    def notify(self, title: str, body: str, *, subject_type: str, subject_id: int) -> None: ...
+    ``user_id`` is the admin the notification is for: a desktop shows only its own admin's.
+    """
+
+    def notify(
+        self, title: str, body: str, *, user_id: int, subject_type: str, subject_id: int
+    ) -> None: ...
 
 
 class _NoScheduler:

@@ -107,9 +107,12 @@ class DesktopNotifications:
         *,
         on_activated: Callable[[str, int], None] | None = None,
         app_icon: Path | None = None,
+        recipient: Callable[[], int | None] | None = None,
     ) -> None:
         self.app_name = app_name
         self.on_activated = on_activated
+        # The admin this desktop belongs to (the one the window acts as); None: every admin.
+        self.recipient = recipient
         self._icon = Icon(path=app_icon) if app_icon is not None else None
         self.available: bool | None = None
         self.reason: str | None = None
@@ -133,8 +136,17 @@ class DesktopNotifications:
         self._told_reason = self.reason
         return self.available
 
-    def notify(self, title: str, body: str, *, subject_type: str, subject_id: int) -> None:
-        """Show a notification (after the commit that wrote its in-app copy); never raises."""
+    def notify(
+        self, title: str, body: str, *, user_id: int, subject_type: str, subject_id: int
+    ) -> None:
+        """Show a notification (after the commit that wrote its in-app copy); never raises.
+
+        A notification for another admin stays in that admin's in-app list only (N11).
+        """
+        wanted = self.recipient() if self.recipient is not None else None
+        if wanted is not None and wanted != user_id:
+            log.debug("desktop notification for another admin not shown here: %s", title)
+            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import builtins
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -68,17 +66,6 @@ def support_desk_work(rng: random.Random) -> timedelta:
     """How much working time the desk spends on one request (2 to 6 hours)."""
     span = (DESK_WORK_MAX - DESK_WORK_MIN).total_seconds()
     return DESK_WORK_MIN + timedelta(seconds=round(rng.random() * span))
-
-
-@contextmanager
-def _acting_as(uow: UnitOfWork, label: str) -> Iterator[None]:
-    """Let the audit trail name the support desk for what it does inside a simulator batch."""
-    previous = uow._actor_label
-    uow._actor_label = label
-    try:
-        yield
-    finally:
-        uow._actor_label = previous
 
 
 class HardToGetService:
@@ -195,7 +182,7 @@ class HardToGetService:
         request = uow.session.get(HardToGetRequest, job.subject_id)
         if request is None or request.status is not HardToGetRequestStatus.PENDING:
             return
-        with _acting_as(uow, SUPPORT_DESK):
+        with uow.acting_as(SUPPORT_DESK):
             try:
                 # A refusal part-way leaves nothing of the attempt behind.
                 with uow.session.begin_nested():

@@ -84,7 +84,6 @@ REPLY_MAX = 1600
 PARAMETERS_ID = 1
 SIMULATED_CONTACT = "Simulated contact"
 # While a campaign waits for its number (C4), its activity looks again this often.
-LAUNCH_RECHECK = timedelta(minutes=10)
 # At most this many messages change state per campaign in one tick, to keep transactions short.
 TICK_LIMIT = 5000
 SENT_STATES = (MessageState.SENT, MessageState.DELIVERED, MessageState.UNDELIVERED)
@@ -603,8 +602,7 @@ class MessagingService:
         if campaign.status is CampaignStatus.PAUSED:
             return  # resuming plans the opening again
         if campaign.status is CampaignStatus.LAUNCHING:
-            plan_activity(uow, self._context.jobs, campaign.id, campaign.account_id)
-            return
+            return  # C4: completing provisioning activates it and plans the opening again
         zone = campaign_zone(campaign, account_of(session, campaign).timezone)
         state = window_state(campaign, zone, uow.now)
         if not state.is_open:
@@ -656,18 +654,10 @@ class MessagingService:
         if campaign is None:
             return
         jobs = self._context.jobs
-        if campaign.status is CampaignStatus.LAUNCHING:  # C4: wait for the number
-            plan_activity(
-                uow,
-                jobs,
-                campaign.id,
-                campaign.account_id,
-                uow.now + LAUNCH_RECHECK,
-                exclude_job_id=job.id,
-            )
-            return
         if campaign.status is not CampaignStatus.ACTIVE:
-            return  # paused, back in Draft or archived: whatever restarts it plans a new tick
+            # Launching, paused, back in Draft or archived: whatever makes it Active again
+            # (provisioning complete, resume, a new launch) plans the window's opening anew.
+            return
         parameters = load_parameters(session)
         rng = random.Random(f"{run_seed(session)}:{job.id}")
         self._resolve_deliveries(uow, campaign, parameters, rng)

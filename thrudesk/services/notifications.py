@@ -49,7 +49,7 @@ class NotificationService:
         if desktop is not None:
             uow.after_commit(
                 lambda: desktop.notify(
-                    title, body, subject_type=subject_type, subject_id=subject_id
+                    title, body, user_id=user_id, subject_type=subject_type, subject_id=subject_id
                 )
             )
 

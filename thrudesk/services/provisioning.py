@@ -23,6 +23,7 @@ from thrudesk.services.errors import InvalidTransition, NotFound
 from thrudesk.services.notifications import NotificationService
 from thrudesk.services.numbers import release_number
 from thrudesk.services.rows import format_phone
+from thrudesk.services.sending_window import plan_campaign_opening
 from thrudesk.services.unit_of_work import SIMULATOR, UnitOfWork
 
 CARRIERS: tuple[Carrier, ...] = (Carrier.ATT, Carrier.VERIZON, Carrier.TMOBILE)
@@ -169,6 +170,8 @@ class ProvisioningService:
                 campaign.activated_at = at
                 campaign.last_activity_at = at
                 activated.append(campaign)
+                # Active now: its sending window opens (at once, or at its start date, C11).
+                plan_campaign_opening(uow, self._context.jobs, campaign)
                 uow.record(
                     "campaign_activated",
                     "campaign",

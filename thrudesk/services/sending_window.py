@@ -172,6 +172,12 @@ def plan_opening(
     return opens
 
 
+def plan_campaign_opening(uow: UnitOfWork, jobs: JobQueue, campaign: Campaign) -> datetime | None:
+    """Plan the opening of ``campaign``'s window in its own (or its account's) timezone."""
+    zone = campaign_zone(campaign, account_of(uow.session, campaign).timezone)
+    return plan_opening(uow, jobs, campaign, zone)
+
+
 def _aware(value: object, *, field: str, label: str) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise InvalidInput(f"Choose the {label} from the calendar.", field=field)

@@ -67,6 +67,16 @@ class UnitOfWork:
             self._actor_label = user.name if user else SIMULATOR
         return self._actor_label
 
+    @contextmanager
+    def acting_as(self, label: str) -> Iterator[None]:
+        """Name ``label`` in the audit trail for what is recorded inside the block."""
+        previous = self._actor_label
+        self._actor_label = label
+        try:
+            yield
+        finally:
+            self._actor_label = previous
+
     def record(
         self,
         kind: str,

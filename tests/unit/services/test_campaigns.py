@@ -534,3 +534,59 @@ def test_n12_campaign_of_another_account_is_not_found(
     theirs = thrudesk_services.campaigns.create(other.actor, "Theirs")
     with unchanged(), pytest.raises(NotFound):
         thrudesk_services.campaigns.archive(thrudesk_account.actor, theirs)
+
+
+def test_c15_a_clone_with_self_assign_on_gets_its_own_new_invite_link(
+    thrudesk_services: Services, thrudesk_account: StarterAccount
+) -> None:
+    actor = thrudesk_account.actor
+    number = complete_dedicated(thrudesk_services, thrudesk_account)
+    campaign = active_on_dedicated(thrudesk_services, thrudesk_account, number.id)
+    thrudesk_services.senders.set_self_assign(actor, campaign, True)
+    original_token = thrudesk_services.campaigns.details(actor, campaign).invite_token
+    copy = thrudesk_services.campaigns.clone(actor, campaign)
+    details = thrudesk_services.campaigns.details(actor, copy)
+    assert details.self_assign
+    assert details.invite_token is not None
+    assert details.invite_token != original_token
+
+
+def test_c4_a_launching_campaign_waits_for_its_number_without_polling(
+    thrudesk_services: Services, thrudesk_account: StarterAccount, sim_clock: ManualClock
+) -> None:
+    from thrudesk.models import SimulationJob
+    from thrudesk.models.enums import JobKind
+
+    def planned(campaign: int) -> int:
+        """Sending jobs ever planned for the campaign (applied or not)."""
+        with thrudesk_services.store.read() as session:
+            return len(
+                session.scalars(
+                    select(SimulationJob.id).where(
+                        SimulationJob.kind.in_(
+                            [JobKind.SCHEDULED_START, JobKind.SIMULATED_ACTIVITY]
+                        ),
+                        SimulationJob.subject_id == campaign,
+                    )
+                ).all()
+            )
+
+    actor = thrudesk_account.actor
+    thrudesk_services.context.scheduler = _NoCarriers()  # the test answers for the carriers
+    campaign = launch_single_use(thrudesk_services, thrudesk_account)
+    sim_clock.advance(minutes=1)
+    at_launch = planned(campaign)
+    sim_clock.advance(hours=3)
+    assert planned(campaign) == at_launch  # nothing re-checks while the number provisions
+    number_id = thrudesk_services.campaigns.index_row(actor, campaign).phone_number_id
+    assert number_id is not None
+    complete(thrudesk_services, number_id)
+    assert thrudesk_services.campaigns.index_row(actor, campaign).status is CampaignStatus.ACTIVE
+    assert planned(campaign) > at_launch  # completing it opened the sending window
+
+
+class _NoCarriers:
+    """A provisioning scheduler that plans no carrier answers."""
+
+    def schedule_provisioning(self, uow: object, number: object) -> None:
+        return None
