@@ -29,6 +29,16 @@ class Campaign(Base):
         Index("ix_campaign_parent", "parent_id"),
         # Auto-archive (C17) looks for the account's longest-idle campaigns.
         Index("ix_campaign_account_last_activity", "account_id", "last_activity_at"),
+        # The campaign index sorts by every column (UI.md) and pages in id order within equal
+        # keys: an index per sort key, scoped by account, holds that order (SQLite appends the
+        # row id to every index), so no sort of 100,000 rows happens (QUALITY.md P3).
+        Index("ix_campaign_account_status", "account_id", "status"),
+        Index("ix_campaign_account_number", "account_id", "phone_number_id"),
+        Index("ix_campaign_account_mode", "account_id", "number_mode"),
+        Index("ix_campaign_account_start", "account_id", "start_at"),
+        Index("ix_campaign_account_contacts", "account_id", "contact_count"),
+        Index("ix_campaign_account_senders", "account_id", "sender_count"),
+        Index("ix_campaign_account_unassigned", "account_id", "unassigned_count"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, case, func, insert, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    case,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from thrudesk.models import (
@@ -173,6 +183,23 @@ _STATUS_FILTERS: dict[CampaignStatusFilter, tuple[CampaignStatus, ...]] = {
     CampaignStatusFilter.PAUSED: (CampaignStatus.PAUSED,),
     CampaignStatusFilter.ARCHIVED: (CampaignStatus.ARCHIVED,),
 }
+
+# The order of the Status and Provisioning sorts (C16): what needs attention first.
+_STATUS_RANK: dict[CampaignStatus, int] = {
+    CampaignStatus.DRAFT: 0,
+    CampaignStatus.LAUNCHING: 1,
+    CampaignStatus.ACTIVE: 2,
+    CampaignStatus.PAUSED: 3,
+    CampaignStatus.ARCHIVED: 4,
+}
+_BADGE_RANK: dict[ProvisioningStatus, int] = {
+    ProvisioningStatus.INITIATED: 0,
+    ProvisioningStatus.COMPLETE: 1,
+    ProvisioningStatus.FAILED: 2,
+}
+_NO_BADGE_RANK = 3
+# Sorts whose key takes a handful of values that no index holds in order (see _bucketed_ids).
+_BUCKETED_SORTS = frozenset({CampaignSortKey.STATUS, CampaignSortKey.PHONE, CampaignSortKey.BADGE})
 
 _INDEX_COLUMNS = (
     Campaign.id,
@@ -825,21 +852,16 @@ class CampaignService:
 
     @staticmethod
     def _sort_column(sort: CampaignSortKey) -> SortColumn:
+        """The ORDER BY of a sort key, for filtered queries (fewer rows: SQLite sorts them)."""
         columns: dict[CampaignSortKey, SortColumn] = {
             CampaignSortKey.TITLE: Campaign.title,
             CampaignSortKey.STATUS: case(
-                (Campaign.status == CampaignStatus.DRAFT, 0),
-                (Campaign.status == CampaignStatus.LAUNCHING, 1),
-                (Campaign.status == CampaignStatus.ACTIVE, 2),
-                (Campaign.status == CampaignStatus.PAUSED, 3),
-                else_=4,
+                *((Campaign.status == s, rank) for s, rank in _STATUS_RANK.items()), else_=4
             ),
             CampaignSortKey.PHONE: PhoneNumber.e164,
             CampaignSortKey.BADGE: case(
-                (PhoneNumber.provisioning_status == ProvisioningStatus.INITIATED, 0),
-                (PhoneNumber.provisioning_status == ProvisioningStatus.COMPLETE, 1),
-                (PhoneNumber.provisioning_status == ProvisioningStatus.FAILED, 2),
-                else_=3,
+                *((PhoneNumber.provisioning_status == s, rank) for s, rank in _BADGE_RANK.items()),
+                else_=_NO_BADGE_RANK,
             ),
             CampaignSortKey.KIND: Campaign.number_mode,
             CampaignSortKey.START: Campaign.start_at,
@@ -851,20 +873,70 @@ class CampaignService:
         return columns[sort]
 
     @staticmethod
-    def _filter(query: AnySelect, status: CampaignStatusFilter, text: str) -> AnySelect:
+    def _scope(actor: Actor, status: CampaignStatusFilter) -> list[ColumnElement[bool]]:
+        """The account (N12) and the status filter, as conditions on ``campaign`` alone."""
+        scope: list[ColumnElement[bool]] = [Campaign.account_id == actor.account_id]
         if status is not CampaignStatusFilter.ALL:
-            query = query.where(Campaign.status.in_(_STATUS_FILTERS[status]))
-        needle = text.strip()
-        if needle:
-            parts: list[ColumnElement[bool]] = [
-                Campaign.title.ilike(f"%{needle}%"),
-                PhoneNumber.name.ilike(f"%{needle}%"),
-            ]
-            digits = "".join(ch for ch in needle if ch.isascii() and ch.isdigit())
-            if digits and len(digits) >= 3:
-                parts.append(PhoneNumber.e164.like(f"%{digits}%"))
-            query = query.where(or_(*parts))
-        return query
+            scope.append(Campaign.status.in_(_STATUS_FILTERS[status]))
+        return scope
+
+    @staticmethod
+    def _numbers_matching(session: Session, actor: Actor, needle: str) -> list[int]:
+        """The account's numbers whose name, or digits, the filter text names."""
+        parts: list[ColumnElement[bool]] = [PhoneNumber.name.ilike(f"%{needle}%")]
+        digits = "".join(ch for ch in needle if ch.isascii() and ch.isdigit())
+        if len(digits) >= 3:
+            parts.append(PhoneNumber.e164.like(f"%{digits}%"))
+        return list(
+            session.scalars(
+                select(PhoneNumber.id).where(
+                    PhoneNumber.account_id == actor.account_id, or_(*parts)
+                )
+            )
+        )
+
+    @staticmethod
+    def _text_match(needle: str, number_ids: list[int]) -> ColumnElement[bool]:
+        """Campaigns whose title holds the text, or whose number does (its name or digits).
+
+        The numbers are looked up first (a few rows), so no campaign row needs the join.
+        """
+        title = Campaign.title.ilike(f"%{needle}%")
+        return or_(title, Campaign.phone_number_id.in_(number_ids)) if number_ids else title
+
+    def _count_in(
+        self, session: Session, actor: Actor, status: CampaignStatusFilter, needle: str
+    ) -> int:
+        scope = self._scope(actor, status)
+        if not needle:
+            # Counted on an index of ``campaign`` alone: no join, no table rows read.
+            return session.scalar(select(func.count()).select_from(Campaign).where(*scope)) or 0
+        # Titles are counted on the (account, title) index; campaigns that match only by their
+        # number are counted on the (account, number) index and looked up for their title.
+        titles = (
+            session.scalar(
+                select(func.count())
+                .select_from(Campaign)
+                .where(*scope, Campaign.title.ilike(f"%{needle}%"))
+            )
+            or 0
+        )
+        number_ids = self._numbers_matching(session, actor, needle)
+        if not number_ids:
+            return titles
+        by_number = (
+            session.scalar(
+                select(func.count())
+                .select_from(Campaign)
+                .where(
+                    *scope,
+                    Campaign.phone_number_id.in_(number_ids),
+                    Campaign.title.not_ilike(f"%{needle}%"),
+                )
+            )
+            or 0
+        )
+        return titles + by_number
 
     def count(
         self,
@@ -873,16 +945,9 @@ class CampaignService:
         status: CampaignStatusFilter = CampaignStatusFilter.ALL,
         text: str = "",
     ) -> int:
+        """How many campaigns the index holds with this filter."""
         with self._context.store.read() as session:
-            query = self._filter(
-                select(func.count(Campaign.id))
-                .select_from(Campaign)
-                .outerjoin(PhoneNumber, Campaign.phone_number_id == PhoneNumber.id)
-                .where(Campaign.account_id == actor.account_id),
-                status,
-                text,
-            )
-            return session.scalar(query) or 0
+            return self._count_in(session, actor, status, text.strip())
 
     def index(
         self,
@@ -896,17 +961,154 @@ class CampaignService:
         limit: int = 200,
         with_total: bool = True,
     ) -> Page[CampaignIndexRow]:
-        """The campaign index (C16): filtered, sorted and paged in SQL."""
+        """The campaign index (C16): filtered, sorted and paged in SQL.
+
+        Without a text filter the page's ids are read first, on an index of ``campaign`` that
+        holds the sort order (QUALITY.md P3: every sort of 100,000 campaigns well under 100 ms),
+        and only then the page's rows with their numbers.
+        """
         now = self._context.clock.now()
-        total = self.count(actor, status=status, text=text) if with_total else -1
+        needle = text.strip()
+        offset, limit = max(0, offset), max(0, limit)
         with self._context.store.read() as session:
-            query = self._filter(self._index_query(actor), status, text)
-            key = self._sort_column(sort)
-            tie = Campaign.id.desc() if descending else Campaign.id.asc()
-            query = query.order_by(key.desc() if descending else key.asc(), tie)
-            query = query.offset(max(0, offset)).limit(max(0, limit))
-            rows = tuple(self._row(r, now) for r in session.execute(query))
+            total = self._count_in(session, actor, status, needle) if with_total else -1
+            if needle:
+                number_ids = self._numbers_matching(session, actor, needle)
+                key = self._sort_column(sort)
+                tie = Campaign.id.desc() if descending else Campaign.id.asc()
+                query = (
+                    self._index_query(actor)
+                    .where(*self._scope(actor, status), self._text_match(needle, number_ids))
+                    .order_by(key.desc() if descending else key.asc(), tie)
+                    .offset(offset)
+                    .limit(limit)
+                )
+                rows = tuple(self._row(r, now) for r in session.execute(query))
+                return Page(rows=rows, total=total, offset=offset)
+            if sort in _BUCKETED_SORTS:
+                ids = self._bucketed_ids(session, actor, status, sort, descending, offset, limit)
+            else:
+                key = self._sort_column(sort)
+                tie = Campaign.id.desc() if descending else Campaign.id.asc()
+                ids = list(
+                    session.scalars(
+                        select(Campaign.id)
+                        .where(*self._scope(actor, status))
+                        .order_by(key.desc() if descending else key.asc(), tie)
+                        .offset(offset)
+                        .limit(limit)
+                    )
+                )
+            rows = self._rows_in_order(session, actor, ids, now)
         return Page(rows=rows, total=total, offset=offset)
+
+    def _rows_in_order(
+        self, session: Session, actor: Actor, ids: Collection[int], now: datetime
+    ) -> tuple[CampaignIndexRow, ...]:
+        """The index rows of ``ids`` in that order; other accounts' campaigns are left out (N12).
+
+        Looked up by id alone: with the account in the WHERE clause as well, SQLite (which keeps
+        no statistics here) walks the account's whole index instead of fetching the ids.
+        """
+        if not ids:
+            return ()
+        query: AnySelect = (
+            select(*_INDEX_COLUMNS, Campaign.account_id.label("account_id"))
+            .outerjoin(PhoneNumber, Campaign.phone_number_id == PhoneNumber.id)
+            .where(Campaign.id.in_(list(ids)))
+        )
+        found = {
+            r.id: self._row(r, now)
+            for r in session.execute(query)
+            if r.account_id == actor.account_id
+        }
+        return tuple(found[i] for i in ids if i in found)
+
+    def _bucketed_ids(
+        self,
+        session: Session,
+        actor: Actor,
+        status: CampaignStatusFilter,
+        sort: CampaignSortKey,
+        descending: bool,
+        offset: int,
+        limit: int,
+    ) -> list[int]:
+        """A page of a sort whose key takes few values (status, the number, its badge).
+
+        SQLite cannot read such an order from an index (it is a CASE, or a column of the joined
+        number), so the campaigns are cut into buckets of one key value, counted on an index,
+        and the page is read bucket by bucket, each in id order on the (account, status) or
+        (account, number) index.
+        """
+        scope = self._scope(actor, status)
+        buckets: list[tuple[int, ColumnElement[bool]]] = []
+        if sort is CampaignSortKey.STATUS:
+            counts = dict(
+                session.execute(
+                    select(Campaign.status, func.count()).where(*scope).group_by(Campaign.status)
+                ).all()
+            )
+            for value in sorted(counts, key=lambda s: _STATUS_RANK.get(s, 4)):
+                buckets.append((counts[value], Campaign.status == value))
+        else:
+            per_number = dict(
+                session.execute(
+                    select(Campaign.phone_number_id, func.count())
+                    .where(*scope)
+                    .group_by(Campaign.phone_number_id)
+                ).all()
+            )
+            used = [number_id for number_id in per_number if number_id is not None]
+            numbers = {
+                number_id: (e164, number_status)
+                for number_id, e164, number_status in session.execute(
+                    select(PhoneNumber.id, PhoneNumber.e164, PhoneNumber.provisioning_status).where(
+                        PhoneNumber.id.in_(used)
+                    )
+                ).all()
+            }
+            grouped: dict[tuple[int, str], list[int | None]] = {}
+            for number_id in per_number:
+                if number_id is None or number_id not in numbers:
+                    # No number: before every number by phone (NULL first), last by badge.
+                    bucket_key = (0, "") if sort is CampaignSortKey.PHONE else (_NO_BADGE_RANK, "")
+                elif sort is CampaignSortKey.PHONE:
+                    bucket_key = (1, numbers[number_id][0])
+                else:
+                    bucket_key = (_BADGE_RANK.get(numbers[number_id][1], _NO_BADGE_RANK), "")
+                grouped.setdefault(bucket_key, []).append(number_id)
+            for bucket_key in sorted(grouped):
+                members = grouped[bucket_key]
+                size = sum(per_number[m] for m in members)
+                known = [m for m in members if m is not None]
+                parts: list[ColumnElement[bool]] = []
+                if known:
+                    parts.append(Campaign.phone_number_id.in_(known))
+                if None in members:
+                    parts.append(Campaign.phone_number_id.is_(None))
+                buckets.append((size, or_(*parts) if len(parts) > 1 else parts[0]))
+        if descending:
+            buckets.reverse()
+        ids: list[int] = []
+        skip = offset
+        for size, bucket in buckets:
+            if len(ids) >= limit:
+                break
+            if skip >= size:
+                skip -= size
+                continue
+            ids.extend(
+                session.scalars(
+                    select(Campaign.id)
+                    .where(*scope, bucket)
+                    .order_by(Campaign.id.desc() if descending else Campaign.id.asc())
+                    .offset(skip)
+                    .limit(limit - len(ids))
+                )
+            )
+            skip = 0
+        return ids
 
     def index_rows(self, actor: Actor, campaign_ids: Collection[int]) -> list[CampaignIndexRow]:
         """Fresh index rows for the given campaigns (live updates of visible rows)."""
@@ -914,8 +1116,7 @@ class CampaignService:
             return []
         now = self._context.clock.now()
         with self._context.store.read() as session:
-            query = self._index_query(actor).where(Campaign.id.in_(list(campaign_ids)))
-            return [self._row(r, now) for r in session.execute(query)]
+            return list(self._rows_in_order(session, actor, list(campaign_ids), now))
 
     def index_row(self, actor: Actor, campaign_id: int) -> CampaignIndexRow:
         rows = self.index_rows(actor, [campaign_id])

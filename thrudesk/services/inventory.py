@@ -88,42 +88,93 @@ def reserve_for_request(session: Session, area_code: str, now: datetime) -> None
         _stock(session, area_code, now).available += 1
 
 
-def _new_e164(session: Session, area_code: str) -> str:
-    taken_ids = session.scalar(select(PhoneNumber.id).order_by(PhoneNumber.id.desc()).limit(1))
-    rng = random.Random(f"{run_seed(session)}:{area_code}:{taken_ids or 0}")
+def _draw(rng: random.Random, area_code: str, taken: set[str]) -> str:
     while True:
         exchange = rng.randint(200, 999)
         if exchange % 100 == 11:
             continue
         e164 = f"+1{area_code}{exchange:03d}{rng.randint(0, 9999):04d}"
-        clash = session.scalar(
-            select(PhoneNumber.id).where(
-                PhoneNumber.e164 == e164, PhoneNumber.released_at.is_(None)
-            )
-        )
-        if clash is None:
+        if e164 not in taken:
             return e164
+
+
+def _new_e164s(session: Session, codes: Sequence[str]) -> list[str]:
+    """A new number in each of ``codes`` (one per entry), none held by an unreleased number.
+
+    Each area code draws from a generator seeded by the run seed, the area code and the store's
+    latest number (S3); a draw that clashes is drawn again, and the clashes of a whole batch are
+    looked up together.
+    """
+    taken_ids = session.scalar(select(PhoneNumber.id).order_by(PhoneNumber.id.desc()).limit(1))
+    seed = run_seed(session)
+    generators: dict[str, random.Random] = {}
+    chosen: list[str | None] = [None] * len(codes)
+    taken: set[str] = set()
+    todo = list(range(len(codes)))
+    while todo:
+        drawn: dict[int, str] = {}
+        for i in todo:
+            code = codes[i]
+            rng = generators.get(code)
+            if rng is None:
+                rng = generators[code] = random.Random(f"{seed}:{code}:{taken_ids or 0}")
+            drawn[i] = _draw(rng, code, taken)
+            taken.add(drawn[i])
+        values = sorted(set(drawn.values()))
+        clashes: set[str] = set()
+        for start in range(0, len(values), 500):
+            clashes.update(
+                session.scalars(
+                    select(PhoneNumber.e164).where(
+                        PhoneNumber.e164.in_(values[start : start + 500]),
+                        PhoneNumber.released_at.is_(None),
+                    )
+                )
+            )
+        todo = []
+        for i, e164 in drawn.items():
+            if e164 in clashes:
+                todo.append(i)
+            else:
+                chosen[i] = e164
+    return [e164 for e164 in chosen if e164 is not None]
 
 
 def purchase(session: Session, preferences: Sequence[str], now: datetime) -> Purchase:
     """Buy one number, trying ``preferences`` in order; refuse when none has inventory (N8)."""
-    skipped: list[str] = []
-    for position, area_code in enumerate(preferences, start=1):
-        if area_codes.is_hard_to_get(area_code):
-            stock = _stock(session, area_code, now)
-            if stock.available <= 0:
-                skipped.append(area_code)
-                continue
-            stock.available -= 1
-        return Purchase(
-            e164=_new_e164(session, area_code),
-            area_code=area_code,
-            preference=position,
-            skipped=tuple(skipped),
-        )
-    codes = ", ".join(skipped[:-1]) + (" or " if len(skipped) > 1 else "") + skipped[-1]
-    raise NoNumbersAvailable(
-        f"No numbers available in {codes}. Choose another area code, or file a hard-to-get "
-        "number request and support will add one for you.",
-        field="area_codes",
-    )
+    [bought] = purchase_many(session, [preferences], now)
+    return bought
+
+
+def purchase_many(
+    session: Session, requests: Sequence[Sequence[str]], now: datetime
+) -> list[Purchase]:
+    """Buy one number per request, each trying its preferences in order (N7, N8).
+
+    Requests take hard-to-get stock in the order given; the first that finds none of its area
+    codes available is refused (nothing is bought).
+    """
+    picks: list[tuple[str, int, tuple[str, ...]]] = []
+    for preferences in requests:
+        skipped: list[str] = []
+        for position, area_code in enumerate(preferences, start=1):
+            if area_codes.is_hard_to_get(area_code):
+                stock = _stock(session, area_code, now)
+                if stock.available <= 0:
+                    skipped.append(area_code)
+                    continue
+                stock.available -= 1
+            picks.append((area_code, position, tuple(skipped)))
+            break
+        else:
+            codes = ", ".join(skipped[:-1]) + (" or " if len(skipped) > 1 else "") + skipped[-1]
+            raise NoNumbersAvailable(
+                f"No numbers available in {codes}. Choose another area code, or file a "
+                "hard-to-get number request and support will add one for you.",
+                field="area_codes",
+            )
+    numbers = _new_e164s(session, [area_code for area_code, _, _ in picks])
+    return [
+        Purchase(e164=e164, area_code=area_code, preference=position, skipped=skipped)
+        for e164, (area_code, position, skipped) in zip(numbers, picks, strict=True)
+    ]

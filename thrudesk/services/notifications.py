@@ -3,17 +3,47 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 
 from sqlalchemy import func, select, update
 
 from thrudesk.models import Notification
+from thrudesk.services import bulk
 from thrudesk.services.changes import NOTIFICATIONS
-from thrudesk.services.context import ServiceContext
+from thrudesk.services.context import DesktopNotifier, ServiceContext
 from thrudesk.services.errors import NotFound
 from thrudesk.services.rows import NotificationRow
 from thrudesk.services.unit_of_work import Actor, UnitOfWork
 
 log = logging.getLogger("thrudesk.notifications")
+
+
+@dataclass(frozen=True)
+class Note:
+    """One notification to write: to whom, about what, and when (the unit of work's now if
+    None).
+    """
+
+    account_id: int
+    user_id: int
+    subject_type: str
+    subject_id: int
+    title: str
+    body: str
+    at: datetime | None = None
+
+
+def _show(desktop: DesktopNotifier, note: Note) -> None:
+    desktop.notify(
+        note.title,
+        note.body,
+        user_id=note.user_id,
+        subject_type=note.subject_type,
+        subject_id=note.subject_id,
+    )
 
 
 class NotificationService:
@@ -33,25 +63,37 @@ class NotificationService:
         title: str,
         body: str,
     ) -> None:
-        uow.session.add(
-            Notification(
-                account_id=account_id,
-                user_id=user_id,
-                subject_type=subject_type,
-                subject_id=subject_id,
-                title=title,
-                body=body,
-                created_at=uow.now,
-            )
+        self.notify_many(uow, [Note(account_id, user_id, subject_type, subject_id, title, body)])
+
+    def notify_many(self, uow: UnitOfWork, notes: Sequence[Note]) -> None:
+        """Write many notifications with one insert (a simulator batch); each is shown on the
+        desktop once the unit of work commits, as :meth:`notify` does.
+        """
+        if not notes:
+            return
+        bulk.insert_rows(
+            uow.session,
+            "notification",
+            ("account_id", "user_id", "subject_type", "subject_id", "title", "body", "created_at"),
+            [
+                (
+                    note.account_id,
+                    note.user_id,
+                    note.subject_type,
+                    note.subject_id,
+                    note.title,
+                    note.body,
+                    bulk.stored_datetime(note.at or uow.now),
+                )
+                for note in notes
+            ],
         )
-        uow.changes.add(NOTIFICATIONS, account_id=account_id)
+        for note in notes:
+            uow.changes.add(NOTIFICATIONS, account_id=note.account_id)
         desktop = self._context.desktop
         if desktop is not None:
-            uow.after_commit(
-                lambda: desktop.notify(
-                    title, body, user_id=user_id, subject_type=subject_type, subject_id=subject_id
-                )
-            )
+            for note in notes:
+                uow.after_commit(partial(_show, desktop, note))
 
     def list(self, actor: Actor, *, limit: int = 100) -> list[NotificationRow]:
         """The actor's notifications, newest first."""

@@ -5,11 +5,12 @@ limits that govern both (N1–N7, N12, U1, U2).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
-from sqlalchemy.orm import QueryableAttribute, Session, aliased
+from sqlalchemy.orm import QueryableAttribute, Session, aliased, joinedload
 
 from thrudesk.models import (
     Account,
@@ -28,7 +29,7 @@ from thrudesk.models.enums import (
     ProvisioningStatus,
     UseCaseStatus,
 )
-from thrudesk.services import area_codes, inventory, validation
+from thrudesk.services import area_codes, bulk, inventory, validation
 from thrudesk.services.changes import NUMBERS
 from thrudesk.services.context import ServiceContext
 from thrudesk.services.errors import (
@@ -47,14 +48,17 @@ from thrudesk.services.rows import (
     PhoneNumberRow,
     UseCaseRow,
 )
-from thrudesk.services.unit_of_work import Actor, UnitOfWork
+from thrudesk.services.unit_of_work import Actor, AuditRecord, UnitOfWork
 
 if TYPE_CHECKING:
     from thrudesk.services.provisioning import ProvisioningService
 
 USE_CASE_NUMBER_LIMIT = 49
 SortColumn = ColumnElement[Any] | QueryableAttribute[Any]
+AnySelect = Select[*tuple[Any, ...]]
 USE_CASE_WARNING_FROM = 45
+# Campaign titles a Phone Numbers row carries (its tooltip lists them); the count is exact.
+ROW_TITLES = 20
 
 FREE_USE_CASE_SLOTS = (
     "Free slots by archiving old single-use campaigns or deleting an unused dedicated number."
@@ -87,6 +91,75 @@ def unreleased_on_use_case(session: Session, use_case_id: int) -> int:
         )
         or 0
     )
+
+
+def dedicated_in_use(session: Session, account_ids: Collection[int]) -> dict[int, int]:
+    """N2: each account's unreleased dedicated numbers (accounts with none are absent)."""
+    counts: dict[int, int] = {}
+    ids = sorted(set(account_ids))
+    for start in range(0, len(ids), 500):
+        counts.update(
+            session.execute(
+                select(PhoneNumber.account_id, func.count(PhoneNumber.id))
+                .where(
+                    PhoneNumber.account_id.in_(ids[start : start + 500]),
+                    PhoneNumber.kind == NumberKind.DEDICATED,
+                    PhoneNumber.released_at.is_(None),
+                )
+                .group_by(PhoneNumber.account_id)
+            ).all()
+        )
+    return counts
+
+
+def unreleased_on_use_cases(session: Session, use_case_ids: Collection[int]) -> dict[int, int]:
+    """N3 for many use cases at once (use cases with no number are absent)."""
+    counts: dict[int, int] = {}
+    ids = sorted(set(use_case_ids))
+    for start in range(0, len(ids), 500):
+        counts.update(
+            session.execute(
+                select(PhoneNumber.use_case_id, func.count(PhoneNumber.id))
+                .where(
+                    PhoneNumber.use_case_id.in_(ids[start : start + 500]),
+                    PhoneNumber.released_at.is_(None),
+                )
+                .group_by(PhoneNumber.use_case_id)
+            ).all()
+        )
+    return counts
+
+
+@dataclass(frozen=True)
+class DedicatedNumberRequest:
+    """One dedicated number to buy (N1): for whom, where, on which use case, named or not."""
+
+    actor: Actor
+    area_codes: Sequence[str] | str
+    use_case_id: int | None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class BoughtNumber:
+    """A number just bought by a bulk start (the store holds it; no object is loaded)."""
+
+    id: int
+    account_id: int
+    e164: str
+    kind: NumberKind
+    provisioning_status: ProvisioningStatus = ProvisioningStatus.INITIATED
+
+
+@dataclass(frozen=True)
+class NewNumber:
+    """A number to buy inside a unit of work whose caller has checked its limits."""
+
+    actor: Actor
+    preferences: Sequence[str]
+    kind: NumberKind
+    use_case: UseCase
+    name: str | None = None
 
 
 class NumberService:
@@ -128,9 +201,15 @@ class NumberService:
         return use_case
 
     @staticmethod
-    def check_use_case_capacity(session: Session, use_case: UseCase) -> None:
-        """N3: refuse a new number on a use case that already has 49 unreleased numbers."""
-        used = unreleased_on_use_case(session, use_case.id)
+    def check_use_case_capacity(
+        session: Session, use_case: UseCase, *, used: int | None = None
+    ) -> None:
+        """N3: refuse a new number on a use case that already has 49 unreleased numbers.
+
+        ``used``, when the caller has counted already (a bulk start), saves the count.
+        """
+        if used is None:
+            used = unreleased_on_use_case(session, use_case.id)
         if used >= USE_CASE_NUMBER_LIMIT:
             raise UseCaseLimitReached(
                 f"The use case “{use_case.name}” already has {used} of its "
@@ -139,18 +218,15 @@ class NumberService:
             )
 
     @staticmethod
-    def check_dedicated_capacity(session: Session, account: Account) -> None:
-        """N2: refuse a dedicated number beyond the account's limit; released ones do not count."""
-        used = (
-            session.scalar(
-                select(func.count(PhoneNumber.id)).where(
-                    PhoneNumber.account_id == account.id,
-                    PhoneNumber.kind == NumberKind.DEDICATED,
-                    PhoneNumber.released_at.is_(None),
-                )
-            )
-            or 0
-        )
+    def check_dedicated_capacity(
+        session: Session, account: Account, *, used: int | None = None
+    ) -> None:
+        """N2: refuse a dedicated number beyond the account's limit; released ones do not count.
+
+        ``used``, when the caller has counted already (a bulk start), saves the count.
+        """
+        if used is None:
+            used = dedicated_in_use(session, [account.id]).get(account.id, 0)
         if used >= account.dedicated_number_limit:
             raise DedicatedNumberLimitReached(
                 f"This account already has {used} of its {account.dedicated_number_limit} "
@@ -168,19 +244,75 @@ class NumberService:
         name: str | None = None,
     ) -> PhoneNumberRow:
         """N1: buy a dedicated number in the first preferred area code with inventory."""
-        preferences = validation.area_code_preferences(area_codes)
-        clean_name = validation.number_name(name)
-        with self._context.unit_of_work(actor) as uow:
-            session = uow.session
-            account = session.get_one(Account, actor.account_id)
-            use_case = self.approved_use_case(session, actor, use_case_id)
-            self.check_dedicated_capacity(session, account)
-            self.check_use_case_capacity(session, use_case)
-            number = self.add_number(
-                uow, actor, preferences, NumberKind.DEDICATED, use_case, clean_name
-            )
-            number_id = number.id
+        [number_id] = self.create_dedicated_many(
+            [DedicatedNumberRequest(actor, area_codes, use_case_id, name)]
+        )
         return self.get(actor, number_id)
+
+    def create_dedicated_many(self, requests: Sequence[DedicatedNumberRequest]) -> list[int]:
+        """N1 for many numbers at once, in one unit of work; answers their ids, in order.
+
+        Each request is held to the same rules as :meth:`create_dedicated`, counting the ones
+        before it (N2, N3, U1, N12); the first refused one refuses them all, and nothing is
+        written. For several admins at once (support staff setting up accounts, a load test)
+        each event names the admin it was done for.
+        """
+        if not requests:
+            return []
+        cleaned = [
+            (
+                request.actor,
+                validation.area_code_preferences(request.area_codes),
+                validation.number_name(request.name),
+                request.use_case_id,
+            )
+            for request in requests
+        ]
+        actors = {request.actor for request in requests}
+        only = next(iter(actors)) if len(actors) == 1 else None
+        with self._context.unit_of_work(only) as uow:
+            session = uow.session
+            accounts = {
+                account.id: account
+                for account in session.scalars(
+                    select(Account).where(Account.id.in_({a.account_id for a in actors}))
+                )
+            }
+            # The use cases and their brands in one query: each check below then finds them
+            # in the session instead of asking the store, request after request.
+            wanted = {uc for _, _, _, uc in cleaned if uc is not None}
+            # Held for the loop: the session keeps loaded objects only while they are used.
+            preloaded = session.scalars(
+                select(UseCase).options(joinedload(UseCase.brand)).where(UseCase.id.in_(wanted))
+            ).all()
+            approved: dict[tuple[Actor, int | None], UseCase] = {}
+            use_cases = []
+            for actor, _, _, use_case_id in cleaned:
+                key = (actor, use_case_id)
+                if key not in approved:
+                    approved[key] = self.approved_use_case(session, actor, use_case_id)
+                use_cases.append(approved[key])
+            dedicated = dedicated_in_use(session, accounts)
+            on_use_case = unreleased_on_use_cases(session, {uc.id for uc in use_cases})
+            items: list[NewNumber] = []
+            for (actor, preferences, clean_name, _), use_case in zip(
+                cleaned, use_cases, strict=True
+            ):
+                account = accounts.get(actor.account_id)
+                if account is None:
+                    raise NotFound("That account does not exist.", field="number")
+                self.check_dedicated_capacity(session, account, used=dedicated.get(account.id, 0))
+                self.check_use_case_capacity(
+                    session, use_case, used=on_use_case.get(use_case.id, 0)
+                )
+                dedicated[account.id] = dedicated.get(account.id, 0) + 1
+                on_use_case[use_case.id] = on_use_case.get(use_case.id, 0) + 1
+                items.append(
+                    NewNumber(actor, preferences, NumberKind.DEDICATED, use_case, clean_name)
+                )
+            numbers = self.add_numbers(uow, items, each_by_its_admin=only is None)
+            del preloaded
+            return [number.id for number in numbers]
 
     def add_number(
         self,
@@ -195,38 +327,82 @@ class NumberService:
 
         The caller has already checked the limits that apply to the kind (N2, N3).
         """
-        bought = inventory.purchase(uow.session, preferences, uow.now)
-        number = PhoneNumber(
-            account_id=actor.account_id,
-            e164=bought.e164,
-            area_code=bought.area_code,
-            kind=kind,
-            name=name if kind is NumberKind.DEDICATED else None,
-            use_case_id=use_case.id,
-            provisioning_status=ProvisioningStatus.INITIATED,
-            initiator_id=actor.user_id,
-            created_at=uow.now,
-        )
-        uow.session.add(number)
-        uow.session.flush()
-        uow.record(
-            "number_bought",
+        [bought] = self.add_numbers(uow, [NewNumber(actor, preferences, kind, use_case, name)])
+        return uow.session.get_one(PhoneNumber, bought.id)
+
+    def add_numbers(
+        self, uow: UnitOfWork, items: Sequence[NewNumber], *, each_by_its_admin: bool = False
+    ) -> list[BoughtNumber]:
+        """Buy numbers and start their provisioning, in order (one insert per table).
+
+        The caller has already checked the limits that apply to each kind (N2, N3). With
+        ``each_by_its_admin`` the events name each item's admin rather than the unit of work's
+        actor.
+        """
+        if not items:
+            return []
+        bought = inventory.purchase_many(uow.session, [item.preferences for item in items], uow.now)
+        created_at = bulk.stored_datetime(uow.now)
+        ids = bulk.insert_rows(
+            uow.session,
             "phone_number",
-            number.id,
-            account_id=actor.account_id,
-            after={
-                "e164": number.e164,
-                "kind": kind,
-                "area_code": bought.area_code,
-                "preference": bought.preference,
-                "skipped": list(bought.skipped),
-                "use_case_id": use_case.id,
-                "name": name,
-            },
+            (
+                "account_id",
+                "e164",
+                "area_code",
+                "kind",
+                "name",
+                "use_case_id",
+                "provisioning_status",
+                "initiator_id",
+                "created_at",
+            ),
+            [
+                (
+                    item.actor.account_id,
+                    purchase.e164,
+                    purchase.area_code,
+                    item.kind.value,
+                    item.name if item.kind is NumberKind.DEDICATED else None,
+                    item.use_case.id,
+                    ProvisioningStatus.INITIATED.value,
+                    item.actor.user_id,
+                    created_at,
+                )
+                for item, purchase in zip(items, bought, strict=True)
+            ],
         )
-        uow.changes.add(NUMBERS, account_id=actor.account_id, number_id=number.id)
-        self._provisioning.start(uow, number)
-        return number
+        numbers = [
+            BoughtNumber(number_id, item.actor.account_id, purchase.e164, item.kind)
+            for number_id, item, purchase in zip(ids, items, bought, strict=True)
+        ]
+        uow.record_many(
+            [
+                AuditRecord(
+                    "number_bought",
+                    "phone_number",
+                    number.id,
+                    account_id=number.account_id,
+                    after={
+                        "e164": number.e164,
+                        "kind": item.kind,
+                        "area_code": purchase.area_code,
+                        "preference": purchase.preference,
+                        "skipped": list(purchase.skipped),
+                        "use_case_id": item.use_case.id,
+                        "name": item.name,
+                    },
+                    actor=item.actor if each_by_its_admin else None,
+                )
+                for number, item, purchase in zip(numbers, items, bought, strict=True)
+            ]
+        )
+        for number in numbers:
+            uow.changes.add(NUMBERS, account_id=number.account_id, number_id=number.id)
+        self._provisioning.start_many(
+            uow, numbers, actors=[item.actor for item in items] if each_by_its_admin else None
+        )
+        return numbers
 
     def rename(self, actor: Actor, number_id: int, name: str | None) -> PhoneNumberRow:
         """N6: a dedicated number can be renamed at any time, or have its name removed."""
@@ -386,10 +562,28 @@ class NumberService:
         .scalar_subquery()
     )
 
-    def _base_query(self, actor: Actor) -> Select[PhoneNumber, str, str | None, int]:
+    def _base_query(self, actor: Actor) -> AnySelect:
+        # Columns, not PhoneNumber objects: the Phone Numbers tab reads up to a thousand rows at
+        # a time while the simulator runs (P2), and building objects costs most of that.
         initiator = aliased(User)
         return (
-            select(PhoneNumber, UseCase.name, initiator.name, self._campaigns_using)
+            select(
+                PhoneNumber.id,
+                PhoneNumber.e164,
+                PhoneNumber.name,
+                PhoneNumber.kind,
+                PhoneNumber.area_code,
+                PhoneNumber.use_case_id,
+                PhoneNumber.provisioning_status,
+                PhoneNumber.failure_reason,
+                PhoneNumber.created_at,
+                PhoneNumber.completed_at,
+                PhoneNumber.failed_at,
+                PhoneNumber.released_at,
+                UseCase.name.label("use_case_name"),
+                initiator.name.label("initiator_name"),
+                self._campaigns_using.label("campaigns_using"),
+            )
             .join(UseCase, PhoneNumber.use_case_id == UseCase.id)
             .outerjoin(initiator, PhoneNumber.initiator_id == initiator.id)
             .where(PhoneNumber.account_id == actor.account_id)
@@ -433,19 +627,37 @@ class NumberService:
         return columns[sort]
 
     @staticmethod
-    def _titles_using(session: Session, number_ids: Sequence[int]) -> dict[int, list[str]]:
+    def _titles_using(
+        session: Session, number_ids: Sequence[int], *, most: int | None = None
+    ) -> dict[int, list[str]]:
+        """The titles of the unarchived campaigns on each number, oldest first (at most ``most``
+        per number: a dedicated number can carry thousands).
+        """
         titles: dict[int, list[str]] = defaultdict(list)
         if not number_ids:
             return titles
-        result = session.execute(
-            select(Campaign.phone_number_id, Campaign.title)
-            .where(
-                Campaign.phone_number_id.in_(number_ids),
-                Campaign.status != CampaignStatus.ARCHIVED,
-            )
-            .order_by(Campaign.created_at, Campaign.id)
+        query = select(Campaign.phone_number_id, Campaign.title).where(
+            Campaign.phone_number_id.in_(number_ids),
+            Campaign.status != CampaignStatus.ARCHIVED,
         )
-        for number_id, title in result:
+        if most is not None:
+            place = (
+                func.row_number()
+                .over(
+                    partition_by=Campaign.phone_number_id,
+                    order_by=(Campaign.created_at, Campaign.id),
+                )
+                .label("place")
+            )
+            ranked = query.add_columns(place, Campaign.created_at, Campaign.id).subquery()
+            query = (
+                select(ranked.c.phone_number_id, ranked.c.title)
+                .where(ranked.c.place <= most)
+                .order_by(ranked.c.created_at, ranked.c.id)
+            )
+        else:
+            query = query.order_by(Campaign.created_at, Campaign.id)
+        for number_id, title in session.execute(query):
             if number_id is not None:
                 titles[number_id].append(title)
         return titles
@@ -457,51 +669,50 @@ class NumberService:
         states: dict[int, list[CarrierState]] = defaultdict(list)
         if not number_ids:
             return states
-        checks = session.scalars(
-            select(CarrierCheck)
+        checks = session.execute(
+            select(
+                CarrierCheck.phone_number_id,
+                CarrierCheck.carrier,
+                CarrierCheck.status,
+                CarrierCheck.answered_at,
+                CarrierCheck.reason,
+            )
             .where(CarrierCheck.phone_number_id.in_(number_ids))
             .order_by(CarrierCheck.phone_number_id, CarrierCheck.id)
         )
-        for check in checks:
-            states[check.phone_number_id].append(
-                CarrierState(
-                    carrier=check.carrier,
-                    status=check.status,
-                    answered_at=check.answered_at,
-                    reason=check.reason,
-                )
+        for number_id, carrier, status, answered_at, reason in checks:
+            states[number_id].append(
+                CarrierState(carrier=carrier, status=status, answered_at=answered_at, reason=reason)
             )
         return states
 
-    def _rows(
-        self, session: Session, query: Select[PhoneNumber, str, str | None, int]
-    ) -> list[PhoneNumberRow]:
+    def _rows(self, session: Session, query: AnySelect) -> list[PhoneNumberRow]:
         result = session.execute(query).all()
-        ids = [number.id for number, *_ in result]
-        titles = self._titles_using(session, ids)
+        ids = [r.id for r in result]
+        titles = self._titles_using(session, ids, most=ROW_TITLES)
         carriers = self.carrier_states(session, ids)
         return [
             PhoneNumberRow(
-                id=number.id,
-                e164=number.e164,
-                name=number.name,
-                kind=number.kind,
-                area_code=number.area_code,
-                place=area_codes.place(number.area_code),
-                use_case_id=number.use_case_id,
-                use_case_name=use_case_name,
-                provisioning_status=number.provisioning_status,
-                failure_reason=number.failure_reason,
-                carriers=tuple(carriers.get(number.id, ())),
-                campaigns_using=using,
-                campaign_titles=tuple(titles.get(number.id, ())),
-                initiator_name=initiator_name,
-                created_at=number.created_at,
-                completed_at=number.completed_at,
-                failed_at=number.failed_at,
-                released_at=number.released_at,
+                id=r.id,
+                e164=r.e164,
+                name=r.name,
+                kind=r.kind,
+                area_code=r.area_code,
+                place=area_codes.place(r.area_code),
+                use_case_id=r.use_case_id,
+                use_case_name=r.use_case_name,
+                provisioning_status=r.provisioning_status,
+                failure_reason=r.failure_reason,
+                carriers=tuple(carriers.get(r.id, ())),
+                campaigns_using=r.campaigns_using,
+                campaign_titles=tuple(titles.get(r.id, ())),
+                initiator_name=r.initiator_name,
+                created_at=r.created_at,
+                completed_at=r.completed_at,
+                failed_at=r.failed_at,
+                released_at=r.released_at,
             )
-            for number, use_case_name, initiator_name, using in result
+            for r in result
         ]
 
 
@@ -509,7 +720,12 @@ __all__ = [
     "FREE_USE_CASE_SLOTS",
     "USE_CASE_NUMBER_LIMIT",
     "USE_CASE_WARNING_FROM",
+    "BoughtNumber",
+    "DedicatedNumberRequest",
+    "NewNumber",
     "NumberService",
+    "dedicated_in_use",
     "release_number",
     "unreleased_on_use_case",
+    "unreleased_on_use_cases",
 ]
