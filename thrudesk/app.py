@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from types import TracebackType
 
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from thrudesk.paths import ProfilePaths
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from thrudesk.services.container import Services
     from thrudesk.services.desktop import DesktopNotifications
     from thrudesk.services.simulation.engine import Simulator
+    from thrudesk.services.store import Store
+    from thrudesk.views.about import AboutFacts
     from thrudesk.views.main_window import MainWindow
     from thrudesk.views.theme import ThemeManager
 
@@ -207,7 +210,12 @@ def run(args: argparse.Namespace) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
+    # The desktop file's name (without .desktop): the desktop matches the window to its menu
+    # entry and its icon by it (Wayland's app id).
     app.setDesktopFileName(APP_ID)
+    from thrudesk.views.about import app_icon
+
+    app.setWindowIcon(app_icon())
     # The loop ends when the window closes, not when the last of any window does (dialogs).
     app.setQuitOnLastWindowClosed(False)
 
@@ -290,7 +298,7 @@ def _run_locked(
             simulator,
             actor,
             settings=settings,
-            about=_about_text(paths, store.url),
+            about=_about_facts(paths, store, settings),
         )
         themes.theme_changed.connect(window.retheme)
         if args.tab:
@@ -330,8 +338,16 @@ class _Outcome:
         self.code = EXIT_OK
 
 
-def _about_text(paths: ProfilePaths, store_url: str) -> str:
-    return f"Store: {store_url}\nLogs: {paths.log_file}\nSettings: {paths.settings_file}"
+def _about_facts(paths: ProfilePaths, store: Store, settings: QSettings | None) -> AboutFacts:
+    """Help → About: the version and where this run keeps its store, its log and its settings."""
+    from thrudesk.views.about import AboutFacts
+
+    return AboutFacts(
+        version=__version__,
+        store=str(store.path or store.url),
+        log_file=str(paths.log_file),
+        settings_file=settings.fileName() if settings is not None else None,
+    )
 
 
 async def _serve(

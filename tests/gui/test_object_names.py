@@ -11,11 +11,13 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.helpers import click_named, row_of, select, wait_dialog
 from thrudesk.services.clock import ManualClock
+from thrudesk.services.contacts import ImportProblem, ImportReport
 from thrudesk.services.container import Services
 from thrudesk.services.rows import NumberMode
 from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
 from thrudesk.views.main_window import MainWindow
+from thrudesk.views.teamwork_dialogs import ImportReportDialog
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "testing.md"
 REQUIRED = {
@@ -50,6 +52,15 @@ REQUIRED = {
     "area_code_picker",
     "estimate_label",
     "error_label",
+    "add_senders_button",
+    "self_assign_check",
+    "batch_size_edit",
+    "copy_link_button",
+    "disable_link_button",
+    "import_contacts_button",
+    "transfer_progress_bar",
+    "start_date_edit",
+    "contact_choices_table",
 }
 
 
@@ -117,8 +128,23 @@ def test_every_object_name_of_the_window_and_its_dialogs_is_documented(
     dialog_names("followup_button", "followup_dialog")
     dialog_names("archive_button", "confirm_dialog")
     dialog_names("clock_jump_button", "jump_dialog")
+    select(qtbot, campaigns, draft)
+    dialog_names("edit_campaign_button", "edit_campaign_dialog")
     window.show_campaign_details(active)
     seen |= _names(window)
+    details = window.campaign_details_tab
+    dialog_names("add_senders_button", "add_senders_dialog", details)
+    dialog_names("create_followup_button", "followup_dialog", details)
+    for opened in (window.open_sending_parameters_dialog(), window.open_account_settings_dialog()):
+        seen |= _names(opened)
+        opened.close()
+    report = ImportReportDialog(
+        ImportReport(active, 3, 1, 0, 0, 1, (ImportProblem(2, "has 1 cells"),), (), False),
+        "people.csv",
+        window,
+    )
+    seen |= _names(report)
+    report.close()
     click_named(qtbot, window, "notifications_button")
     seen |= _names(window.notifications_popup)
     window.notifications_popup.hide()

@@ -844,6 +844,33 @@ class ContactService:
         return count, False
 
     # ------------------------------------------------------------------ reads
+    def field_names(self, actor: Actor, campaign_id: int) -> list[str]:
+        """The fields of the campaign's contacts (the extra columns imported), by name (C8)."""
+        with self._context.store.read() as session:
+            campaign = campaign_in_account(session, actor, campaign_id)
+            return self._field_names(session, campaign.id)
+
+    def field_values(
+        self, actor: Actor, campaign_id: int, field_name: str, *, limit: int = 200
+    ) -> list[str]:
+        """The values ``field_name`` takes among the campaign's contacts, most frequent first
+        (at most ``limit``): what a followup's targeting by field chooses from (C8).
+        """
+        if not isinstance(field_name, str) or not field_name.strip():
+            raise InvalidInput("Choose a field of the campaign's contacts.", field="targeting")
+        with self._context.store.read() as session:
+            campaign = campaign_in_account(session, actor, campaign_id)
+            # json_each matches the key as a value, so any column name works, quotes included.
+            values = session.execute(
+                text(
+                    "SELECT field.value FROM conversation, json_each(conversation.fields) "
+                    "AS field WHERE conversation.campaign_id = :campaign_id AND field.key = :key "
+                    "GROUP BY field.value ORDER BY count(*) DESC, field.value LIMIT :limit"
+                ),
+                {"campaign_id": campaign.id, "key": field_name, "limit": max(0, limit)},
+            ).scalars()
+            return [str(value) for value in values]
+
     def conversations(
         self,
         actor: Actor,

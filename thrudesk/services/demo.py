@@ -1,37 +1,41 @@
-"""The demo accounts: a believable organisation with numbers in every provisioning state and
-campaigns in every status, and a small second account that proves isolation (N12).
+"""The demo accounts: a believable organisation with numbers in every provisioning state,
+campaigns in every status and a team at work, and a small second account that proves isolation
+(N12).
 
 The demo is played, not inserted: a manual clock starts forty days ago and the services do what an
-admin would have done since, so every timestamp and the audit trail read like a real history.
+admin would have done since (contacts imported from CSV files, senders added, Self Assign switched
+on), while the simulator plays the carriers, the senders and the contacts. Every timestamp and the
+audit trail read like a real history, and the simulation goes on from there when the program runs.
 """
 
 from __future__ import annotations
 
+import csv
 import random
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
-from thrudesk.models import Account, Campaign, CampaignSender, Contact, Conversation
-from thrudesk.models.enums import (
-    BrandStatus,
-    Carrier,
-    NumberMode,
-    Role,
-    SenderSource,
-    UseCaseStatus,
-)
-from thrudesk.services.audience import recount
+from thrudesk.models import Account
+from thrudesk.models.enums import BrandStatus, Carrier, NumberMode, Role, UseCaseStatus
 from thrudesk.services.campaigns import FollowupTargeting
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
+from thrudesk.services.rows import format_phone
+from thrudesk.services.simulation.engine import Simulator
+from thrudesk.services.simulation.state import load_state
 from thrudesk.services.store import Store
 from thrudesk.services.unit_of_work import Actor
 
 DEMO_ACCOUNT = "Cascade Civic Alliance"
 SECOND_ACCOUNT = "Harbor Tenants Union"
+# The campaign whose team works as the clock runs: Self Assign on, its invite link open.
+TEAMWORK_CAMPAIGN = "Early voting rides"
+TEAMWORK_BATCH_SIZE = 60
 
 FIRST_NAMES = (
     "Ava",
@@ -110,32 +114,32 @@ def store_is_empty(store: Store) -> bool:
 
 
 class _Demo:
-    """One scripted history, played on a manual clock."""
+    """One scripted history, played on a manual clock with the simulator running on it."""
 
-    def __init__(self, services: Services, clock: ManualClock) -> None:
+    def __init__(
+        self, services: Services, clock: ManualClock, simulator: Simulator, folder: Path
+    ) -> None:
         self.services = services
         self.clock = clock
+        self.simulator = simulator
+        self.folder = folder
         self.rng = random.Random(20261122)
         self._phones: set[str] = set()
+        self._files = 0
 
     def at(self, when: datetime) -> None:
+        """Move the story to ``when``; whatever falls due on the way happens, in order."""
         self.clock.jump_to(when)
 
-    def confirm(self, number_id: int, after: timedelta) -> None:
-        """The three carriers confirm, the slowest ``after`` from now."""
-        start = self.clock.now()
-        for share, carrier in zip((0.4, 0.7, 1.0), Carrier, strict=True):
-            self.at(start + after * share)
-            self.services.provisioning.answer(number_id, carrier, confirmed=True)
+    def confirms(self, after: timedelta) -> None:
+        """The next number to start provisioning is confirmed by all three carriers, the last
+        ``after`` from its start.
+        """
+        self.simulator.force_next("complete", after=after)
 
-    def reject(self, number_id: int, carrier: Carrier, reason: str, after: timedelta) -> None:
-        start = self.clock.now()
-        for other in Carrier:
-            if other is not carrier:
-                self.at(start + after / 2)
-                self.services.provisioning.answer(number_id, other, confirmed=True)
-        self.at(start + after)
-        self.services.provisioning.answer(number_id, carrier, confirmed=False, reason=reason)
+    def rejects(self, carrier: Carrier, reason: str, after: timedelta) -> None:
+        """The next number to start provisioning is rejected by ``carrier`` after ``after``."""
+        self.simulator.force_next("fail", carrier=carrier, reason=reason, after=after)
 
     def phone(self, area_codes: tuple[str, ...]) -> str:
         while True:
@@ -145,67 +149,75 @@ class _Demo:
                 self._phones.add(phone)
                 return phone
 
-    def contacts(
-        self, account_id: int, campaign_id: int, count: int, area_codes: tuple[str, ...]
-    ) -> None:
-        """Add ``count`` contacts to a campaign, as a CSV import would."""
-        with self.services.store.begin() as session:
-            for _ in range(count):
-                contact = Contact(
-                    account_id=account_id,
-                    phone=self.phone(area_codes),
-                    first_name=self.rng.choice(FIRST_NAMES),
-                    last_name=self.rng.choice(LAST_NAMES),
+    def import_contacts(
+        self,
+        actor: Actor,
+        campaign_id: int,
+        count: int,
+        area_codes: tuple[str, ...],
+        *,
+        known: Sequence[str] = (),
+    ) -> list[str]:
+        """Import ``count`` new contacts (after the ``known`` phones, first) from a CSV file, as
+        an admin would; answers the phones of the file.
+        """
+        phones = [*known, *(self.phone(area_codes) for _ in range(count))]
+        self._files += 1
+        path = self.folder / f"contacts-{self._files}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["Phone", "First name", "Last name", "Neighborhood"])
+            for phone in phones:
+                writer.writerow(
+                    [
+                        format_phone(phone),
+                        self.rng.choice(FIRST_NAMES),
+                        self.rng.choice(LAST_NAMES),
+                        self.rng.choice(NEIGHBORHOODS),
+                    ]
                 )
-                session.add(contact)
-                session.flush()
-                session.add(
-                    Conversation(
-                        campaign_id=campaign_id,
-                        contact_id=contact.id,
-                        fields={"neighborhood": self.rng.choice(NEIGHBORHOODS)},
-                    )
-                )
-            recount(session, session.get_one(Campaign, campaign_id))
-
-    def senders(self, campaign_id: int, user_ids: list[int]) -> None:
-        """Add senders directly, splitting the Unassigned conversations evenly among them."""
-        with self.services.store.begin() as session:
-            for user_id in user_ids:
-                session.add(
-                    CampaignSender(
-                        campaign_id=campaign_id,
-                        user_id=user_id,
-                        source=SenderSource.DIRECT,
-                        added_at=self.clock.now(),
-                    )
-                )
-            unassigned = session.scalars(
-                select(Conversation)
-                .where(Conversation.campaign_id == campaign_id, Conversation.sender_id.is_(None))
-                .order_by(Conversation.id)
-            ).all()
-            for index, conversation in enumerate(unassigned):
-                conversation.sender_id = user_ids[index % len(user_ids)]
-            recount(session, session.get_one(Campaign, campaign_id))
+        contacts = self.services.contacts
+        contacts.import_csv(actor, campaign_id, path)
+        contacts.finish_import(actor, campaign_id)
+        path.unlink()
+        return phones
 
 
 def seed_demo(
     store: Store,
     now: datetime,
     *,
-    attach_simulator: Callable[[Services], object] | None = None,
+    attach_simulator: Callable[[Services], Simulator] | None = None,
 ) -> DemoAccounts:
     """Play the demo history up to ``now`` on an empty store.
 
-    ``attach_simulator`` (the simulator's constructor) lets the numbers still provisioning at
-    ``now`` carry their scheduled carrier answers, so they complete live once the program runs.
+    The simulator (``attach_simulator``, thrudesk's own by default) runs on the story's manual
+    clock: forced outcomes settle the numbers the story needs settled, simulated senders and
+    contacts play the campaigns, and what is still due at ``now`` (numbers in the carriers'
+    queue, the team of the Self Assign campaign) is left scheduled, to go on live once the
+    program runs. The stored clock's kind and speed are kept as they were.
     """
+    with store.begin() as session:
+        state = load_state(session, now=now)
+        kept_clock = (state.clock_kind, state.speed, state.paused)
     clock = ManualClock(now - timedelta(days=40))
     services = Services(store, clock)
-    if attach_simulator is not None:
-        attach_simulator(services)
-    demo = _Demo(services, clock)
+    simulator = (attach_simulator or Simulator)(services)
+    simulator.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="thrudesk-demo-") as folder:
+            accounts = _play(_Demo(services, clock, simulator, Path(folder)), now)
+    finally:
+        simulator.stop()
+    with store.begin() as session:
+        state = load_state(session, now=now)
+        state.clock_kind, state.speed, state.paused = kept_clock
+        state.simulated_now = now
+    return accounts
+
+
+def _play(demo: _Demo, now: datetime) -> DemoAccounts:
+    services = demo.services
     accounts = services.accounts
 
     # The organisation, its people, its brand and use cases.
@@ -228,18 +240,18 @@ def seed_demo(
     events = accounts.add_use_case(main.id, brand, "Community Events", UseCaseStatus.APPROVED)
     accounts.add_use_case(main.id, brand, "Fundraising", UseCaseStatus.PENDING)
     actor = Actor(account_id=main.id, user_id=maya.id)
-    numbers, campaigns = services.numbers, services.campaigns
+    numbers, campaigns, senders = services.numbers, services.campaigns, services.senders
     local = ("206", "425", "253", "360")
 
     # Two dedicated numbers that have served for weeks.
     demo.at(now - timedelta(days=38))
+    demo.confirms(timedelta(minutes=25))
     main_line = numbers.create_dedicated(actor, ["425"], outreach, "Main line")
-    demo.confirm(main_line.id, timedelta(minutes=25))
     demo.at(now - timedelta(days=37, hours=-2))
+    demo.confirms(timedelta(hours=5, minutes=40))
     events_line = numbers.create_dedicated(actor, ["253"], events, "Events line")
-    demo.confirm(events_line.id, timedelta(hours=5, minutes=40))
 
-    # A finished campaign (archived later in the story).
+    # A finished campaign (archived later in the story): two senders texted everyone.
     demo.at(now - timedelta(days=36))
     coats = campaigns.create(
         actor,
@@ -248,11 +260,11 @@ def seed_demo(
         area_codes=["253"],
         use_case_id=events,
     )
-    demo.contacts(main.id, coats, 120, local)
+    demo.import_contacts(actor, coats, 120, local)
     campaigns.launch(actor, coats, NumberMode.DEDICATED, events_line.id)
-    demo.senders(coats, [texters[0].id, texters[1].id])
+    senders.add(actor, coats, [texters[0].id, texters[1].id])
 
-    # A campaign nobody has touched for 26 days: auto-archive is near (C17).
+    # A campaign nobody has touched for 26 days, still pre-loaded: auto-archive is near (C17).
     demo.at(now - timedelta(days=26))
     levy = campaigns.create(
         actor,
@@ -261,7 +273,7 @@ def seed_demo(
         area_codes=["425"],
         use_case_id=outreach,
     )
-    demo.contacts(main.id, levy, 200, local)
+    demo.import_contacts(actor, levy, 200, local)
     campaigns.launch(actor, levy, NumberMode.DEDICATED, main_line.id)
 
     demo.at(now - timedelta(days=20))
@@ -277,20 +289,18 @@ def seed_demo(
         harbor.id, harbor_brand, "Tenant Organizing", UseCaseStatus.APPROVED
     )
     second = Actor(account_id=harbor.id, user_id=ruth.id)
+    demo.confirms(timedelta(minutes=18))
     hotline = numbers.create_dedicated(second, ["617"], organizing, "Hotline")
-    demo.confirm(hotline.id, timedelta(minutes=18))
 
     # A dedicated number a carrier rejected.
     demo.at(now - timedelta(days=6))
-    tacoma = numbers.create_dedicated(actor, ["253"], outreach, "Tacoma desk")
-    demo.reject(
-        tacoma.id,
-        Carrier.VERIZON,
-        "Number not linked to the brand's registration",
-        timedelta(hours=2),
+    demo.rejects(
+        Carrier.VERIZON, "Number not linked to the brand's registration", timedelta(hours=2)
     )
+    numbers.create_dedicated(actor, ["253"], outreach, "Tacoma desk")
 
-    # The busy campaign of the week, with senders (a followup comes later).
+    # The busy campaign of the week: four senders texted everyone; contacts answered, some
+    # of them STOP (M1–M3). A followup comes later.
     demo.at(now - timedelta(days=3))
     ballot = campaigns.create(
         actor,
@@ -299,9 +309,9 @@ def seed_demo(
         area_codes=["206", "425"],
         use_case_id=outreach,
     )
-    demo.contacts(main.id, ballot, 320, local)
+    ballot_phones = demo.import_contacts(actor, ballot, 320, local)
     campaigns.launch(actor, ballot, NumberMode.DEDICATED, main_line.id)
-    demo.senders(ballot, [t.id for t in texters[:4]])
+    senders.add(actor, ballot, [t.id for t in texters[:4]])
 
     demo.at(now - timedelta(days=2, hours=2))
     hearing = campaigns.create(
@@ -311,9 +321,9 @@ def seed_demo(
         area_codes=["617"],
         use_case_id=organizing,
     )
-    demo.contacts(harbor.id, hearing, 40, ("617", "857"))
+    demo.import_contacts(second, hearing, 40, ("617", "857"))
     campaigns.launch(second, hearing, NumberMode.DEDICATED, hotline.id)
-    demo.senders(hearing, [organizer.id])
+    senders.add(second, hearing, [organizer.id])
 
     # A single-use campaign that provisioned, ran and was paused.
     demo.at(now - timedelta(days=2))
@@ -324,11 +334,11 @@ def seed_demo(
         area_codes=["360", "253"],
         use_case_id=events,
     )
-    demo.contacts(main.id, hall, 90, local)
-    hall_row = campaigns.launch(actor, hall, NumberMode.SINGLE_USE)
-    assert hall_row.phone_number_id is not None
-    demo.confirm(hall_row.phone_number_id, timedelta(minutes=40))
-    demo.senders(hall, [texters[4].id])
+    demo.import_contacts(actor, hall, 90, local)
+    demo.confirms(timedelta(minutes=40))
+    campaigns.launch(actor, hall, NumberMode.SINGLE_USE)
+    demo.at(now - timedelta(days=2, minutes=-45))
+    senders.add(actor, hall, [texters[4].id])
 
     # A single-use launch whose provisioning failed: back in Draft, flagged (C1, C9).
     demo.at(now - timedelta(days=1, hours=3))
@@ -339,16 +349,11 @@ def seed_demo(
         area_codes=["509"],
         use_case_id=events,
     )
-    demo.contacts(main.id, cleanup, 60, ("509",))
-    cleanup_row = campaigns.launch(actor, cleanup, NumberMode.SINGLE_USE)
-    assert cleanup_row.phone_number_id is not None
-    demo.reject(
-        cleanup_row.phone_number_id,
-        Carrier.TMOBILE,
-        "Carrier queue rejected the number",
-        timedelta(hours=3),
-    )
+    demo.import_contacts(actor, cleanup, 60, ("509",))
+    demo.rejects(Carrier.TMOBILE, "Carrier queue rejected the number", timedelta(hours=3))
+    campaigns.launch(actor, cleanup, NumberMode.SINGLE_USE)
 
+    # A followup to those who have not answered yet (C8): repliers and opt-outs are left out.
     demo.at(now - timedelta(hours=23))
     campaigns.create_followup(
         actor,
@@ -370,10 +375,24 @@ def seed_demo(
         area_codes=["206", "425"],
         use_case_id=outreach,
     )
-    demo.contacts(main.id, youth, 150, local)
-    youth_row = campaigns.launch(actor, youth, NumberMode.SINGLE_USE)
-    assert youth_row.phone_number_id is not None
-    demo.confirm(youth_row.phone_number_id, timedelta(minutes=55))
+    demo.import_contacts(actor, youth, 150, local)
+    demo.confirms(timedelta(minutes=55))
+    campaigns.launch(actor, youth, NumberMode.SINGLE_USE)
+
+    # The team at work (C14, C15, C18): Self Assign on, the invite link shared; senders join
+    # through it and request batches as the clock runs. Its first contacts were texted by the
+    # busy campaign on the same dedicated number, so their threads continue.
+    demo.at(now - timedelta(minutes=50))
+    rides = campaigns.create(
+        actor,
+        TEAMWORK_CAMPAIGN,
+        script="Hi {first_name}, need a ride to vote early in {neighborhood}? Reply YES.",
+        area_codes=["206", "425"],
+        use_case_id=outreach,
+    )
+    demo.import_contacts(actor, rides, 900, local, known=ballot_phones[:120])
+    senders.set_self_assign(actor, rides, True)
+    senders.set_batch_size(actor, rides, TEAMWORK_BATCH_SIZE)
 
     # Still in the carriers' queue at `now`: these finish live.
     demo.at(now - timedelta(minutes=40))
@@ -384,10 +403,13 @@ def seed_demo(
         area_codes=["425", "206"],
         use_case_id=events,
     )
-    demo.contacts(main.id, food, 75, local)
+    demo.import_contacts(actor, food, 75, local)
     campaigns.launch(actor, food, NumberMode.SINGLE_USE)
-    demo.at(now - timedelta(minutes=20))
+    demo.at(now - timedelta(minutes=25))
     numbers.create_dedicated(actor, ["509"], outreach, "Spokane office")
+
+    demo.at(now - timedelta(minutes=15))
+    campaigns.launch(actor, rides, NumberMode.DEDICATED, main_line.id)
 
     # A draft being prepared.
     demo.at(now - timedelta(minutes=10))
@@ -398,7 +420,7 @@ def seed_demo(
         area_codes=["206", "425"],
         use_case_id=outreach,
     )
-    demo.contacts(main.id, spring, 80, local)
+    demo.import_contacts(actor, spring, 80, local)
 
     demo.at(now)
     return DemoAccounts(main=actor, second=second)

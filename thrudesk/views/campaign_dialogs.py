@@ -1,14 +1,14 @@
-"""Dialogs of the Campaigns tab: new campaign, launch (C2 with Manage, S6, C7), create followup."""
+"""Dialogs of the Campaigns tab: new campaign and edit a Draft, launch (C2 with Manage, S6, C7).
+
+Create Followup (C8) lives in :mod:`thrudesk.views.followup_dialog`.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from PySide6.QtCore import QDate, QDateTime, QTime, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDateTimeEdit,
     QFrame,
     QHBoxLayout,
     QLineEdit,
@@ -19,13 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from thrudesk.services import area_codes
-from thrudesk.services.campaigns import FollowupTargeting
 from thrudesk.services.container import Services
-from thrudesk.services.errors import InvalidInput
-from thrudesk.services.rows import CampaignIndexRow, LaunchOptions, NumberMode
+from thrudesk.services.rows import CampaignDetails, CampaignIndexRow, LaunchOptions, NumberMode
 from thrudesk.services.simulation.model import ProvisioningEstimate, day_before_advice
 from thrudesk.services.unit_of_work import Actor
-from thrudesk.views import formatting
 from thrudesk.views.area_code_picker import AreaCodePicker
 from thrudesk.views.form_dialog import FormDialog
 from thrudesk.views.inputs import UseCaseCombo
@@ -47,18 +44,32 @@ def preferences_text(codes: tuple[str, ...]) -> str:
 
 
 class NewCampaignDialog(FormDialog):
-    """A new Draft: title, message, area-code preferences (Region 1, 2, 3) and use case.
+    """A new Draft: title, message, area-code preferences (Region 1, 2, 3) and use case; with
+    ``draft``, the same form edits that Draft (``edit_campaign_dialog``).
 
     Signals:
         campaign_created(int): the new Draft's id.
+        campaign_saved(int): the edited Draft's id.
     """
 
     campaign_created = Signal(int)
+    campaign_saved = Signal(int)
 
-    def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__("New campaign", "new_campaign_dialog", "Create draft", parent)
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        draft: CampaignDetails | None = None,
+    ) -> None:
+        if draft is None:
+            super().__init__("New campaign", "new_campaign_dialog", "Create draft", parent)
+        else:
+            super().__init__(f"Edit {draft.title}", "edit_campaign_dialog", "Save", parent)
         self._services = services
         self._actor = actor
+        self._draft = draft
         self.title_edit = QLineEdit()
         self.title_edit.setObjectName("title_edit")
         self.title_edit.setPlaceholderText("e.g. Ballot return push")
@@ -82,17 +93,38 @@ class NewCampaignDialog(FormDialog):
             hint="A single-use launch buys its number in Region 1, else 2, else 3.",
         )
         self.use_case_combo = UseCaseCombo()
-        self.use_case_combo.set_use_cases(services.numbers.use_cases(actor))
+        self.use_case_combo.set_use_cases(
+            services.numbers.use_cases(actor), draft.use_case_id if draft else None
+        )
         self.add_field("Use case", self.use_case_combo, "use_case")
+        if draft is not None:
+            self.title_edit.setText(draft.title)
+            self.script_edit.setPlainText(draft.script)
+            for picker, code in zip(self._pickers(), draft.area_codes, strict=False):
+                picker.set_area_code(code)
         self.resize(620, self.sizeHint().height())
 
+    def _pickers(self) -> tuple[AreaCodePicker, AreaCodePicker, AreaCodePicker]:
+        return (self.area_code_picker, self.area_code_picker_2, self.area_code_picker_3)
+
     def submit(self) -> None:
-        pickers = (self.area_code_picker, self.area_code_picker_2, self.area_code_picker_3)
+        codes = [code for code in (p.area_code() for p in self._pickers()) if code]
+        if self._draft is not None:
+            self._services.campaigns.edit_draft(
+                self._actor,
+                self._draft.id,
+                title=self.title_edit.text(),
+                script=self.script_edit.toPlainText(),
+                area_codes=codes,
+                use_case_id=self.use_case_combo.use_case_id(),
+            )
+            self.campaign_saved.emit(self._draft.id)
+            return
         campaign_id = self._services.campaigns.create(
             self._actor,
             self.title_edit.text(),
             script=self.script_edit.toPlainText(),
-            area_codes=[code for code in (p.area_code() for p in pickers) if code],
+            area_codes=codes,
             use_case_id=self.use_case_combo.use_case_id(),
         )
         self.campaign_created.emit(campaign_id)
@@ -276,111 +308,3 @@ class LaunchDialog(FormDialog):
             number_id if isinstance(number_id, int) else None,
         )
         self.campaign_launched.emit(row)
-
-
-TARGETING = (
-    ("Every contact of the campaign", None),
-    ("Only contacts who replied", True),
-    ("Only contacts who did not reply", False),
-)
-
-
-class FollowupDialog(FormDialog):
-    """C8: a followup on the campaign's number, to its contacts minus the chosen targeting.
-
-    Signals:
-        followup_created(int): the new followup's id.
-    """
-
-    followup_created = Signal(int)
-
-    def __init__(
-        self,
-        services: Services,
-        actor: Actor,
-        campaign: CampaignIndexRow,
-        timezone: str,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(
-            f"Create followup for {campaign.title}", "followup_dialog", "Create followup", parent
-        )
-        self._services = services
-        self._actor = actor
-        self._campaign = campaign
-        self._timezone = timezone
-        self.set_intro(
-            "A followup sends on this campaign's number, so it needs no provisioning, and reaches "
-            "only this campaign's contacts."
-        )
-        self.title_edit = QLineEdit(f"{campaign.title}: followup")
-        self.title_edit.setObjectName("title_edit")
-        self.add_field("Title", self.title_edit, "title")
-        self.message_edit = QPlainTextEdit()
-        self.message_edit.setObjectName("message_edit")
-        self.message_edit.setFixedHeight(90)
-        self.message_edit.setPlaceholderText("Hi {first_name}, one more thing…")
-        self.add_field("Message", self.message_edit, "message")
-        self.expires_edit = QDateTimeEdit()
-        self.expires_edit.setObjectName("expires_edit")
-        self.expires_edit.setCalendarPopup(True)
-        self.expires_edit.setDisplayFormat("ddd d MMM yyyy, HH:mm")
-        default = formatting.local(services.clock.now() + timedelta(days=2), timezone)
-        self.expires_edit.setDateTime(
-            QDateTime(QDate(default.year, default.month, default.day), QTime(default.hour, 0))
-        )
-        self.add_field(
-            "Expires",
-            self.expires_edit,
-            "expires_at",
-            hint=f"In the account's time zone ({timezone}).",
-        )
-        self.targeting_combo = QComboBox()
-        self.targeting_combo.setObjectName("targeting_combo")
-        for text, _replied in TARGETING:
-            self.targeting_combo.addItem(text)
-        self.add_field("Audience", self.targeting_combo, "targeting")
-        self.audience_label = Notice("notice", "audience_label")
-        self.extra.addWidget(self.audience_label)
-        self.targeting_combo.currentIndexChanged.connect(self._on_targeting_combo_changed)
-        self._on_targeting_combo_changed()
-        self.resize(560, self.sizeHint().height())
-
-    def targeting(self) -> FollowupTargeting:
-        return FollowupTargeting(replied=TARGETING[self.targeting_combo.currentIndex()][1])
-
-    def expires_at(self) -> datetime:
-        value = self.expires_edit.dateTime()
-        date, time = value.date(), value.time()
-        try:
-            return datetime(
-                date.year(),
-                date.month(),
-                date.day(),
-                time.hour(),
-                time.minute(),
-                tzinfo=formatting.zone(self._timezone),
-            )
-        except ValueError:
-            raise InvalidInput("Choose when the followup expires.", field="expires_at") from None
-
-    def _on_targeting_combo_changed(self, *_args: object) -> None:
-        reach = self._services.campaigns.followup_audience_size(
-            self._actor, self._campaign.id, self.targeting()
-        )
-        self.audience_label.setText(
-            f"Reaches {formatting.plural(reach, 'contact')} of the campaign's "
-            f"{formatting.count(self._campaign.contact_count)}. Opted-out contacts are always "
-            "left out."
-        )
-
-    def submit(self) -> None:
-        followup_id = self._services.campaigns.create_followup(
-            self._actor,
-            self._campaign.id,
-            title=self.title_edit.text(),
-            message=self.message_edit.toPlainText(),
-            expires_at=self.expires_at(),
-            targeting=self.targeting(),
-        )
-        self.followup_created.emit(followup_id)

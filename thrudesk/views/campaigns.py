@@ -22,10 +22,11 @@ from thrudesk.services.rows import (
     ProvisioningStatus,
 )
 from thrudesk.services.unit_of_work import Actor
-from thrudesk.views import formatting
+from thrudesk.views import formatting, theme
 from thrudesk.views.aio import async_slot
 from thrudesk.views.badges import Tag, badge_tooltip, flags_tooltip, provisioning_tag, status_tags
-from thrudesk.views.campaign_dialogs import FollowupDialog, LaunchDialog, NewCampaignDialog
+from thrudesk.views.campaign_dialogs import LaunchDialog, NewCampaignDialog
+from thrudesk.views.followup_dialog import FollowupDialog
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import RIGHT, Column, PagedTableModel
 from thrudesk.views.tables import make_table, select_row, selected_position
@@ -276,9 +277,13 @@ class CampaignsTab(QWidget):
             tooltip="Create a Draft campaign (Ctrl+N)",
         )
         self.new_campaign_button.setProperty("icon_colour", "#ffffff")
+        self.edit_campaign_button = button(
+            "Edit", "edit_campaign_button", icon_name="rename", tooltip="Edit the Draft"
+        )
         self.launch_button = button(
             "Launch", "launch_button", icon_name="launch", tooltip="Launch the Draft (Ctrl+L)"
         )
+        self.pause_resume_button = button("Pause", "pause_resume_button", icon_name="pause")
         self.followup_button = button(
             "Create followup",
             "followup_button",
@@ -300,7 +305,9 @@ class CampaignsTab(QWidget):
         )
         for widget in (
             self.new_campaign_button,
+            self.edit_campaign_button,
             self.launch_button,
+            self.pause_resume_button,
             self.followup_button,
             self.clone_button,
             self.archive_button,
@@ -344,6 +351,8 @@ class CampaignsTab(QWidget):
         )
         self.new_campaign_button.clicked.connect(self._on_new_campaign_button_clicked)
         self.launch_button.clicked.connect(self._on_launch_button_clicked)
+        self.edit_campaign_button.clicked.connect(self._on_edit_campaign_button_clicked)
+        self.pause_resume_button.clicked.connect(self._on_pause_resume_button_clicked)
         self.followup_button.clicked.connect(self._on_followup_button_clicked)
         self.clone_button.clicked.connect(self._on_clone_button_clicked)
         self.archive_button.clicked.connect(self._on_archive_button_clicked)
@@ -435,6 +444,21 @@ class CampaignsTab(QWidget):
         original = campaign is not None and campaign.parent_id is None
         status = campaign.status if campaign else None
         self.launch_button.setEnabled(original and status is CampaignStatus.DRAFT)
+        self.edit_campaign_button.setEnabled(original and status is CampaignStatus.DRAFT)
+        paused = status is CampaignStatus.PAUSED
+        self.pause_resume_button.setEnabled(
+            status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
+        )
+        self.pause_resume_button.setText("Resume" if paused else "Pause")
+        icon_name = "play" if paused else "pause"
+        if self.pause_resume_button.property("icon_name") != icon_name:
+            self.pause_resume_button.setProperty("icon_name", icon_name)
+            self.pause_resume_button.setIcon(theme.icon(icon_name))
+        self.pause_resume_button.setToolTip(
+            "Resume sending (C1)"
+            if paused
+            else "Pause sending; nothing goes out until resumed (C1)"
+        )
         self.followup_button.setEnabled(
             original and status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
         )
@@ -458,6 +482,49 @@ class CampaignsTab(QWidget):
 
     def _on_launch_button_clicked(self) -> None:
         self.open_launch_dialog()
+
+    def open_edit_dialog(self) -> NewCampaignDialog | None:
+        """Edit the selected Draft (title, message, area codes, use case)."""
+        campaign = self.selected_campaign()
+        if campaign is None or not self.edit_campaign_button.isEnabled():
+            return None
+        self.message_bar.clear()
+        try:
+            draft = self._services.campaigns.details(self._actor, campaign.id)
+        except ThrudeskError as error:
+            self.message_bar.show_error(error.message)
+            return None
+        dialog = NewCampaignDialog(self._services, self._actor, self, draft=draft)
+        dialog.campaign_saved.connect(self._on_edit_dialog_campaign_saved)
+        self._show_dialog(dialog)
+        return dialog
+
+    def _on_edit_campaign_button_clicked(self) -> None:
+        self.open_edit_dialog()
+
+    def _on_edit_dialog_campaign_saved(self, campaign_id: int) -> None:
+        self.model.refresh_ids([campaign_id])
+        self.message_bar.show_info("Draft saved.")
+
+    def _on_pause_resume_button_clicked(self) -> None:
+        campaign = self.selected_campaign()
+        if campaign is None:
+            return
+        campaigns = self._services.campaigns
+        paused = campaign.status is CampaignStatus.PAUSED
+        try:
+            if paused:
+                campaigns.resume(self._actor, campaign.id)
+            else:
+                campaigns.pause(self._actor, campaign.id)
+        except ThrudeskError as error:
+            self.message_bar.show_error(error.message)
+            return
+        self.model.refresh_ids([campaign.id])
+        self._update_actions()
+        self.message_bar.show_info(
+            f"“{campaign.title}” is Active again." if paused else f"“{campaign.title}” is Paused."
+        )
 
     def _on_launch_dialog_campaign_launched(self, row: CampaignIndexRow) -> None:
         self.model.refresh_ids([row.id])

@@ -99,6 +99,18 @@ class FormDialog(QDialog):
         caption_label.setContentsMargins(0, 6, 0, 0)
         self.form.addRow(caption_label, cell)
 
+    def _grow_to_fit(self) -> None:
+        """Make room for a refusal that appeared: the dialog grows, never shrinks, under it."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        wanted = layout.totalHeightForWidth(self.width())
+        if wanted < 0:
+            wanted = self.sizeHint().height()
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
+
     def submit(self) -> None:
         """Do the dialog's work through a service; raise the service's refusal as it is."""
         raise NotImplementedError
@@ -109,5 +121,6 @@ class FormDialog(QDialog):
             self.submit()
         except ThrudeskError as error:
             self.errors.show(error)
+            self._grow_to_fit()
             return
         self.accept()

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, time
+from functools import cache
+from zoneinfo import available_timezones
 
-from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
+from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QSizePolicy, QWidget
 
+from thrudesk.services.accounts import check_batch_size
 from thrudesk.services.rows import BrandStatus, UseCaseRow
+from thrudesk.views import formatting
 
 
 def use_case_text(use_case: UseCaseRow) -> str:
@@ -47,3 +53,98 @@ class UseCaseCombo(QComboBox):
     def use_case_id(self) -> int | None:
         value = self.currentData()
         return value if isinstance(value, int) else None
+
+
+DATE_TIME_FORMAT = "ddd d MMM yyyy, HH:mm"
+
+
+def date_time_edit(name: str) -> QDateTimeEdit:
+    """A date-and-time input with a calendar, written as the window writes dates."""
+    edit = QDateTimeEdit()
+    edit.setObjectName(name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(DATE_TIME_FORMAT)
+    return edit
+
+
+def set_local_date_time(edit: QDateTimeEdit, moment: datetime, timezone: str) -> None:
+    """Show ``moment`` in ``timezone``, to the minute."""
+    when = formatting.local(moment, timezone)
+    edit.setDateTime(
+        QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute))
+    )
+
+
+def local_date_time(edit: QDateTimeEdit, timezone: str) -> datetime:
+    """The moment the input shows, read in ``timezone``."""
+    value = edit.dateTime()
+    date, clock = value.date(), value.time()
+    return datetime(
+        date.year(),
+        date.month(),
+        date.day(),
+        clock.hour(),
+        clock.minute(),
+        tzinfo=formatting.zone(timezone),
+    )
+
+
+# The zones most US campaigns use come first; every other IANA zone follows, by name.
+COMMON_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+)
+
+
+@cache
+def zone_names() -> tuple[str, ...]:
+    others = sorted(
+        name
+        for name in available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/")) and name != "localtime"
+    )
+    return COMMON_ZONES + tuple(name for name in others if name not in COMMON_ZONES)
+
+
+def batch_size_from_text(text: str, *, field: str = "batch_size") -> int | None:
+    """A typed batch size: empty is None (the account default); anything but a whole number is
+    refused by the rule of C14 itself, with its message.
+    """
+    cleaned = text.strip().replace("\u202f", "").replace(",", "")
+    if not cleaned:
+        return None
+    if cleaned.lstrip("+-").isdigit():
+        return int(cleaned)
+    return check_batch_size(cleaned, field=field)
+
+
+class TimeCombo(QComboBox):
+    """A time of day chosen from the half hours (any other time already set is listed too)."""
+
+    STEP_MINUTES = 30
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setMaxVisibleItems(12)
+        for minutes in range(0, 24 * 60, self.STEP_MINUTES):
+            value = time(minutes // 60, minutes % 60)
+            self.addItem(f"{value:%H:%M}", value)
+
+    def set_time(self, value: time) -> None:
+        value = value.replace(second=0, microsecond=0)
+        position = self.findData(value)
+        if position < 0:
+            # Keep the list in order: the odd time goes where it belongs.
+            position = sum(1 for i in range(self.count()) if self.itemData(i) < value)
+            self.insertItem(position, f"{value:%H:%M}", value)
+        self.setCurrentIndex(position)
+
+    def time(self) -> time:
+        value = self.currentData()
+        return value if isinstance(value, time) else time(0, 0)

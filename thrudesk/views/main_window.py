@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSizePolicy,
     QTabWidget,
     QToolBar,
@@ -38,12 +37,14 @@ from thrudesk.services.rows import (
 )
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import formatting, theme
+from thrudesk.views.about import AboutDialog, AboutFacts
 from thrudesk.views.bridge import ChangeBridge
 from thrudesk.views.campaign_details import CampaignDetailsTab
 from thrudesk.views.campaigns import CampaignsTab
 from thrudesk.views.clock_controls import JumpDialog, SimulationControls, speed_text
 from thrudesk.views.notifications import NotificationsButton, NotificationsPopup
 from thrudesk.views.phone_numbers import PhoneNumbersTab
+from thrudesk.views.settings_dialogs import AccountSettingsDialog, SendingParametersDialog
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.widgets import label, retint_icons
 
@@ -87,7 +88,7 @@ class MainWindow(QMainWindow):
         actor: Actor | None = None,
         *,
         settings: QSettings | None = None,
-        about: str = "",
+        about: AboutFacts | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
@@ -257,6 +258,16 @@ class MainWindow(QMainWindow):
         jump_action = QAction("Jump to a date and time…", self)
         jump_action.triggered.connect(self.open_jump_dialog)
         simulation_menu.addAction(jump_action)
+        simulation_menu.addSeparator()
+        parameters_action = QAction("Sending parameters…", self)
+        parameters_action.setObjectName("sending_parameters_action")
+        parameters_action.triggered.connect(self.open_sending_parameters_dialog)
+        simulation_menu.addAction(parameters_action)
+        settings_menu = menus.addMenu("Se&ttings")
+        account_action = QAction("Account settings…", self)
+        account_action.setObjectName("account_settings_action")
+        account_action.triggered.connect(self.open_account_settings_dialog)
+        settings_menu.addAction(account_action)
         help_menu = menus.addMenu("&Help")
         about_action = QAction("&About thrudesk", self)
         about_action.triggered.connect(self._on_about_action_triggered)
@@ -331,6 +342,20 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def open_sending_parameters_dialog(self) -> SendingParametersDialog:
+        """Simulation → Sending parameters… (M2)."""
+        dialog = SendingParametersDialog(self._services, self._actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_account_settings_dialog(self) -> AccountSettingsDialog:
+        """Settings → Account settings… (C5, C14)."""
+        dialog = AccountSettingsDialog(self._services, self._actor, self._account, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def show_campaign_details(self, campaign_id: int) -> None:
         self.campaign_details_tab.show_campaign(campaign_id)
         self.tabs.setCurrentIndex(CAMPAIGN_DETAILS)
@@ -351,6 +376,7 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self._tick.stop()
+        self.campaign_details_tab.shutdown()
         self.bridge.close()
         self._services.clock.remove_listener(self._on_clock_changed)
 
@@ -502,7 +528,7 @@ class MainWindow(QMainWindow):
         # Flags move no row (they are not statuses nor sort keys): re-read the loaded rows only.
         model = self.campaigns_tab.model
         model.refresh_ids([row.id for row in model.rows()[:FLAG_REFRESH_ROWS]])
-        self.campaign_details_tab.refresh()
+        self.campaign_details_tab.refresh_soon()
 
     def _on_account_combo_activated(self, index: int) -> None:
         account_id = self.account_combo.itemData(index)
@@ -541,7 +567,7 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, index: int) -> None:
         if index == CAMPAIGN_DETAILS:
-            self.campaign_details_tab.refresh()
+            self.campaign_details_tab.refresh_in_background()
         elif (tab := self.tabs.widget(index)) is not None:
             tab.setFocus()
 
@@ -576,17 +602,20 @@ class MainWindow(QMainWindow):
             self.simulation.toggle_pause()
 
     def _on_about_action_triggered(self) -> None:
-        box = QMessageBox(self)
-        box.setObjectName("about_dialog")
-        box.setWindowTitle("About thrudesk")
-        box.setText(f"<b>thrudesk {__version__}</b>")
-        box.setInformativeText(
-            "A desktop console for the admins of a peer-to-peer texting platform, with a "
-            "simulator of carrier provisioning.\n\n"
-            + (self._about or f"Store: {self._services.store.url}")
+        self.open_about_dialog()
+
+    def open_about_dialog(self) -> AboutDialog:
+        """Help → About: the version and this profile's store, log and settings files."""
+        store = self._services.store
+        facts = self._about or AboutFacts(
+            version=__version__,
+            store=str(store.path or store.url),
+            settings_file=self._settings.fileName() if self._settings else None,
         )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        dialog = AboutDialog(facts, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from thrudesk.views.badges import CarrierProgressDelegate, TagDelegate
@@ -22,6 +22,29 @@ def make_table(
     sortable: bool = True,
 ) -> QTableView:
     """A dense, calm table over ``model``: whole-row selection, sorting through the model."""
+    view = plain_table(model, name, parent)
+    header = view.horizontalHeader()
+    tags = TagDelegate(view)
+    carriers = CarrierProgressDelegate(view)
+    for position, column in enumerate(model.columns):
+        view.setColumnWidth(position, column.width)
+        if column.stretch:
+            header.setSectionResizeMode(position, QHeaderView.ResizeMode.Stretch)
+        if column.tags is not None:
+            view.setItemDelegateForColumn(position, tags)
+        elif column.carriers is not None:
+            view.setItemDelegateForColumn(position, carriers)
+    if sortable and isinstance(model, PagedTableModel):
+        order = Qt.SortOrder.DescendingOrder if model.descending else Qt.SortOrder.AscendingOrder
+        header.setSortIndicator(model.sort_column, order)
+        header.setSortIndicatorShown(True)
+        # The model sorts in SQL; it already holds this order, so enabling sorting reads nothing.
+        view.setSortingEnabled(True)
+    return view
+
+
+def plain_table(model: QAbstractItemModel, name: str, parent: QWidget | None = None) -> QTableView:
+    """The look and behaviour of every table, over any model (columns are the caller's)."""
     view = QTableView(parent)
     view.setObjectName(name)
     view.setModel(model)
@@ -44,22 +67,6 @@ def make_table(
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setMinimumSectionSize(48)
     header.setStretchLastSection(False)
-    tags = TagDelegate(view)
-    carriers = CarrierProgressDelegate(view)
-    for position, column in enumerate(model.columns):
-        view.setColumnWidth(position, column.width)
-        if column.stretch:
-            header.setSectionResizeMode(position, QHeaderView.ResizeMode.Stretch)
-        if column.tags is not None:
-            view.setItemDelegateForColumn(position, tags)
-        elif column.carriers is not None:
-            view.setItemDelegateForColumn(position, carriers)
-    if sortable and isinstance(model, PagedTableModel):
-        order = Qt.SortOrder.DescendingOrder if model.descending else Qt.SortOrder.AscendingOrder
-        header.setSortIndicator(model.sort_column, order)
-        header.setSortIndicatorShown(True)
-        # The model sorts in SQL; it already holds this order, so enabling sorting reads nothing.
-        view.setSortingEnabled(True)
     return view
 
 
