@@ -32,10 +32,12 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks $(ARGS)
 
+# The one-folder program in dist/thrudesk/ (PyInstaller comes with the test extra);
+# packaging/install-desktop.sh puts it in the desktop's menu.
 bundle: $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bundle]'
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/thrudesk.spec
 
+# Painted by the program on a fresh demo profile; needs a display (xvfb-run -a make screenshots).
 screenshots: $(STAMP)
 	$(BIN)/python -m thrudesk.tools.screenshots docs/screenshots
 

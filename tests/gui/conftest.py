@@ -1,20 +1,13 @@
-"""Fixtures of the window's tests: a qasync loop over pytest-qt's application, and the window."""
+"""Fixtures of the window's tests: the plugin's own (thrudesk/testing.py), which testers use too,
+under the short names of this folder.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import qasync
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
-from pytestqt.qtbot import QtBot
 
-from thrudesk.services.container import Services
-from thrudesk.services.simulation.engine import Simulator
-from thrudesk.services.starter import StarterAccount
 from thrudesk.views.main_window import MainWindow
 from thrudesk.views.theme import ThemeManager
 
@@ -30,50 +23,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """A qasync loop made the running loop while the test runs: coroutine slots (confirmations)
-    advance whenever qtbot waits, as they do under the program's own loop.
-
-    The loop is not started with ``run_forever`` (pytest-qt turns the Qt event loop), and so not
-    stopped either: qasync's ``stop()`` would tell the application to quit, and every later
-    wait of the session would return at once.
+def qasync_loop(thrudesk_event_loop: asyncio.AbstractEventLoop) -> asyncio.AbstractEventLoop:
+    """The plugin's qasync loop, running for every test of this folder (the window's and the
+    dialogs' coroutine slots need it, with or without the whole window).
     """
-    loop = qasync.QEventLoop(qapp)
-    asyncio.events._set_running_loop(loop)
-    try:
-        yield loop
-    finally:
-        for task in asyncio.all_tasks(loop):
-            task.cancel()
-        qapp.processEvents()
-        asyncio.events._set_running_loop(None)
-        loop.close()
+    return thrudesk_event_loop
 
 
 @pytest.fixture(scope="session")
-def themed(qapp: QApplication) -> ThemeManager:
-    manager = ThemeManager(qapp)
-    manager.apply()
-    return manager
+def themed(thrudesk_theme: ThemeManager) -> ThemeManager:
+    """The plugin's ``thrudesk_theme`` under the name the tests of this folder use."""
+    return thrudesk_theme
 
 
 @pytest.fixture
-def window(
-    qtbot: QtBot,
-    themed: ThemeManager,
-    thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
-    thrudesk_account: StarterAccount,
-    tmp_path: Path,
-) -> Iterator[MainWindow]:
-    """The main window on the test's store, manual clock and simulator, shown offscreen."""
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    main = MainWindow(
-        thrudesk_services, thrudesk_simulator, thrudesk_account.actor, settings=settings
-    )
-    qtbot.addWidget(main)
-    main.resize(1400, 860)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.shutdown()
+def window(thrudesk_window: MainWindow) -> MainWindow:
+    """The plugin's ``thrudesk_window`` (the window on the test's store, manual clock and
+    simulator, shown offscreen) under the name the tests of this folder use.
+    """
+    return thrudesk_window
