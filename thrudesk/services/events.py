@@ -37,13 +37,13 @@ class EventLogService:
                     Event.subject_type == "phone_number",
                     Event.subject_id == number_id,
                 )
-                .order_by(Event.at, Event.id)
+                .order_by(Event.at.desc(), Event.id.desc())
                 .limit(limit)
             )
-            return [_row(e) for e in events]
+            return [_row(e) for e in reversed(events.all())]
 
     def for_campaign(self, actor: Actor, campaign_id: int, *, limit: int = 500) -> list[EventRow]:
-        """The campaign's events and its number's, in time order (the details timeline)."""
+        """The campaign's newest events and its number's, in time order (the details timeline)."""
         with self._context.store.read() as session:
             campaign = session.get(Campaign, campaign_id)
             if campaign is None or campaign.account_id != actor.account_id:
@@ -57,7 +57,7 @@ class EventLogService:
             events = session.scalars(
                 select(Event)
                 .where(Event.account_id == actor.account_id, or_(*subjects))
-                .order_by(Event.at, Event.id)
+                .order_by(Event.at.desc(), Event.id.desc())
                 .limit(limit)
             )
-            return [_row(e) for e in events]
+            return [_row(e) for e in reversed(events.all())]

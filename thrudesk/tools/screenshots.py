@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from thrudesk import APP_NAME
+from thrudesk.services.demo import TEAMWORK_CAMPAIGN
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QDialog
@@ -39,6 +40,7 @@ class TabShot:
 
     file: str
     tab: str
+    campaign: str | None = None  # the title of the campaign Campaign Details shows
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def _launch_on_single_use(window: MainWindow, services: Services) -> QDialog:
 TABS = (
     TabShot("phone-numbers.png", "Phone Numbers"),
     TabShot("campaigns.png", "Campaigns"),
-    TabShot("campaign-details.png", "Campaign Details"),
+    TabShot("campaign-details.png", "Campaign Details", campaign=TEAMWORK_CAMPAIGN),
 )
 DIALOGS = (
     DialogShot("add-number-dialog.png", _add_number_dialog),
@@ -130,6 +132,8 @@ def paint_tabs(target: Path, profile: Path, shots: Sequence[TabShot]) -> list[Pa
             "--tab",
             shot.tab,
         ]
+        if shot.campaign is not None:
+            command += ["--campaign", str(_campaign_id(profile, shot.campaign))]
         result = subprocess.run(
             command, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, check=False
         )
@@ -140,6 +144,29 @@ def paint_tabs(target: Path, profile: Path, shots: Sequence[TabShot]) -> list[Pa
             )
         written.append(output)
     return written
+
+
+def _campaign_id(profile: Path, title: str) -> int:
+    """The id of the demo campaign called ``title`` in the store of ``profile``."""
+    from thrudesk.paths import profile_paths
+    from thrudesk.services.clock import ManualClock
+    from thrudesk.services.container import Services
+    from thrudesk.services.demo import DEMO_ACCOUNT
+    from thrudesk.services.store import open_store
+
+    store = open_store(profile_paths(profile).store_url)
+    try:
+        services = Services(store, ManualClock())
+        demo = services.accounts.find(DEMO_ACCOUNT)
+        if demo is None:
+            raise SystemExit(f"the store in {profile} holds no demo account")
+        actor = services.accounts.admin_actor(demo.id)
+        for row in services.campaigns.index(actor, text=title).rows:
+            if row.title == title:
+                return row.id
+        raise SystemExit(f"the demo has no campaign called “{title}”")
+    finally:
+        store.dispose()
 
 
 def _settle(app: QApplication) -> None:

@@ -122,3 +122,16 @@ def test_audit_trail_records_every_state_change_with_before_and_after(
     assert last.before == {"provisioning_status": "initiated"}
     assert last.after == {"provisioning_status": "complete"}
     assert events[0].actor_label == "Alex Admin"
+
+
+def test_the_timeline_keeps_the_newest_events_when_it_is_long(
+    thrudesk_services: Services, thrudesk_account: StarterAccount
+) -> None:
+    actor = thrudesk_account.actor
+    number = thrudesk_services.numbers.create_dedicated(
+        actor, ["415"], thrudesk_account.use_case_id, "Name 0"
+    )
+    for index in range(1, 8):
+        thrudesk_services.numbers.rename(actor, number.id, f"Name {index}")
+    events = thrudesk_services.events.for_number(actor, number.id, limit=3)
+    assert [e.after for e in events] == [{"name": f"Name {i}"} for i in (5, 6, 7)]
