@@ -211,12 +211,15 @@ def _program(store: str, account_id: int, seconds: float) -> dict[str, Any]:
 
     from PySide6.QtWidgets import QApplication, QTableView
 
+    from thrudesk.app import freeze_startup_objects, tune_interpreter
     from thrudesk.services.container import Services
     from thrudesk.services.simulation.clock_state import clock_from_store
     from thrudesk.services.simulation.engine import Simulator
     from thrudesk.services.store import open_store, url_for_path
     from thrudesk.views.main_window import MainWindow
 
+    # The interpreter as the program sets it up (thrudesk.app.run).
+    tune_interpreter()
     app = QApplication([sys.argv[0]])
     app.setQuitOnLastWindowClosed(False)
     opened = open_store(url_for_path(Path(store)))
@@ -238,6 +241,8 @@ def _program(store: str, account_id: int, seconds: float) -> dict[str, Any]:
     badges = BadgeWatch(view, number_of_row)
     simulator.add_batch_listener(badges.on_batch)
     heartbeat = Heartbeat()
+    # What the program does a moment after its first paint, before anyone measures it.
+    freeze_startup_objects()
 
     async def work() -> None:
         import asyncio

@@ -163,3 +163,47 @@ def test_r4_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path: P
     assert "is not a thrudesk store" in result.stderr
     assert foreign.read_text() == "shopping list\n"
     assert not (tmp_path / "never.png").exists()
+
+
+def _damage_a_table(store_file: Path, table: str) -> None:
+    """Overwrite the first page of ``table`` with noise: the header and the schema still read,
+    so only SQLite's integrity check finds it.
+    """
+    import sqlite3
+
+    with sqlite3.connect(store_file) as connection:
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        root = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
+        ).fetchone()[0]
+    connection.close()
+    with store_file.open("r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(os.urandom(page_size))
+
+
+@pytest.mark.parametrize("seeded", [False, True], ids=["empty", "with-demo"])
+def test_r4_a_store_with_a_damaged_page_is_refused_and_left_untouched(
+    tmp_path: Path, seeded: bool
+) -> None:
+    from thrudesk.services.clock import utcnow
+    from thrudesk.services.demo import seed_demo
+    from thrudesk.services.simulation.engine import Simulator
+    from thrudesk.services.store import open_store, url_for_path
+
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    store_file = profile / "thrudesk.sqlite3"
+    store = open_store(url_for_path(store_file))
+    if seeded:
+        seed_demo(store, utcnow(), attach_simulator=Simulator)
+    store.dispose()
+    _damage_a_table(store_file, "invite_link")
+    before = store_file.read_bytes()
+    result = _run(
+        ["--data-dir", str(profile), "--screenshot", str(tmp_path / "window.png")],
+        _headless_env(),
+    )
+    assert result.returncode == 2, result.stderr
+    assert "is damaged" in result.stderr
+    assert store_file.read_bytes() == before

@@ -184,3 +184,66 @@ def test_details_lists_and_notifications_pass_the_model_tester(
     dialog = wait_dialog(qtbot, window, "hard_to_get_dialog")
     assert isinstance(dialog, HardToGetDialog)
     check_model(qtmodeltester, dialog.requests_model)
+
+
+def test_p2_a_renamed_row_moves_to_its_sorted_place_and_an_unmoved_one_is_updated_in_place(
+    qtmodeltester: ModelTester,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    actor = thrudesk_account.actor
+    ids = _many_campaigns(thrudesk_services, thrudesk_account, 5)
+    model = CampaignTableModel(
+        thrudesk_services, actor, timezone="America/New_York", simulator=None
+    )
+    model.reload()
+    check_model(qtmodeltester, model)
+    resets: list[bool] = []
+    changed: list[int] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.dataChanged.connect(lambda first, _last: changed.append(first.row()))
+
+    # Sorted by creation, a new title moves nothing: the row is updated where it is.
+    shown = _ids(model)
+    thrudesk_services.campaigns.edit_draft(actor, ids[1], title="Canvass follow-up")
+    model.apply_change(Change(campaign_ids=frozenset({ids[1]}), topics=frozenset({"campaigns"})))
+    assert _ids(model) == shown
+    assert changed == [shown.index(ids[1])]
+    assert model.index(shown.index(ids[1]), 0).data() == "Canvass follow-up"
+
+    model.sort(0, Qt.SortOrder.AscendingOrder)  # by title
+    assert _ids(model) == [ids[0], ids[2], ids[3], ids[4], ids[1]]
+    resets.clear()
+    # Sorted by title, a new title moves the row; the others keep their order, no reset.
+    thrudesk_services.campaigns.edit_draft(actor, ids[1], title="Advance voting drive")
+    model.apply_change(Change(campaign_ids=frozenset({ids[1]}), topics=frozenset({"campaigns"})))
+    assert _ids(model) == [ids[1], ids[0], ids[2], ids[3], ids[4]]
+    assert model.index(0, 0).data() == "Advance voting drive"
+    assert resets == []
+
+
+def test_p2_a_row_that_leaves_the_status_filter_is_taken_out_and_the_rest_stay(
+    qtmodeltester: ModelTester,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    actor = thrudesk_account.actor
+    ids = _many_campaigns(thrudesk_services, thrudesk_account, 4)
+    model = CampaignTableModel(
+        thrudesk_services, actor, timezone="America/New_York", simulator=None
+    )
+    model.set_filter(status=CampaignStatusFilter.DRAFT)
+    model.reload()
+    check_model(qtmodeltester, model)
+    before = _ids(model)
+    assert sorted(before) == sorted(ids)
+    resets: list[bool] = []
+    removed: list[tuple[int, int]] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.rowsRemoved.connect(lambda _parent, first, last: removed.append((first, last)))
+
+    thrudesk_services.campaigns.archive(actor, ids[2])
+    model.apply_change(Change(campaign_ids=frozenset({ids[2]}), topics=frozenset({"campaigns"})))
+    assert _ids(model) == [i for i in before if i != ids[2]]
+    assert model.total == 3
+    assert resets == []

@@ -387,3 +387,40 @@ def test_jump_dialog_default_is_an_hour_ahead(
     now = QDateTime(edit.dateTime())
     assert now.time().hour() == 10  # 09:00 Eastern plus an hour
     dialog.close()
+
+
+def test_p1_the_program_builds_a_tab_when_it_is_first_shown_and_remembers_the_campaign(
+    qtbot: QtBot,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    themed: theme.ThemeManager,
+    tmp_path: Path,
+) -> None:
+    actor = thrudesk_account.actor
+    first_id = thrudesk_services.campaigns.create(actor, "First campaign")
+    thrudesk_services.campaigns.create(actor, "Second campaign")
+    settings = QSettings(str(tmp_path / "lazy.ini"), QSettings.Format.IniFormat)
+    settings.setValue("window/campaign", first_id)
+    window = MainWindow(
+        thrudesk_services, thrudesk_simulator, actor, settings=settings, lazy_tabs=True
+    )
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    with qtbot.waitExposed(window):
+        window.show()
+    assert window.tabs.currentIndex() == PHONE_NUMBERS
+    assert window.findChild(QLabel, "dedicated_usage_label") is not None
+    assert window.findChild(QLineEdit, "campaign_filter_edit") is None, "built before shown"
+
+    window.tabs.setCurrentIndex(tab_index("Campaigns"))
+    filter_edit = child(window, QLineEdit, "campaign_filter_edit")
+    qtbot.waitUntil(filter_edit.isVisible)
+    assert window.campaigns_tab.model.rowCount() == 2
+
+    window.tabs.setCurrentIndex(CAMPAIGN_DETAILS)
+    title = child(window, QLabel, "details_title_label")
+    qtbot.waitUntil(title.isVisible)
+    assert title.text() == "First campaign"
+    window.close()
+    window.shutdown()

@@ -268,6 +268,14 @@ def _campaign_gate(session: Session, campaign: Campaign, now: datetime) -> _Gate
     return _Gate(None, None, at_risk, number)
 
 
+def _has_conversations(session: Session, campaign_id: int) -> bool:
+    """Whether the campaign has any conversation at all (one indexed row to look for)."""
+    found = session.scalar(
+        select(Conversation.id).where(Conversation.campaign_id == campaign_id).limit(1)
+    )
+    return found is not None
+
+
 def _sendable(campaign_id: int) -> ColumnElement[bool]:
     """M1's conditions on a conversation, as SQL: assigned, not yet sent, contact not opted out.
 
@@ -609,12 +617,23 @@ class MessagingService:
             # The window moved since this job was planned: plan its new opening.
             plan_opening(uow, self._context.jobs, campaign, zone, exclude_job_id=job.id)
             return
+        if not _has_conversations(session, campaign.id):
+            # Nothing is held and nothing can be sent, so a tick would find nothing to do;
+            # contacts imported later ask for their own.
+            return
         self._release_held(uow, campaign)
         plan_activity(uow, self._context.jobs, campaign.id, campaign.account_id)
 
-    def _release_held(self, uow: UnitOfWork, campaign: Campaign) -> int:
+    def _release_held(
+        self,
+        uow: UnitOfWork,
+        campaign: Campaign,
+        gate: _Gate | None = None,
+        parameters: SendingParameters | None = None,
+    ) -> int:
         session = uow.session
-        gate = _campaign_gate(session, campaign, uow.now)
+        if gate is None:
+            gate = _campaign_gate(session, campaign, uow.now)
         if gate.refusal is not None or gate.hold_until is not None:
             return 0
         held = session.execute(
@@ -626,6 +645,8 @@ class MessagingService:
             )
             .order_by(Conversation.id)
         ).all()
+        if not held:
+            return 0
         # M3: a contact who opted out while the message waited is never messaged.
         dropped = [conversation_id for conversation_id, _, opted in held if opted is not None]
         if dropped:
@@ -636,7 +657,9 @@ class MessagingService:
                 .execution_options(synchronize_session=False)
             )
         going = [(cid, contact_id) for cid, contact_id, opted in held if opted is None]
-        _mark_sent(uow, campaign, gate, load_parameters(session), going)
+        if parameters is None:
+            parameters = load_parameters(session)
+        _mark_sent(uow, campaign, gate, parameters, going)
         if going:
             uow.record(
                 "held_messages_sent",
@@ -658,13 +681,17 @@ class MessagingService:
             # Launching, paused, back in Draft or archived: whatever makes it Active again
             # (provisioning complete, resume, a new launch) plans the window's opening anew.
             return
+        if not _has_conversations(session, campaign.id):
+            # No contacts: nothing to deliver, send or assign, and no tick to plan (as
+            # _next_tick would conclude, at the cost of a dozen queries).
+            return
         parameters = load_parameters(session)
         rng = random.Random(f"{run_seed(session)}:{job.id}")
         self._resolve_deliveries(uow, campaign, parameters, rng)
         self._simulate_team(uow, campaign, parameters, rng)
         gate = _campaign_gate(session, campaign, uow.now)
         if gate.refusal is None and gate.hold_until is None:
-            self._release_held(uow, campaign)
+            self._release_held(uow, campaign, gate, parameters)
             self._simulate_sending(uow, campaign, gate, parameters)
         following = self._next_tick(uow, campaign, gate, parameters)
         if following is not None:

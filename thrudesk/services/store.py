@@ -2,6 +2,12 @@
 
 ``open_store(url)`` answers a ready :class:`Store` or raises :class:`StoreError` with a message an
 admin understands, leaving a newer, foreign or damaged file untouched (QUALITY.md R4).
+
+SQLite's integrity check reads every page of the file (about half a second for a store of
+200 MB). ``open_store(url, check_in_background=True)`` (the program's start-up) checks the header
+and the schema at once and runs the integrity check on a worker thread: the window can show the
+store meanwhile, and the first transaction that writes waits for the verdict before it commits,
+so a damaged store is still refused before a byte of it changes.
 """
 
 from __future__ import annotations
@@ -9,8 +15,9 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,13 +44,124 @@ class SchemaState:
     has_tables: bool
 
 
+class IntegrityCheck:
+    """SQLite's ``quick_check`` of a store file, on a worker thread of its own (R4).
+
+    :meth:`require` waits for the verdict and raises the :class:`StoreError` of a damaged file;
+    :meth:`add_done_callback` tells the verdict (None when the file is intact) on the thread that
+    reached it.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._error: StoreError | None = None
+        self._callbacks: list[Callable[[StoreError | None], None]] = []
+        self._connection: sqlite3.Connection | None = None
+        self._thread: threading.Thread | None = None
+        self._cancelled = False
+        if path is None:
+            self._done.set()
+
+    @classmethod
+    def passed(cls) -> IntegrityCheck:
+        """A check with nothing left to do (a new store, or one checked before it opened)."""
+        return cls(None)
+
+    def start(self) -> None:
+        if self._done.is_set() or self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._run, name="store integrity", daemon=True)
+        self._thread.start()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    @property
+    def error(self) -> StoreError | None:
+        """The refusal, once the check found the file damaged (None while it runs)."""
+        return self._error
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the verdict is in; answer whether it is."""
+        return self._done.wait(timeout)
+
+    def require(self) -> None:
+        """Wait for the verdict; raise the refusal of a damaged store."""
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+
+    def add_done_callback(self, callback: Callable[[StoreError | None], None]) -> None:
+        """Call ``callback(error)`` once the verdict is in: at once if it already is."""
+        with self._lock:
+            if not self._done.is_set():
+                self._callbacks.append(callback)
+                return
+        callback(self._error)
+
+    def cancel(self) -> None:
+        """Stop a check still running (the store is closing); writes are refused after it."""
+        with self._lock:
+            self._cancelled = True
+            connection = self._connection
+        if connection is not None:
+            connection.interrupt()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        # The verdict is needed before the first write, not before the first paint: on a busy
+        # machine the window's own thread goes first.
+        native_id = threading.get_native_id()
+        if hasattr(os, "setpriority") and native_id:
+            with suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, native_id, 10)
+        assert self._path is not None
+        error: StoreError | None = None
+        try:
+            _check_integrity(self._path, self._opened)
+        except StoreError as refusal:
+            error = refusal
+            log.error("%s", refusal.message)
+        except Exception as unexpected:  # the verdict must always arrive
+            error = _damaged(self._path, str(unexpected))
+            log.exception("the integrity check of %s failed", self._path)
+        with self._lock:
+            self._connection = None
+            self._error = error
+            self._done.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            try:
+                callback(error)
+            except Exception:
+                log.exception("an integrity check listener failed")
+
+    def _opened(self, connection: sqlite3.Connection | None) -> None:
+        with self._lock:
+            self._connection = connection
+            if connection is not None and self._cancelled:
+                connection.interrupt()
+
+
 class Store:
     """An open, migrated store: an engine and a session factory."""
 
-    def __init__(self, engine: Engine, *, path: Path | None, backup: Path | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        path: Path | None,
+        backup: Path | None = None,
+        integrity: IntegrityCheck | None = None,
+    ) -> None:
         self.engine = engine
         self.path = path
         self.backup_path = backup
+        self.integrity = integrity or IntegrityCheck.passed()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @property
@@ -55,9 +173,17 @@ class Store:
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
-        """One transaction: committed on success, rolled back on any exception."""
+        """One transaction: committed on success, rolled back on any exception.
+
+        While the integrity check still runs, a transaction that wrote waits for its verdict
+        before committing, and a damaged store refuses it, then and afterwards (R4): it rolls
+        back, and the file is as it was.
+        """
         with self._sessions.begin() as session:
             yield session
+            integrity = self.integrity
+            if (not integrity.done or integrity.error is not None) and _holds_writes(session):
+                integrity.require()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -70,7 +196,19 @@ class Store:
             session.close()
 
     def dispose(self) -> None:
+        self.integrity.cancel()
         self.engine.dispose()
+
+
+def _holds_writes(session: Session) -> bool:
+    """Whether ``session``'s transaction has written anything (flushed or through the driver).
+
+    SQLite's driver opens its transaction at the first statement that writes, so an open one
+    means a write is waiting for the commit.
+    """
+    session.flush()
+    driver = session.connection().connection.dbapi_connection
+    return bool(getattr(driver, "in_transaction", True))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -109,37 +247,84 @@ def url_for_path(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def _check_sqlite_file(path: Path) -> None:
-    """Refuse a file that is not an intact SQLite database, without writing to it."""
-    if not path.exists() or path.stat().st_size == 0:
-        return
+SQLITE_HEADER = b"SQLite format 3\x00"
+# Bytes 18 and 19 of the header: the file format versions, 2 when the file is in WAL mode.
+WAL_FORMAT = b"\x02\x02"
+
+
+def _read_header(path: Path) -> bytes:
+    """The first 100 bytes of a store file; refuse a file that is not a SQLite database."""
     try:
         with path.open("rb") as handle:
-            header = handle.read(16)
+            header = handle.read(100)
     except OSError as error:
         raise StoreError(f"The store {path} cannot be read: {error.strerror}.") from error
-    if header != b"SQLite format 3\x00":
+    if not header.startswith(SQLITE_HEADER):
         raise StoreError(
             f"{path} is not a thrudesk store (it is not a SQLite database). "
             "It was left untouched; choose another file with --database-url or --data-dir."
         )
+    return header
+
+
+def _damaged(path: Path, finding: str) -> StoreError:
+    return StoreError(
+        f"The store {path} is damaged ({finding}). It was left untouched; restore a backup "
+        "from the same folder or start with another --data-dir."
+    )
+
+
+def _check_integrity(
+    path: Path, opened: Callable[[sqlite3.Connection | None], None] | None = None
+) -> None:
+    """SQLite's ``quick_check`` over every page of ``path``, read-only; refuse a damaged file.
+
+    ``opened`` is told the connection while the check runs (so that it can be interrupted).
+    """
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        if opened is not None:
+            opened(connection)
         try:
             result = connection.execute("PRAGMA quick_check").fetchone()
         finally:
+            if opened is not None:
+                opened(None)
             connection.close()
+    except sqlite3.OperationalError as error:
+        if "interrupted" in str(error):
+            raise StoreError(
+                f"The store {path} was closed before its integrity check ended."
+            ) from error
+        raise _damaged(path, str(error)) from error
     except sqlite3.DatabaseError as error:
-        raise StoreError(
-            f"The store {path} is damaged ({error}). It was left untouched; restore a backup "
-            "from the same folder or start with another --data-dir."
-        ) from error
+        raise _damaged(path, str(error)) from error
     if result is None or result[0] != "ok":
-        finding = result[0] if result else "no answer"
-        raise StoreError(
-            f"The store {path} is damaged (integrity check: {finding}). "
-            "It was left untouched; restore a backup from the same folder."
-        )
+        raise _damaged(path, f"integrity check: {result[0] if result else 'no answer'}")
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not an intact SQLite database, without writing to it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    _read_header(path)
+    _check_integrity(path)
+
+
+def _can_check_later(path: Path) -> bool:
+    """Whether opening ``path`` before its integrity check is known can leave it untouched.
+
+    Only a file already in WAL mode, with no committed work waiting in its WAL file: connecting
+    would otherwise switch the journal mode (a write to the header), and closing would copy a
+    previous run's WAL into the file.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    header = _read_header(path)
+    if header[18:20] != WAL_FORMAT:
+        return False
+    wal = path.with_name(path.name + "-wal")
+    return not wal.exists() or wal.stat().st_size == 0
 
 
 def read_schema_state(engine: Engine) -> SchemaState:
@@ -231,15 +416,33 @@ def run_migrations(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def open_store(url: str) -> Store:
-    """Open the store at ``url``, creating or migrating its schema; refuse what is not ours."""
+def open_store(url: str, *, check_in_background: bool = False) -> Store:
+    """Open the store at ``url``, creating or migrating its schema; refuse what is not ours.
+
+    With ``check_in_background`` a SQLite store at the newest schema is opened before its
+    integrity check ends (see the module's notes); otherwise the check comes first.
+    """
     path = sqlite_path(url)
     backup: Path | None = None
+    integrity: IntegrityCheck | None = None
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _check_sqlite_file(path)
-        state = read_sqlite_schema_state(path)
+        later = check_in_background and _can_check_later(path)
+        if not later:
+            _check_sqlite_file(path)
+        try:
+            state = read_sqlite_schema_state(path)
+        except StoreError as error:
+            # Unchecked yet, a file whose schema cannot be read is a damaged one.
+            if later and isinstance(error.__cause__, sqlite3.DatabaseError):
+                raise _damaged(path, str(error.__cause__)) from error
+            raise
         migrate = _decide(state, str(path))
+        if later and migrate:
+            # Migrating writes: the file must be known to be intact first.
+            _check_integrity(path)
+        elif later:
+            integrity = IntegrityCheck(path)
         if migrate and state.revision is not None:
             backup = _backup(path, state.revision)
     engine = create_store_engine(url)
@@ -254,4 +457,6 @@ def open_store(url: str) -> Store:
     if path is not None:
         for suffix in ("", "-wal", "-shm"):
             restrict_to_owner(path.with_name(path.name + suffix))
-    return Store(engine, path=path, backup=backup)
+    if integrity is not None:
+        integrity.start()
+    return Store(engine, path=path, backup=backup, integrity=integrity)

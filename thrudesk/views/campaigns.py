@@ -5,8 +5,10 @@ and live badge (C16), filtered by status and text, sorted and paged in SQL for l
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from thrudesk.services.changes import CAMPAIGNS, NUMBERS, Change
@@ -25,15 +27,16 @@ from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import formatting, theme
 from thrudesk.views.aio import async_slot
 from thrudesk.views.badges import Tag, badge_tooltip, flags_tooltip, provisioning_tag, status_tags
-from thrudesk.views.campaign_dialogs import LaunchDialog, NewCampaignDialog
-from thrudesk.views.followup_dialog import FollowupDialog
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import RIGHT, Column, PagedTableModel
-from thrudesk.views.tables import make_table, select_row, selected_position
+from thrudesk.views.tables import make_table, rows_in_view, select_row, selected_position
 from thrudesk.views.widgets import MessageBar, button, confirm, label
 
+if TYPE_CHECKING:
+    # The dialogs are imported when first opened: the tab's first paint does not need them.
+    from thrudesk.views.campaign_dialogs import LaunchDialog, NewCampaignDialog
+
 FILTER_DELAY_MS = 250
-_MOVING_KEYS = {CampaignSortKey.STATUS, CampaignSortKey.BADGE, CampaignSortKey.UNASSIGNED}
 
 
 def kind_text(row: CampaignIndexRow) -> str:
@@ -168,40 +171,43 @@ class CampaignTableModel(PagedTableModel[CampaignIndexRow]):
 
     def apply_change(self, change: Change) -> None:
         """Refresh the rows a change names (campaigns, or campaigns on a named number); re-read
-        the window when a row may have come, gone or moved.
+        the window only when a row may have come, gone or moved (see :meth:`update_rows`).
         """
         if not (change.touches(CAMPAIGNS) or change.touches(NUMBERS)):
             return
-        rows = self.rows()
-        loaded = {row.id for row in rows}
+        if change.touches(CAMPAIGNS) and not change.campaign_ids:
+            self.requery()  # a change that does not say which campaigns
+            return
         named = set(change.campaign_ids)
-        named |= {row.id for row in rows if row.phone_number_id in change.number_ids}
-        unknown = set(change.campaign_ids) - loaded
-        wholesale = change.touches(CAMPAIGNS) and not change.campaign_ids
-        before = {row.id: row for row in rows if row.id in named}
-        self.refresh_ids(named)
-        moved = False
-        for row_id, old in before.items():
-            position = self.position_of(row_id)
-            fresh = self.row_at(position) if position is not None else None
-            if fresh is not None and self._moves_with(fresh, old):
-                moved = True
-                break
-        if unknown or moved or wholesale:
-            self.requery()
+        if change.number_ids:
+            named |= {row.id for row in self.rows() if row.phone_number_id in change.number_ids}
+        self.update_rows(named)
 
-    def _moves_with(self, fresh: CampaignIndexRow, old: CampaignIndexRow) -> bool:
-        """Whether the refreshed row may now sit elsewhere, or outside the status filter."""
-        if fresh.status is not old.status and self._status is not CampaignStatusFilter.ALL:
-            return True
-        key = CampaignSortKey(self.sort_key or CampaignSortKey.CREATED)
-        if key not in _MOVING_KEYS:
-            return False
-        return (
-            fresh.status is not old.status
-            or fresh.provisioning_status is not old.provisioning_status
-            or fresh.unassigned_count != old.unassigned_count
-        )
+    def sort_value(self, row: CampaignIndexRow) -> object:
+        values: dict[CampaignSortKey, object] = {
+            CampaignSortKey.TITLE: row.title,
+            CampaignSortKey.STATUS: row.status,
+            CampaignSortKey.PHONE: row.phone_e164,
+            CampaignSortKey.BADGE: row.provisioning_status,
+            CampaignSortKey.KIND: row.number_mode,
+            CampaignSortKey.START: row.start_at,
+            CampaignSortKey.CONTACTS: row.contact_count,
+            CampaignSortKey.SENDERS: row.sender_count,
+            CampaignSortKey.UNASSIGNED: row.unassigned_count,
+            CampaignSortKey.CREATED: row.created_at,
+        }
+        return values[CampaignSortKey(self.sort_key or CampaignSortKey.CREATED)]
+
+    def keeps_place(self, old: CampaignIndexRow, new: CampaignIndexRow) -> bool:
+        if new.status is not old.status and self._status is not CampaignStatusFilter.ALL:
+            return False  # it may have left the status filter
+        if self._text and (new.title, new.phone_e164, new.number_name) != (
+            old.title,
+            old.phone_e164,
+            old.number_name,
+        ):
+            return False  # it may no longer match the filter
+        return super().keeps_place(old, new)
 
     # ------------------------------------------------------------------ cells
     def _title_tooltip(self, row: CampaignIndexRow) -> str | None:
@@ -340,6 +346,7 @@ class CampaignsTab(QWidget):
         self.table = make_table(self.model, "campaigns_table")
         layout.addWidget(self.table, 1)
         self.setFocusProxy(self.table)
+        self.table.verticalScrollBar().valueChanged.connect(self._on_table_scrolled)
 
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -394,7 +401,27 @@ class CampaignsTab(QWidget):
         self.campaign_filter_edit.setFocus()
         self.campaign_filter_edit.selectAll()
 
+    def refresh_time_flags(self) -> None:
+        """Time moved on (C6, C17): the rows in view are read again now, the others when they
+        come into view (flags move no row: they are neither statuses nor sort keys).
+        """
+        self.model.mark_stale()
+        self._refresh_rows_in_view()
+
+    def _refresh_rows_in_view(self) -> None:
+        if self.isVisible():  # out of view: read when the tab is shown
+            self.model.refresh_stale(*rows_in_view(self.table))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._refresh_rows_in_view()
+
+    def _on_table_scrolled(self, _value: int) -> None:
+        self._refresh_rows_in_view()
+
     def open_new_dialog(self) -> NewCampaignDialog:
+        from thrudesk.views.campaign_dialogs import NewCampaignDialog
+
         dialog = NewCampaignDialog(self._services, self._actor, self)
         dialog.campaign_created.connect(self._on_new_dialog_campaign_created)
         self._show_dialog(dialog)
@@ -406,6 +433,8 @@ class CampaignsTab(QWidget):
             self.message_bar.show_info("Select a Draft campaign to launch it.")
             return None
         self.message_bar.clear()
+        from thrudesk.views.campaign_dialogs import LaunchDialog
+
         try:
             dialog = LaunchDialog(self._services, self._actor, self._simulator, campaign, self)
         except ThrudeskError as error:
@@ -494,6 +523,8 @@ class CampaignsTab(QWidget):
         except ThrudeskError as error:
             self.message_bar.show_error(error.message)
             return None
+        from thrudesk.views.campaign_dialogs import NewCampaignDialog
+
         dialog = NewCampaignDialog(self._services, self._actor, self, draft=draft)
         dialog.campaign_saved.connect(self._on_edit_dialog_campaign_saved)
         self._show_dialog(dialog)
@@ -544,6 +575,8 @@ class CampaignsTab(QWidget):
         if campaign is None:
             return
         self.message_bar.clear()
+        from thrudesk.views.followup_dialog import FollowupDialog
+
         dialog = FollowupDialog(self._services, self._actor, campaign, self._timezone, self)
         dialog.followup_created.connect(self._on_followup_dialog_followup_created)
         self._show_dialog(dialog)

@@ -2,12 +2,17 @@
 
 It needs only the services, the simulator (or None) and an actor, so the program, a tester's
 fixture or a screenshot run can each build one.
+
+With ``lazy_tabs`` (the program's start-up, QUALITY.md P1) a tab is built when it is first shown
+or asked for, not with the window: the first paint waits for the tab in view only, and the
+modules of the other tabs are imported when they are needed.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -21,6 +26,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTabWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -39,14 +45,17 @@ from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import formatting, theme
 from thrudesk.views.about import AboutDialog, AboutFacts
 from thrudesk.views.bridge import ChangeBridge
-from thrudesk.views.campaign_details import CampaignDetailsTab
-from thrudesk.views.campaigns import CampaignsTab
 from thrudesk.views.clock_controls import JumpDialog, SimulationControls, speed_text
 from thrudesk.views.notifications import NotificationsButton, NotificationsPopup
-from thrudesk.views.phone_numbers import PhoneNumbersTab
-from thrudesk.views.settings_dialogs import AccountSettingsDialog, SendingParametersDialog
 from thrudesk.views.simulation import SimulationControl
+from thrudesk.views.throttle import Throttle
 from thrudesk.views.widgets import label, retint_icons
+
+if TYPE_CHECKING:
+    from thrudesk.views.campaign_details import CampaignDetailsTab
+    from thrudesk.views.campaigns import CampaignsTab
+    from thrudesk.views.phone_numbers import PhoneNumbersTab
+    from thrudesk.views.settings_dialogs import AccountSettingsDialog, SendingParametersDialog
 
 log = logging.getLogger("thrudesk.views")
 
@@ -58,6 +67,8 @@ TICK_MS = 500
 FLAG_REFRESH_EVERY = timedelta(minutes=15)
 FLAG_REFRESH_MIN_MS = 2000
 FLAG_REFRESH_ROWS = 400
+# The status bar's counters follow the simulator at most this often (QUALITY.md P2).
+STATUS_REFRESH_MS = 250
 
 
 def tab_index(name: str) -> int:
@@ -69,8 +80,30 @@ def tab_index(name: str) -> int:
     raise ValueError(f"no tab named {name!r}; choose one of: " + ", ".join(TAB_TITLES))
 
 
+class _TabPage(QWidget):
+    """Where a tab built on demand goes: the tab widget's page until then, empty."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(f"{name}_page")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def hold(self, tab: QWidget) -> None:
+        layout = self.layout()
+        assert layout is not None
+        layout.addWidget(tab)
+        self.setFocusProxy(tab)
+        if self.isVisible():
+            # A widget added to a page already on screen would otherwise show a turn later.
+            tab.show()
+
+
 class MainWindow(QMainWindow):
     """thrudesk's window over one store, showing one account at a time.
+
+    With ``lazy_tabs`` each tab is built when first shown or first asked for (the
+    ``phone_numbers_tab``, ``campaigns_tab`` and ``campaign_details_tab`` properties build it).
 
     Signals:
         subject_requested(str, int): open a number or a campaign; safe to emit from any thread
@@ -89,6 +122,7 @@ class MainWindow(QMainWindow):
         *,
         settings: QSettings | None = None,
         about: AboutFacts | None = None,
+        lazy_tabs: bool = False,
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
@@ -96,30 +130,35 @@ class MainWindow(QMainWindow):
         self._simulator = simulator
         self._settings = settings
         self._about = about
+        self._lazy_tabs = lazy_tabs
         self._actor = actor or self._initial_actor()
         self._account = services.accounts.get(self._actor.account_id)
         self._show_title()
         self._last_flag_refresh = services.clock.now()
         self._closed = False
+        self._phone_numbers_tab: PhoneNumbersTab | None = None
+        self._campaigns_tab: CampaignsTab | None = None
+        self._campaign_details_tab: CampaignDetailsTab | None = None
+        # What Campaign Details shows once built (None: the interesting campaign).
+        self._details_campaign: int | None = None
+        self._notifications_popup: NotificationsPopup | None = None
+        self._status_throttle = Throttle(STATUS_REFRESH_MS, self._refresh_status, self)
 
         self._build_toolbar()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
         self.tabs.setDocumentMode(True)
-        tz = self._account.timezone
-        self.phone_numbers_tab = PhoneNumbersTab(
-            services, self._actor, timezone=tz, simulator=simulator
-        )
-        self.campaigns_tab = CampaignsTab(services, self._actor, timezone=tz, simulator=simulator)
-        self.campaign_details_tab = CampaignDetailsTab(
-            services, self._actor, timezone=tz, simulator=simulator
-        )
-        for widget, title in zip(
-            (self.phone_numbers_tab, self.campaigns_tab, self.campaign_details_tab),
-            TAB_TITLES,
-            strict=True,
-        ):
-            self.tabs.addTab(widget, title)
+        self._pages: list[_TabPage] = []
+        if lazy_tabs:
+            for name, title in zip(
+                ("phone_numbers", "campaigns", "campaign_details"), TAB_TITLES, strict=True
+            ):
+                page = _TabPage(name)
+                self._pages.append(page)
+                self.tabs.addTab(page, title)
+        else:
+            for position, title in enumerate(TAB_TITLES):
+                self.tabs.addTab(self._tab_at(position), title)
         self.setCentralWidget(self.tabs)
         self._build_status_bar()
         self._build_menus()
@@ -133,20 +172,11 @@ class MainWindow(QMainWindow):
         self._tick.timeout.connect(self._on_tick_timeout)
         self._tick.start()
 
-        self.campaigns_tab.details_requested.connect(self._on_campaigns_tab_details_requested)
-        self.campaigns_tab.manage_numbers_requested.connect(
-            self._on_campaigns_tab_manage_numbers_requested
-        )
-        self.campaign_details_tab.campaign_shown.connect(self._on_details_tab_campaign_shown)
-        self.campaign_details_tab.campaign_requested.connect(
-            self._on_details_tab_campaign_requested
-        )
-        self.campaign_details_tab.number_requested.connect(self._on_details_tab_number_requested)
         self.subject_requested.connect(self.open_subject, Qt.ConnectionType.QueuedConnection)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         self._restore_settings()
-        if self.campaign_details_tab.campaign_id is None:
+        if not lazy_tabs and self.campaign_details_tab.campaign_id is None:
             self.campaign_details_tab.show_campaign(self._interesting_campaign())
         self._refresh_status()
         self._refresh_notifications()
@@ -154,6 +184,117 @@ class MainWindow(QMainWindow):
         # Keyboard first: the table of the tab in view has the focus, not the account switcher.
         if (tab := self.tabs.currentWidget()) is not None:
             tab.setFocus()
+
+    # ------------------------------------------------------------------ the tabs
+    @property
+    def phone_numbers_tab(self) -> PhoneNumbersTab:
+        """The Phone Numbers tab (built now if it was not yet)."""
+        tab = self._phone_numbers_tab
+        if tab is None:
+            from thrudesk.views.phone_numbers import PhoneNumbersTab
+
+            tab = PhoneNumbersTab(
+                self._services,
+                self._actor,
+                timezone=self._account.timezone,
+                simulator=self._simulator,
+            )
+            self._phone_numbers_tab = tab
+            self._hold(PHONE_NUMBERS, tab)
+        return tab
+
+    @property
+    def campaigns_tab(self) -> CampaignsTab:
+        """The Campaigns tab (built now if it was not yet)."""
+        tab = self._campaigns_tab
+        if tab is None:
+            from thrudesk.views.campaigns import CampaignsTab
+
+            tab = CampaignsTab(
+                self._services,
+                self._actor,
+                timezone=self._account.timezone,
+                simulator=self._simulator,
+            )
+            self._campaigns_tab = tab
+            tab.details_requested.connect(self._on_campaigns_tab_details_requested)
+            tab.manage_numbers_requested.connect(self._on_campaigns_tab_manage_numbers_requested)
+            self._hold(CAMPAIGNS_TAB, tab)
+        return tab
+
+    @property
+    def campaign_details_tab(self) -> CampaignDetailsTab:
+        """The Campaign Details tab (built now if it was not yet, showing the campaign chosen
+        meanwhile, else the interesting one).
+        """
+        tab = self._campaign_details_tab
+        if tab is None:
+            from thrudesk.views.campaign_details import CampaignDetailsTab
+
+            tab = CampaignDetailsTab(
+                self._services,
+                self._actor,
+                timezone=self._account.timezone,
+                simulator=self._simulator,
+            )
+            self._campaign_details_tab = tab
+            tab.campaign_requested.connect(self._on_details_tab_campaign_requested)
+            tab.number_requested.connect(self._on_details_tab_number_requested)
+            self._hold(CAMPAIGN_DETAILS, tab)
+            if self._lazy_tabs:
+                # Built on demand: the campaign it opens on is not the admin's choice, so the
+                # Campaigns tab keeps its own selection.
+                if self._details_campaign is not None:
+                    tab.show_campaign(self._details_campaign)
+                if tab.campaign_id is None:
+                    tab.show_campaign(self._interesting_campaign())
+            tab.campaign_shown.connect(self._on_details_tab_campaign_shown)
+        return tab
+
+    def _tab_at(self, position: int) -> QWidget:
+        if position == PHONE_NUMBERS:
+            return self.phone_numbers_tab
+        if position == CAMPAIGNS_TAB:
+            return self.campaigns_tab
+        return self.campaign_details_tab
+
+    def _hold(self, position: int, tab: QWidget) -> None:
+        if self._lazy_tabs:
+            self._pages[position].hold(tab)
+
+    def _built_tabs(self) -> list[tuple[int, PhoneNumbersTab | CampaignsTab | CampaignDetailsTab]]:
+        tabs = (self._phone_numbers_tab, self._campaigns_tab, self._campaign_details_tab)
+        return [(position, tab) for position, tab in enumerate(tabs) if tab is not None]
+
+    @property
+    def notifications_popup(self) -> NotificationsPopup:
+        """The list the notifications button opens (built when first needed)."""
+        popup = self._notifications_popup
+        if popup is None:
+            popup = NotificationsPopup(self)
+            popup.notification_activated.connect(
+                self._on_notifications_popup_notification_activated
+            )
+            popup.mark_all_read_requested.connect(
+                self._on_notifications_popup_mark_all_read_requested
+            )
+            self._notifications_popup = popup
+        return popup
+
+    def setVisible(self, visible: bool) -> None:
+        # The tab in view is built before the window first shows, so that it paints with it.
+        if visible and self._lazy_tabs and not self.isVisible():
+            self._tab_at(self.tabs.currentIndex()).setFocus()
+        super().setVisible(visible)
+
+    def set_details_campaign(self, campaign_id: int) -> None:
+        """Campaign Details will show ``campaign_id``: now if the tab is built, else once it
+        is (``--campaign``, the remembered campaign).
+        """
+        if self._campaign_details_tab is not None:
+            self._campaign_details_tab.show_campaign(campaign_id)
+        else:
+            self._details_campaign = campaign_id
 
     # ------------------------------------------------------------------ construction
     def _initial_actor(self) -> Actor:
@@ -205,13 +346,6 @@ class MainWindow(QMainWindow):
         self.notifications_button = NotificationsButton()
         self.notifications_button.clicked.connect(self._on_notifications_button_clicked)
         toolbar.addWidget(self.notifications_button)
-        self.notifications_popup = NotificationsPopup(self)
-        self.notifications_popup.notification_activated.connect(
-            self._on_notifications_popup_notification_activated
-        )
-        self.notifications_popup.mark_all_read_requested.connect(
-            self._on_notifications_popup_mark_all_read_requested
-        )
 
     @staticmethod
     def _caption(text: str) -> QLabel:
@@ -300,10 +434,11 @@ class MainWindow(QMainWindow):
         self._actor = self._services.accounts.admin_actor(account_id)
         self._account = self._services.accounts.get(account_id)
         tz = self._account.timezone
-        self.phone_numbers_tab.set_account(self._actor, tz)
-        self.campaigns_tab.set_account(self._actor, tz)
-        self.campaign_details_tab.set_account(self._actor, tz)
-        self.campaign_details_tab.show_campaign(self._interesting_campaign())
+        self._details_campaign = None
+        for _position, tab in self._built_tabs():
+            tab.set_account(self._actor, tz)
+        if self._campaign_details_tab is not None:
+            self._campaign_details_tab.show_campaign(self._interesting_campaign())
         position = self.account_combo.findData(account_id)
         if position >= 0:
             self.account_combo.setCurrentIndex(position)
@@ -344,6 +479,8 @@ class MainWindow(QMainWindow):
 
     def open_sending_parameters_dialog(self) -> SendingParametersDialog:
         """Simulation → Sending parameters… (M2)."""
+        from thrudesk.views.settings_dialogs import SendingParametersDialog
+
         dialog = SendingParametersDialog(self._services, self._actor, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -351,6 +488,8 @@ class MainWindow(QMainWindow):
 
     def open_account_settings_dialog(self) -> AccountSettingsDialog:
         """Settings → Account settings… (C5, C14)."""
+        from thrudesk.views.settings_dialogs import AccountSettingsDialog
+
         dialog = AccountSettingsDialog(self._services, self._actor, self._account, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -366,8 +505,10 @@ class MainWindow(QMainWindow):
         self._settings.setValue("window/geometry", self.saveGeometry())
         self._settings.setValue("window/tab", self.tabs.currentIndex())
         self._settings.setValue("window/account", self._actor.account_id)
-        if self.campaign_details_tab.campaign_id is not None:
-            self._settings.setValue("window/campaign", self.campaign_details_tab.campaign_id)
+        details = self._campaign_details_tab
+        campaign_id = details.campaign_id if details is not None else self._details_campaign
+        if campaign_id is not None:
+            self._settings.setValue("window/campaign", campaign_id)
         self._settings.sync()
 
     def shutdown(self) -> None:
@@ -376,7 +517,8 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self._tick.stop()
-        self.campaign_details_tab.shutdown()
+        if self._campaign_details_tab is not None:
+            self._campaign_details_tab.shutdown()
         self.bridge.close()
         self._services.clock.remove_listener(self._on_clock_changed)
 
@@ -387,12 +529,13 @@ class MainWindow(QMainWindow):
         geometry = self._settings.value("window/geometry")
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(QByteArray(geometry))
+        # The campaign first: a tab built on demand then opens on it at once.
+        campaign = self._settings.value("window/campaign")
+        if campaign is not None and str(campaign).isdigit():
+            self.set_details_campaign(int(str(campaign)))
         tab = self._settings.value("window/tab")
         if tab is not None and str(tab).isdigit() and int(str(tab)) < len(TAB_TITLES):
             self.tabs.setCurrentIndex(int(str(tab)))
-        campaign = self._settings.value("window/campaign")
-        if campaign is not None and str(campaign).isdigit():
-            self.campaign_details_tab.show_campaign(int(str(campaign)))
 
     def _interesting_campaign(self) -> int | None:
         """What Campaign Details shows before the admin picks: the newest campaign that is
@@ -466,7 +609,7 @@ class MainWindow(QMainWindow):
     def _refresh_notifications(self) -> None:
         unread = self._services.notifications.unread_count(self._actor)
         self.notifications_button.set_unread(unread)
-        if self.notifications_popup.isVisible():
+        if self._notifications_popup is not None and self._notifications_popup.isVisible():
             self._fill_notifications()
 
     def _fill_notifications(self) -> None:
@@ -495,13 +638,13 @@ class MainWindow(QMainWindow):
                 return
         if change.account_ids and self._actor.account_id not in change.account_ids:
             return  # another account's work (N12)
-        self.phone_numbers_tab.apply_change(change)
-        self.campaigns_tab.apply_change(change)
-        self.campaign_details_tab.apply_change(change)
+        # A tab not built yet reads everything afresh when it is.
+        for _position, tab in self._built_tabs():
+            tab.apply_change(change)
         if change.touches(NOTIFICATIONS):
             self._refresh_notifications()
         if change.touches(NUMBERS) or change.touches(CAMPAIGNS) or change.touches(ACCOUNTS):
-            self._refresh_status()
+            self._status_throttle.poke()
         self.simulation.refresh()
 
     def _on_clock_changed(self) -> None:
@@ -512,7 +655,8 @@ class MainWindow(QMainWindow):
     def _on_tick_timeout(self) -> None:
         self._show_time()
         now = self._services.clock.now()
-        self.campaign_details_tab.tick(now)
+        if self._campaign_details_tab is not None:
+            self._campaign_details_tab.tick(now)
         self._refresh_time_flags()
 
     def _refresh_time_flags(self, *, force: bool = False) -> None:
@@ -525,10 +669,19 @@ class MainWindow(QMainWindow):
         ):
             return
         self._last_flag_refresh = now
-        # Flags move no row (they are not statuses nor sort keys): re-read the loaded rows only.
-        model = self.campaigns_tab.model
-        model.refresh_ids([row.id for row in model.rows()[:FLAG_REFRESH_ROWS]])
-        self.campaign_details_tab.refresh_soon()
+        # Flags move no row (they are not statuses nor sort keys): loaded rows are read again.
+        # As time runs on, that is the rows in view now and the others as they come into view;
+        # after a jump or a manual step (force), the first FLAG_REFRESH_ROWS at once, as
+        # whatever the jump made due has been applied by then.
+        campaigns = self._campaigns_tab
+        if campaigns is not None:
+            if force:
+                model = campaigns.model
+                model.refresh_ids([row.id for row in model.rows()[:FLAG_REFRESH_ROWS]])
+            campaigns.refresh_time_flags()
+        details = self._campaign_details_tab
+        if details is not None and (force or self.tabs.currentIndex() == CAMPAIGN_DETAILS):
+            details.refresh_soon()  # out of view, it reads its campaign again when shown
 
     def _on_account_combo_activated(self, index: int) -> None:
         account_id = self.account_combo.itemData(index)
@@ -567,8 +720,11 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, index: int) -> None:
         if index == CAMPAIGN_DETAILS:
-            self.campaign_details_tab.refresh_in_background()
-        elif (tab := self.tabs.widget(index)) is not None:
+            built = self._campaign_details_tab is not None
+            details = self.campaign_details_tab
+            if built:
+                details.refresh_in_background()
+        elif (tab := self._tab_at(index)) is not None:
             tab.setFocus()
 
     def _on_new_shortcut_activated(self) -> None:

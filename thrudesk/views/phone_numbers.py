@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from thrudesk.services.changes import ACCOUNTS, CAMPAIGNS, NUMBERS, Change
 from thrudesk.services.container import Services
-from thrudesk.services.errors import NotFound, ThrudeskError
+from thrudesk.services.errors import ThrudeskError
 from thrudesk.services.rows import (
     HardToGetRequestRow,
     NumberKind,
@@ -36,14 +37,14 @@ from thrudesk.views.hard_to_get import HardToGetDialog
 from thrudesk.views.number_dialogs import AddNumberDialog, RenameNumberDialog
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import RIGHT, Column, PagedTableModel
-from thrudesk.views.tables import make_table, select_row, selected_position
+from thrudesk.views.tables import make_table, rows_in_view, select_row, selected_position
 from thrudesk.views.theme import Tone
+from thrudesk.views.throttle import Throttle
 from thrudesk.views.widgets import MessageBar, button, confirm, label, set_role
 
 FILTER_DELAY_MS = 200
-ONE_BY_ONE = 8
-# Sorting by these moves rows as provisioning goes on: a live change re-reads the window.
-_MOVING_KEYS = {NumberSortKey.STATUS, NumberSortKey.CARRIERS, NumberSortKey.COMPLETED}
+# The usage figures above the table follow the simulator at most this often (QUALITY.md P2).
+USAGE_REFRESH_MS = 250
 
 
 class PhoneNumberTableModel(PagedTableModel[PhoneNumberRow]):
@@ -143,35 +144,52 @@ class PhoneNumberTableModel(PagedTableModel[PhoneNumberRow]):
         )
 
     def fetch_rows(self, ids: Collection[int]) -> list[PhoneNumberRow]:
-        rows = []
-        for number_id in ids:
-            try:
-                rows.append(self._services.numbers.get(self._actor, number_id))
-            except NotFound:
-                continue
-        return rows
+        return self._services.numbers.rows(self._actor, ids)
 
     def row_id(self, row: PhoneNumberRow) -> int:
         return row.id
 
+    def sort_value(self, row: PhoneNumberRow) -> object:
+        values: dict[NumberSortKey, object] = {
+            NumberSortKey.NUMBER: row.e164,
+            NumberSortKey.NAME: row.name,
+            NumberSortKey.KIND: row.kind,
+            NumberSortKey.AREA_CODE: row.area_code,
+            NumberSortKey.USE_CASE: row.use_case_name,
+            NumberSortKey.STATUS: row.provisioning_status,
+            NumberSortKey.CARRIERS: row.confirmed,
+            NumberSortKey.CAMPAIGNS: row.campaigns_using,
+            NumberSortKey.CREATED: row.created_at,
+            NumberSortKey.COMPLETED: row.completed_at,
+        }
+        return values[NumberSortKey(self.sort_key or NumberSortKey.CREATED)]
+
+    def keeps_place(self, old: PhoneNumberRow, new: PhoneNumberRow) -> bool:
+        if self._text and (new.name, new.use_case_name) != (old.name, old.use_case_name):
+            return False  # it may no longer match the filter
+        return super().keeps_place(old, new)
+
+    def belongs(self, row: PhoneNumberRow) -> bool:
+        return self._include_released or row.released_at is None
+
     def apply_change(self, change: Change) -> None:
-        """Re-read what the change names; re-read the window when rows may come, go or move."""
+        """Re-read the numbers a change names; the whole window only when rows may have come
+        or moved (see :meth:`update_rows`).
+
+        What the table shows of campaigns is how many use each number (and their titles): a
+        change to campaigns marks every loaded row stale, and the tab reads the rows in view
+        again (:meth:`refresh_stale`) rather than look up every named campaign's number.
+        """
         if not (change.touches(NUMBERS) or change.touches(CAMPAIGNS)):
             return
-        loaded = {self.row_id(row) for row in self.rows()}
-        named = set(change.number_ids)
-        moving = NumberSortKey(self.sort_key or NumberSortKey.CREATED) in _MOVING_KEYS
-        if (
-            change.touches(CAMPAIGNS)  # counts of campaigns using a number
-            or not named
-            or not named <= loaded
-            or len(named) > ONE_BY_ONE  # one page read costs less than many single reads
-            or moving
-            or self._text
+        if (change.touches(NUMBERS) and not change.number_ids) or (
+            change.touches(CAMPAIGNS) and not change.campaign_ids and not change.number_ids
         ):
-            self.requery()
-        else:
-            self.refresh_ids(named)
+            self.requery()  # a change that does not say which rows
+            return
+        if change.touches(CAMPAIGNS):
+            self.mark_stale()
+        self.update_rows(change.number_ids)
 
     def _tags(self, row: PhoneNumberRow) -> tuple[Tag, ...]:
         tags = [provisioning_tag(row.provisioning_status)]
@@ -277,6 +295,8 @@ class PhoneNumbersTab(QWidget):
         self.message_bar = MessageBar()
         layout.addWidget(self.message_bar)
 
+        self._usage_throttle = Throttle(USAGE_REFRESH_MS, self.refresh_usage, self)
+        self._stale_throttle = Throttle(USAGE_REFRESH_MS, self._refresh_rows_in_view, self)
         self.model = PhoneNumberTableModel(
             services, actor, timezone=timezone, simulator=simulator, parent=self
         )
@@ -284,6 +304,7 @@ class PhoneNumbersTab(QWidget):
         self.table = make_table(self.model, "phone_numbers_table")
         layout.addWidget(self.table, 1)
         self.setFocusProxy(self.table)
+        self.table.verticalScrollBar().valueChanged.connect(self._on_table_scrolled)
 
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -316,8 +337,10 @@ class PhoneNumbersTab(QWidget):
 
     def apply_change(self, change: Change) -> None:
         if change.touches(NUMBERS) or change.touches(CAMPAIGNS) or change.touches(ACCOUNTS):
-            self.refresh_usage()
+            self._usage_throttle.poke()
         self.model.apply_change(change)
+        if change.touches(CAMPAIGNS):
+            self._stale_throttle.poke()
         self._update_actions()
 
     def selected_number(self) -> PhoneNumberRow | None:
@@ -388,6 +411,17 @@ class PhoneNumbersTab(QWidget):
             self._use_case_chips.pop(use_case_id).deleteLater()
 
     # ------------------------------------------------------------------ handlers
+    def _refresh_rows_in_view(self) -> None:
+        if self.isVisible():  # out of view: read when the tab is shown
+            self.model.refresh_stale(*rows_in_view(self.table))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._refresh_rows_in_view()
+
+    def _on_table_scrolled(self, _value: int) -> None:
+        self._refresh_rows_in_view()
+
     def _show_dialog(self, dialog: QDialog) -> None:
         self._dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -6,6 +6,12 @@ service for a new order instead of sorting in memory, and live updates with prop
 rows a change names are re-read in place (``dataChanged``), and when a change may have moved rows
 in or out of the loaded window, that window is read again and the difference applied as removals
 and insertions, so selection and scroll position survive.
+
+Re-reading the window costs far more than re-reading a few rows (QUALITY.md P2), so
+:meth:`update_rows` decides from the rows themselves: a named row that is loaded and keeps its
+place is updated where it is, one that left the query is taken out, and rows named but not
+loaded are looked for with one probe: the row at the window's last position, read from the
+store, is still the window's last row only if nothing came into the window before it.
 """
 
 from __future__ import annotations
@@ -84,6 +90,9 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         self._loaded_once = False
         self._fetching = False
         self._changing = False
+        # Loaded rows that may be out of date in ways no change names (time-dependent flags,
+        # counts of other things): read again when they come into view (refresh_stale).
+        self._stale: set[int] = set()
 
     # ------------------------------------------------------------------ what subclasses provide
     def fetch_page(self, offset: int, limit: int, *, count: bool = True) -> Page[RowT]:
@@ -99,6 +108,22 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
 
     def row_id(self, row: RowT) -> int:
         raise NotImplementedError
+
+    def sort_value(self, row: RowT) -> object:
+        """What the current sort orders ``row`` by (compared for equality only: a row whose
+        value changed may have moved).
+        """
+        raise NotImplementedError
+
+    def belongs(self, row: RowT) -> bool:
+        """Whether ``row`` (read again) is still one of the table's rows, as far as the row
+        can tell (a text filter may say otherwise: see :meth:`keeps_place`).
+        """
+        return True
+
+    def keeps_place(self, old: RowT, new: RowT) -> bool:
+        """Whether a loaded row, read again, stays where it is and inside the filter."""
+        return self.sort_value(old) == self.sort_value(new)
 
     # ------------------------------------------------------------------ sorting state
     @property
@@ -189,7 +214,10 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
                 first = len(self._rows)
                 self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
                 self._rows.extend(fresh)
-                self._positions = None
+                # Extended, not rebuilt: rebuilding over every loaded row at each page made
+                # scrolling to the end of 100,000 campaigns quadratic (QUALITY.md P3).
+                for offset, row in enumerate(fresh):
+                    known[self.row_id(row)] = first + offset
                 self.endInsertRows()
             if len(page.rows) < self.PAGE_SIZE:
                 # The query ended (earlier than its count said, maybe): believe the rows.
@@ -224,6 +252,7 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
             self._rows = list(page.rows)
             self._total = max(total, len(self._rows))
             self._positions = None
+            self._stale = set()
             self._loaded_once = True
             self.endResetModel()
         finally:
@@ -241,6 +270,7 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
             return
         limit = max(self.PAGE_SIZE, len(self._rows))
         page = self.fetch_page(0, limit)
+        self._stale = set()
         self._apply(list(page.rows))
         self._set_total(max(page.total, len(self._rows)))
 
@@ -250,15 +280,106 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         wanted = [i for i in ids if i in positions]
         if not wanted:
             return False
-        for row in self.fetch_rows(wanted):
-            position = self._position_map().get(self.row_id(row))
+        self._replace(self.fetch_rows(wanted))
+        return True
+
+    def update_rows(self, ids: Collection[int]) -> None:
+        """A live change named these rows: update the loaded ones in place and take out those
+        that left; read the window again only when a loaded row moved, or a row named but not
+        loaded came into the window.
+        """
+        if not ids:
+            return
+        positions = self._position_map()
+        loaded = [i for i in ids if i in positions]
+        others = len(loaded) < len(ids)
+        fresh = {self.row_id(row): row for row in self.fetch_rows(loaded)} if loaded else {}
+        gone: list[int] = []
+        for row_id in loaded:
+            row = fresh.get(row_id)
+            if row is None or not self.belongs(row):
+                gone.append(row_id)
+            elif not self.keeps_place(self._rows[positions[row_id]], row):
+                self.requery()
+                return
+        self._stale.difference_update(fresh)
+        self._replace([row for row in fresh.values() if self.belongs(row)])
+        if gone:
+            self._remove(gone)
+        if others:
+            self._probe_window()
+
+    def _probe_window(self) -> None:
+        """Rows not loaded changed: read the window again if one of them came into it (new, or
+        moved, or now inside the filter), else leave it as it is.
+        """
+        if not self._rows:
+            self.requery()
+            return
+        held_all = len(self._rows) >= self._total
+        probe = self.fetch_page(len(self._rows) - 1, 1)
+        if not probe.rows or self.row_id(probe.rows[0]) != self.row_id(self._rows[-1]):
+            self.requery()
+            return
+        if probe.total >= 0:
+            self._set_total(max(probe.total, len(self._rows)))
+        if held_all and len(self._rows) < self._total:
+            # Everything was shown and rows came after the last one: show them too.
+            self.fetchMore(QModelIndex())
+
+    def mark_stale(self) -> None:
+        """Every loaded row may be out of date: :meth:`refresh_stale` reads them as they come
+        into view.
+        """
+        self._stale = {self.row_id(row) for row in self._rows}
+
+    def take_stale(self, first: int, last: int) -> list[int]:
+        """The stale rows between positions ``first`` and ``last``, no longer stale."""
+        if not self._stale:
+            return []
+        ids = [
+            self.row_id(row)
+            for row in self._rows[max(0, first) : last + 1]
+            if self.row_id(row) in self._stale
+        ]
+        self._stale.difference_update(ids)
+        return ids
+
+    def refresh_stale(self, first: int, last: int) -> None:
+        """Read again the stale rows between positions ``first`` and ``last``."""
+        ids = self.take_stale(first, last)
+        if ids:
+            self.refresh_ids(ids)
+
+    def _remove(self, ids: Collection[int]) -> None:
+        """Take rows that left the query out of the window (what follows moves up: the window
+        stays a prefix of the query, so the next page is read from the right offset).
+        """
+        positions = self._position_map()
+        doomed = sorted((positions[i] for i in ids if i in positions), reverse=True)
+        if not doomed:
+            return
+        self._changing = True
+        try:
+            for position in doomed:
+                self.beginRemoveRows(QModelIndex(), position, position)
+                del self._rows[position]
+                self._positions = None
+                self.endRemoveRows()
+        finally:
+            self._changing = False
+        self._set_total(max(len(self._rows), self._total - len(doomed)))
+
+    def _replace(self, rows: Sequence[RowT]) -> None:
+        """Put fresh copies of loaded rows in place (rows not loaded are ignored)."""
+        positions = self._position_map()
+        last = len(self.columns) - 1
+        for row in rows:
+            position = positions.get(self.row_id(row))
             if position is None or self._rows[position] == row:
                 continue
             self._rows[position] = row
-            self.dataChanged.emit(
-                self.index(position, 0), self.index(position, len(self.columns) - 1)
-            )
-        return True
+            self.dataChanged.emit(self.index(position, 0), self.index(position, last))
 
     def _apply(self, fresh: list[RowT]) -> None:
         self._changing = True

@@ -83,6 +83,17 @@ def select_row(view: QTableView, position: int) -> None:
     view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
 
+def rows_in_view(view: QTableView) -> tuple[int, int]:
+    """The positions of the first and last rows the view shows (-1, -1 when none)."""
+    first = view.rowAt(0)
+    if first < 0:
+        return -1, -1
+    last = view.rowAt(view.viewport().height() - 1)
+    if last < 0:
+        last = view.model().rowCount() - 1
+    return first, last
+
+
 def selected_position(view: QTableView) -> int | None:
     rows = view.selectionModel().selectedRows()
     return rows[0].row() if rows else None

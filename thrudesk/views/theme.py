@@ -15,8 +15,8 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 
-from PySide6.QtCore import QByteArray, QDir, QObject, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QDir, QObject, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -109,6 +109,7 @@ class Theme:
         return palette
 
 
+@cache
 def _resource_text(*parts: str) -> str:
     target = resources.files("thrudesk.resources")
     for part in parts:
@@ -189,22 +190,84 @@ def current() -> Theme:
     return _current or load_theme(Scheme.LIGHT)
 
 
-@cache
-def _tinted_icon(name: str, colour: str, disabled: str) -> QIcon:
-    svg = _resource_text("icons", f"{name}.svg")
-    icon = QIcon()
-    for mode, tint in ((QIcon.Mode.Normal, colour), (QIcon.Mode.Disabled, disabled)):
-        renderer = QSvgRenderer(QByteArray(svg.replace("currentColor", tint).encode("utf-8")))
-        for size in (16, 20, 24, 32, 48):
-            # Rendered at each size so that high-DPI screens get crisp strokes, not scaled ones.
-            pixmap = QPixmap(QSize(size, size))
+class _TintedIconEngine(QIconEngine):
+    """An SVG icon drawn in one colour (another when disabled), rendered at the sizes and
+    device pixel ratios the window asks for, when it first asks.
+
+    Rendering every size up front cost more than the rest of a tab's first paint together.
+    """
+
+    def __init__(self, svg: str, colour: str, disabled: str) -> None:
+        super().__init__()
+        self._svg = svg
+        self._colour = colour
+        self._disabled = disabled
+        self._renderers: dict[str, QSvgRenderer] = {}
+        self._pixmaps: dict[tuple[int, int, int, str], QPixmap] = {}
+
+    def _tint(self, mode: QIcon.Mode) -> str:
+        return self._disabled if mode == QIcon.Mode.Disabled else self._colour
+
+    def _render(self, size: QSize, tint: str, scale: float) -> QPixmap:
+        width, height = max(1, round(size.width() * scale)), max(1, round(size.height() * scale))
+        key = (width, height, round(scale * 100), tint)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            renderer = self._renderers.get(tint)
+            if renderer is None:
+                data = self._svg.replace("currentColor", tint).encode("utf-8")
+                renderer = QSvgRenderer(QByteArray(data))
+                self._renderers[tint] = renderer
+            pixmap = QPixmap(QSize(width, height))
             pixmap.fill(Qt.GlobalColor.transparent)
             painter = QPainter(pixmap)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            renderer.render(painter, QRectF(0, 0, size, size))
+            # Square icons stay square in a wider or taller box, centred.
+            side = min(width, height)
+            renderer.render(painter, QRectF((width - side) / 2, (height - side) / 2, side, side))
             painter.end()
-            icon.addPixmap(pixmap, mode)
-    return icon
+            pixmap.setDevicePixelRatio(scale)
+            self._pixmaps[key] = pixmap
+        return pixmap
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self._render(size, self._tint(mode), 1.0)
+
+    def scaledPixmap(
+        self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
+    ) -> QPixmap:
+        return self._render(size, self._tint(mode), max(1.0, scale))
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        scale = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        painter.drawPixmap(rect, self._render(rect.size(), self._tint(mode), max(1.0, scale)))
+
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
+        side = min(size.width(), size.height())
+        return QSize(side, side)
+
+    def clone(self) -> QIconEngine:
+        return _keep(_TintedIconEngine(self._svg, self._colour, self._disabled))
+
+    def key(self) -> str:
+        return "thrudesk-tinted-svg"
+
+
+# Qt shares an engine between copies of an icon and may still paint with one after its icon
+# left the cache (a theme change re-tints widgets one by one): every engine lives as long as
+# the program.
+_engines: list[_TintedIconEngine] = []
+
+
+def _keep(engine: _TintedIconEngine) -> _TintedIconEngine:
+    _engines.append(engine)
+    return engine
+
+
+@cache
+def _tinted_icon(name: str, colour: str, disabled: str) -> QIcon:
+    svg = _resource_text("icons", f"{name}.svg")
+    return QIcon(_keep(_TintedIconEngine(svg, colour, disabled)))
 
 
 def icon(name: str, colour: str | None = None) -> QIcon:

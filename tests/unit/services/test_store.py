@@ -94,3 +94,108 @@ def test_the_migrations_build_exactly_the_schema_of_the_models(thrudesk_store: S
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def _damage_a_table(path: Path, table: str = "event") -> None:
+    """Overwrite the first page of ``table`` with noise; the header and the schema stay
+    readable, so only the integrity check can tell.
+    """
+    with sqlite3.connect(path) as connection:
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        root = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
+        ).fetchone()[0]
+    connection.close()
+    with path.open("r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(os.urandom(page_size))
+
+
+def _write_one_account(store: Store) -> None:
+    from datetime import UTC, datetime
+
+    from thrudesk.models import Account
+
+    with store.begin() as session:
+        session.add(Account(name="Written", created_at=datetime(2026, 1, 1, tzinfo=UTC)))
+
+
+def test_r4_an_intact_store_opened_before_its_check_takes_writes(tmp_path: Path) -> None:
+    path = tmp_path / "intact.sqlite3"
+    open_store(url_for_path(path)).dispose()
+    store = open_store(url_for_path(path), check_in_background=True)
+    try:
+        assert store.integrity.wait(30)
+        assert store.integrity.error is None
+        _write_one_account(store)
+        with store.read() as session:
+            names = session.execute(text("SELECT name FROM account")).scalars().all()
+        assert names == ["Written"]
+    finally:
+        store.dispose()
+
+
+def test_r4_a_damaged_page_found_after_opening_refuses_every_write_and_leaves_the_file_untouched(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "damaged.sqlite3"
+    open_store(url_for_path(path)).dispose()
+    _damage_a_table(path)
+    before = _digest(path)
+    store = open_store(url_for_path(path), check_in_background=True)
+    try:
+        assert store.integrity.wait(30)
+        assert store.integrity.error is not None
+        assert "is damaged" in store.integrity.error.message
+        with pytest.raises(StoreError, match="is damaged"):
+            _write_one_account(store)
+    finally:
+        store.dispose()
+    assert _digest(path) == before
+
+
+def test_r4_a_write_made_while_the_check_runs_waits_for_its_verdict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from thrudesk.services import store as store_module
+
+    path = tmp_path / "slow.sqlite3"
+    open_store(url_for_path(path)).dispose()
+    _damage_a_table(path)
+    before = _digest(path)
+    release = threading.Event()
+    real_check = store_module._check_integrity
+
+    def slow_check(*args: object, **kwargs: object) -> None:
+        release.wait(30)
+        real_check(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module, "_check_integrity", slow_check)
+    store = open_store(url_for_path(path), check_in_background=True)
+    outcome: list[BaseException | None] = []
+
+    def write() -> None:
+        try:
+            _write_one_account(store)
+        except BaseException as error:  # the test reads it below
+            outcome.append(error)
+        else:
+            outcome.append(None)
+
+    writer = threading.Thread(target=write)
+    try:
+        writer.start()
+        writer.join(0.5)
+        assert writer.is_alive(), "the write committed before the integrity check's verdict"
+        release.set()
+        writer.join(30)
+        assert len(outcome) == 1
+        assert isinstance(outcome[0], StoreError)
+        assert "is damaged" in outcome[0].message
+    finally:
+        release.set()
+        writer.join(30)
+        store.dispose()
+    assert _digest(path) == before
