@@ -5,15 +5,15 @@ the command line, and refusals at start-up (QUALITY.md R4).
 from __future__ import annotations
 
 import os
-import shutil
-import struct
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLockFile
+
+from tests.damage import damage_table
+from tests.pictures import png_size
 
 PROGRAM = Path(sys.executable).with_name("thrudesk")
 TABS = ("Phone Numbers", "Campaigns", "Campaign Details")
@@ -37,39 +37,6 @@ def _headless_env() -> dict[str, str]:
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["THRUDESK_NO_DIALOGS"] = "1"
     return env
-
-
-def png_size(path: Path) -> tuple[int, int]:
-    """Width and height from a PNG's header (its IHDR chunk)."""
-    header = path.read_bytes()[:24]
-    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    width, height = struct.unpack(">II", header[16:24])
-    return width, height
-
-
-@pytest.fixture(scope="module")
-def display() -> Iterator[str]:
-    """A private X server (Xvfb) for the module's runs; its DISPLAY value."""
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        pytest.skip("Xvfb is not installed (apt-get install xvfb); the end-to-end runs need it")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_end), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as announced:
-            number = announced.readline().strip()
-        if not number:
-            pytest.fail("Xvfb did not announce a display")
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.mark.e2e
@@ -165,23 +132,6 @@ def test_r4_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path: P
     assert not (tmp_path / "never.png").exists()
 
 
-def _damage_a_table(store_file: Path, table: str) -> None:
-    """Overwrite the first page of ``table`` with noise: the header and the schema still read,
-    so only SQLite's integrity check finds it.
-    """
-    import sqlite3
-
-    with sqlite3.connect(store_file) as connection:
-        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
-        root = connection.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
-        ).fetchone()[0]
-    connection.close()
-    with store_file.open("r+b") as handle:
-        handle.seek((root - 1) * page_size)
-        handle.write(os.urandom(page_size))
-
-
 @pytest.mark.parametrize("seeded", [False, True], ids=["empty", "with-demo"])
 def test_r4_a_store_with_a_damaged_page_is_refused_and_left_untouched(
     tmp_path: Path, seeded: bool
@@ -198,7 +148,7 @@ def test_r4_a_store_with_a_damaged_page_is_refused_and_left_untouched(
     if seeded:
         seed_demo(store, utcnow(), attach_simulator=Simulator)
     store.dispose()
-    _damage_a_table(store_file, "invite_link")
+    damage_table(store_file, "invite_link")
     before = store_file.read_bytes()
     result = _run(
         ["--data-dir", str(profile), "--screenshot", str(tmp_path / "window.png")],

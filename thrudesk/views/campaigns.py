@@ -8,7 +8,6 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from thrudesk.services.changes import CAMPAIGNS, NUMBERS, Change
@@ -29,7 +28,7 @@ from thrudesk.views.aio import async_slot
 from thrudesk.views.badges import Tag, badge_tooltip, flags_tooltip, provisioning_tag, status_tags
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import RIGHT, Column, PagedTableModel
-from thrudesk.views.tables import make_table, rows_in_view, select_row, selected_position
+from thrudesk.views.tables import make_table, refresh_rows_in_view, select_row, selected_position
 from thrudesk.views.widgets import MessageBar, button, confirm, label
 
 if TYPE_CHECKING:
@@ -346,7 +345,6 @@ class CampaignsTab(QWidget):
         self.table = make_table(self.model, "campaigns_table")
         layout.addWidget(self.table, 1)
         self.setFocusProxy(self.table)
-        self.table.verticalScrollBar().valueChanged.connect(self._on_table_scrolled)
 
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -406,18 +404,7 @@ class CampaignsTab(QWidget):
         come into view (flags move no row: they are neither statuses nor sort keys).
         """
         self.model.mark_stale()
-        self._refresh_rows_in_view()
-
-    def _refresh_rows_in_view(self) -> None:
-        if self.isVisible():  # out of view: read when the tab is shown
-            self.model.refresh_stale(*rows_in_view(self.table))
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._refresh_rows_in_view()
-
-    def _on_table_scrolled(self, _value: int) -> None:
-        self._refresh_rows_in_view()
+        refresh_rows_in_view(self.table)
 
     def open_new_dialog(self) -> NewCampaignDialog:
         from thrudesk.views.campaign_dialogs import NewCampaignDialog

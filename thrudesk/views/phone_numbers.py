@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -37,7 +36,7 @@ from thrudesk.views.hard_to_get import HardToGetDialog
 from thrudesk.views.number_dialogs import AddNumberDialog, RenameNumberDialog
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import RIGHT, Column, PagedTableModel
-from thrudesk.views.tables import make_table, rows_in_view, select_row, selected_position
+from thrudesk.views.tables import make_table, refresh_rows_in_view, select_row, selected_position
 from thrudesk.views.theme import Tone
 from thrudesk.views.throttle import Throttle
 from thrudesk.views.widgets import MessageBar, button, confirm, label, set_role
@@ -296,7 +295,9 @@ class PhoneNumbersTab(QWidget):
         layout.addWidget(self.message_bar)
 
         self._usage_throttle = Throttle(USAGE_REFRESH_MS, self.refresh_usage, self)
-        self._stale_throttle = Throttle(USAGE_REFRESH_MS, self._refresh_rows_in_view, self)
+        self._stale_throttle = Throttle(
+            USAGE_REFRESH_MS, lambda: refresh_rows_in_view(self.table), self
+        )
         self.model = PhoneNumberTableModel(
             services, actor, timezone=timezone, simulator=simulator, parent=self
         )
@@ -304,7 +305,6 @@ class PhoneNumbersTab(QWidget):
         self.table = make_table(self.model, "phone_numbers_table")
         layout.addWidget(self.table, 1)
         self.setFocusProxy(self.table)
-        self.table.verticalScrollBar().valueChanged.connect(self._on_table_scrolled)
 
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -411,17 +411,6 @@ class PhoneNumbersTab(QWidget):
             self._use_case_chips.pop(use_case_id).deleteLater()
 
     # ------------------------------------------------------------------ handlers
-    def _refresh_rows_in_view(self) -> None:
-        if self.isVisible():  # out of view: read when the tab is shown
-            self.model.refresh_stale(*rows_in_view(self.table))
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._refresh_rows_in_view()
-
-    def _on_table_scrolled(self, _value: int) -> None:
-        self._refresh_rows_in_view()
-
     def _show_dialog(self, dialog: QDialog) -> None:
         self._dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from thrudesk.views.badges import CarrierProgressDelegate, TagDelegate
@@ -40,7 +40,36 @@ def make_table(
         header.setSortIndicatorShown(True)
         # The model sorts in SQL; it already holds this order, so enabling sorting reads nothing.
         view.setSortingEnabled(True)
+    if isinstance(model, PagedTableModel):
+        _StaleRowsReader(view)
     return view
+
+
+class _StaleRowsReader(QObject):
+    """Reads a paged model's stale rows again as they come into view: when the table is
+    shown and when it scrolls (see :func:`refresh_rows_in_view`).
+    """
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self._view = view
+        view.installEventFilter(self)
+        view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            refresh_rows_in_view(self._view)
+        return False
+
+    def _on_scrolled(self, _value: int) -> None:
+        refresh_rows_in_view(self._view)
+
+
+def refresh_rows_in_view(view: QTableView) -> None:
+    """Read again the stale rows the table shows (out of view, they wait until shown)."""
+    model = view.model()
+    if isinstance(model, PagedTableModel) and view.isVisible():
+        model.refresh_stale(*rows_in_view(view))
 
 
 def plain_table(model: QAbstractItemModel, name: str, parent: QWidget | None = None) -> QTableView:

@@ -12,6 +12,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+from tests.damage import damage_table
 from thrudesk.migrations import HEAD_REVISION, KNOWN_REVISIONS
 from thrudesk.services.errors import StoreError
 from thrudesk.services.store import Store, open_store, url_for_path
@@ -96,21 +97,6 @@ def test_the_migrations_build_exactly_the_schema_of_the_models(thrudesk_store: S
     assert differences == []
 
 
-def _damage_a_table(path: Path, table: str = "event") -> None:
-    """Overwrite the first page of ``table`` with noise; the header and the schema stay
-    readable, so only the integrity check can tell.
-    """
-    with sqlite3.connect(path) as connection:
-        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
-        root = connection.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
-        ).fetchone()[0]
-    connection.close()
-    with path.open("r+b") as handle:
-        handle.seek((root - 1) * page_size)
-        handle.write(os.urandom(page_size))
-
-
 def _write_one_account(store: Store) -> None:
     from datetime import UTC, datetime
 
@@ -140,7 +126,7 @@ def test_r4_a_damaged_page_found_after_opening_refuses_every_write_and_leaves_th
 ) -> None:
     path = tmp_path / "damaged.sqlite3"
     open_store(url_for_path(path)).dispose()
-    _damage_a_table(path)
+    damage_table(path, "event")
     before = _digest(path)
     store = open_store(url_for_path(path), check_in_background=True)
     try:
@@ -163,7 +149,7 @@ def test_r4_a_write_made_while_the_check_runs_waits_for_its_verdict(
 
     path = tmp_path / "slow.sqlite3"
     open_store(url_for_path(path)).dispose()
-    _damage_a_table(path)
+    damage_table(path, "event")
     before = _digest(path)
     release = threading.Event()
     real_check = store_module._check_integrity
