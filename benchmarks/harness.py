@@ -14,7 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,12 @@ RESULTS_FILE = BENCH_DIR / "results.json"
 
 # QUALITY.md: at least five pairs.
 DEFAULT_PAIRS = 5
+
+# P2's heartbeat and its bounds on lateness; P5 holds the window to the same bounds while it
+# imports.
+HEARTBEAT_MS = 5
+HEARTBEAT_P99_GOAL_MS = 8.0
+HEARTBEAT_MAX_GOAL_MS = 16.0
 
 
 @dataclass
@@ -92,6 +98,50 @@ def interleaved(
         theirs.append(floor(index))
         note(f"{label} pair {index + 1}/{pairs}: program {ours[-1]:.4g}, floor {theirs[-1]:.4g}")
     return ours, theirs
+
+
+@dataclass
+class Sides:
+    """What :func:`interleaved_children` measured: each side's figures, in run order, and the
+    JSON answers its children printed.
+    """
+
+    ours: list[float]
+    theirs: list[float]
+    answers: dict[str, list[dict[str, Any]]]
+
+    def median_of(self, side: str, key: str) -> float:
+        """The median of ``key`` over the answers of ``side`` ("program" or "floor")."""
+        return median([float(answer[key]) for answer in self.answers[side]])
+
+
+def interleaved_children(
+    module: str,
+    args: Callable[[str], Sequence[str]],
+    key: str,
+    *,
+    timeout: float,
+    pairs: int,
+    label: str,
+) -> Sides:
+    """Run ``python -m module program …`` and ``python -m module floor …`` in turn (see
+    :func:`interleaved`); each run's figure is ``key`` of its answer.
+
+    ``args`` answers a side's arguments after its name; it is called just before each run, so
+    it may prepare that run (a fresh working copy of a store).
+    """
+    answers: dict[str, list[dict[str, Any]]] = {"program": [], "floor": []}
+
+    def side(name: str) -> Callable[[int], float]:
+        def run(_index: int) -> float:
+            answer = run_child(module, [name, *args(name)], timeout=timeout)
+            answers[name].append(answer)
+            return float(answer[key])
+
+        return run
+
+    ours, theirs = interleaved(side("program"), side("floor"), pairs=pairs, label=label)
+    return Sides(ours, theirs, answers)
 
 
 def note(message: str) -> None:
@@ -200,3 +250,90 @@ def table(results: Sequence[FigureResult]) -> str:
             elif isinstance(value, str):
                 lines.append(f"{'':8}{key}: {value}")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------- children
+class Heartbeat:
+    """A precise :data:`HEARTBEAT_MS` timer; each tick's lateness over its interval, in ms."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.lateness: list[float] = []
+        self._last = 0.0
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(HEARTBEAT_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _on_timer_timeout(self) -> None:
+        now = time.perf_counter()
+        self.lateness.append(max(0.0, (now - self._last) * 1000 - HEARTBEAT_MS))
+        self._last = now
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "p99_ms": percentile(self.lateness, 0.99),
+            "max_ms": max(self.lateness, default=float("nan")),
+            "ticks": float(len(self.lateness)),
+        }
+
+
+def serve(app: Any, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run ``work`` to its end on a qasync loop over ``app``, as the program runs its own."""
+    import asyncio
+
+    import qasync
+
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        runner.run(work())
+
+
+@dataclass
+class ProgramWindow:
+    """thrudesk as ``thrudesk.app`` composes it (store, clock from the store, services,
+    simulator, main window), in a measuring child; the window is not shown yet.
+    """
+
+    app: Any
+    store: Any
+    services: Any
+    simulator: Any
+    window: Any
+
+    def close(self) -> None:
+        self.window.shutdown()
+        self.store.dispose()
+
+
+def program_window(store: str, account_id: int) -> ProgramWindow:
+    """The program on ``store``, its window as ``account_id``'s admin sees it, sized as on a
+    laptop; the interpreter tuned as ``thrudesk.app.run`` tunes it.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    from thrudesk.app import tune_interpreter
+    from thrudesk.services.container import Services
+    from thrudesk.services.simulation.clock_state import clock_from_store
+    from thrudesk.services.simulation.engine import Simulator
+    from thrudesk.services.store import open_store, url_for_path
+    from thrudesk.views.main_window import MainWindow
+
+    tune_interpreter()
+    app = QApplication([sys.argv[0]])
+    app.setQuitOnLastWindowClosed(False)
+    opened = open_store(url_for_path(Path(store)))
+    services = Services(opened, clock_from_store(opened))
+    simulator = Simulator(services)
+    window = MainWindow(
+        services, simulator, services.accounts.admin_actor(account_id), settings=None
+    )
+    window.resize(1400, 860)
+    return ProgramWindow(app, opened, services, simulator, window)

@@ -26,19 +26,20 @@ from typing import Any
 
 from benchmarks.harness import (
     DATA_DIR,
+    HEARTBEAT_MAX_GOAL_MS,
+    HEARTBEAT_P99_GOAL_MS,
     FigureResult,
+    Heartbeat,
     emit,
-    interleaved,
+    interleaved_children,
     median,
     percentile,
-    run_child,
+    program_window,
+    serve,
 )
 
 FIGURE = "P2"
 SECONDS = 20.0
-HEARTBEAT_MS = 5
-P99_GOAL_MS = 8.0
-MAX_GOAL_MS = 16.0
 BADGE_GOAL_MS = 100.0
 
 
@@ -46,30 +47,28 @@ def measure(pairs: int) -> FigureResult:
     from benchmarks.datasets import provisioning_store, working_copy
 
     source, facts = provisioning_store()
-    runs: dict[str, list[dict[str, Any]]] = {"program": [], "floor": []}
 
-    def side(name: str) -> Callable[[int], float]:
-        def run(_index: int) -> float:
-            store = working_copy(source, DATA_DIR / "work-p2")
-            answer = run_child(
-                "benchmarks.p2_responsiveness",
-                [name, str(store), str(facts["account_id"]), str(SECONDS)],
-                timeout=SECONDS * 10 + 120,
-            )
-            runs[name].append(answer)
-            return float(answer["p99_ms"])
+    def args(_side: str) -> list[str]:
+        store = working_copy(source, DATA_DIR / "work-p2")
+        return [str(store), str(facts["account_id"]), str(SECONDS)]
 
-        return run
-
-    ours, theirs = interleaved(side("program"), side("floor"), pairs=pairs, label=FIGURE)
-    value, floor = median(ours), median(theirs)
+    sides = interleaved_children(
+        "benchmarks.p2_responsiveness",
+        args,
+        "p99_ms",
+        timeout=SECONDS * 10 + 120,
+        pairs=pairs,
+        label=FIGURE,
+    )
+    runs = sides.answers
+    value, floor = median(sides.ours), median(sides.theirs)
     worst = max(float(a["max_ms"]) for a in runs["program"])
-    typical_max = median([float(a["max_ms"]) for a in runs["program"]])
+    typical_max = sides.median_of("program", "max_ms")
     badge_paint = max(float(a["badge_paint_max_ms"]) for a in runs["program"])
     badge_data = max(float(a["badge_data_max_ms"]) for a in runs["program"])
     met = (
-        value <= P99_GOAL_MS
-        and typical_max <= MAX_GOAL_MS
+        value <= HEARTBEAT_P99_GOAL_MS
+        and typical_max <= HEARTBEAT_MAX_GOAL_MS
         and badge_paint <= BADGE_GOAL_MS
         and badge_data <= BADGE_GOAL_MS
     )
@@ -78,7 +77,7 @@ def measure(pairs: int) -> FigureResult:
         what="heartbeat lateness p99, 3600×, 1,000 numbers (ms)",
         value=value,
         floor=floor,
-        goal=P99_GOAL_MS,
+        goal=HEARTBEAT_P99_GOAL_MS,
         unit="ms",
         met=met,
         goal_kind="bound",
@@ -86,72 +85,21 @@ def measure(pairs: int) -> FigureResult:
             "p99_ms": round(value, 2),
             "max_ms": round(typical_max, 2),
             "max_ms_worst_run": round(worst, 2),
-            "max_goal_ms": MAX_GOAL_MS,
-            "floor_max_ms": round(median([float(a["max_ms"]) for a in runs["floor"]]), 2),
+            "max_goal_ms": HEARTBEAT_MAX_GOAL_MS,
+            "floor_max_ms": round(sides.median_of("floor", "max_ms"), 2),
             "badge_paint_max_ms": round(badge_paint, 1),
-            "badge_paint_p99_ms": round(
-                median([float(a["badge_paint_p99_ms"]) for a in runs["program"]]), 1
-            ),
+            "badge_paint_p99_ms": round(sides.median_of("program", "badge_paint_p99_ms"), 1),
             "badge_data_max_ms": round(badge_data, 1),
             "badge_goal_ms": BADGE_GOAL_MS,
-            "badges_repainted": int(median([float(a["badges_painted"]) for a in runs["program"]])),
-            "badges_changed": int(median([float(a["badges_changed"]) for a in runs["program"]])),
-            "carrier_answers": int(median([float(a["answers"]) for a in runs["program"]])),
-            "ticks": int(median([float(a["ticks"]) for a in runs["program"]])),
+            "badges_repainted": int(sides.median_of("program", "badges_painted")),
+            "badges_changed": int(sides.median_of("program", "badges_changed")),
+            "carrier_answers": int(sides.median_of("program", "answers")),
+            "ticks": int(sides.median_of("program", "ticks")),
         },
     )
 
 
 # ---------------------------------------------------------------------------------- children
-class Heartbeat:
-    """A precise 5 ms timer; each tick's lateness over its interval, in ms."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import Qt, QTimer
-
-        self.lateness: list[float] = []
-        self._last = 0.0
-        self._timer = QTimer()
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.setInterval(HEARTBEAT_MS)
-        self._timer.timeout.connect(self._on_timer_timeout)
-
-    def start(self) -> None:
-        self._last = time.perf_counter()
-        self._timer.start()
-
-    def stop(self) -> None:
-        self._timer.stop()
-
-    def _on_timer_timeout(self) -> None:
-        now = time.perf_counter()
-        self.lateness.append(max(0.0, (now - self._last) * 1000 - HEARTBEAT_MS))
-        self._last = now
-
-    def summary(self) -> dict[str, float]:
-        return {
-            "p99_ms": percentile(self.lateness, 0.99),
-            "max_ms": max(self.lateness, default=float("nan")),
-            "ticks": float(len(self.lateness)),
-        }
-
-
-def _serve(app: Any, seconds: float, work: Callable[[], Any] | None = None) -> None:
-    """Run the qasync loop for ``seconds`` with the heartbeat going (and ``work`` beside it)."""
-    import asyncio
-
-    import qasync
-
-    async def run() -> None:
-        task = asyncio.ensure_future(work()) if work is not None else None
-        await asyncio.sleep(seconds)
-        if task is not None:
-            await task
-
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        runner.run(run())
-
-
 class BadgeWatch:
     """From each simulator batch to the Phone Numbers table's dataChanged and paint of the
     rows of the numbers it changed.
@@ -207,28 +155,12 @@ class BadgeWatch:
 
 
 def _program(store: str, account_id: int, seconds: float) -> dict[str, Any]:
-    from pathlib import Path
+    from PySide6.QtWidgets import QTableView
 
-    from PySide6.QtWidgets import QApplication, QTableView
+    from thrudesk.app import freeze_startup_objects
 
-    from thrudesk.app import freeze_startup_objects, tune_interpreter
-    from thrudesk.services.container import Services
-    from thrudesk.services.simulation.clock_state import clock_from_store
-    from thrudesk.services.simulation.engine import Simulator
-    from thrudesk.services.store import open_store, url_for_path
-    from thrudesk.views.main_window import MainWindow
-
-    # The interpreter as the program sets it up (thrudesk.app.run).
-    tune_interpreter()
-    app = QApplication([sys.argv[0]])
-    app.setQuitOnLastWindowClosed(False)
-    opened = open_store(url_for_path(Path(store)))
-    clock = clock_from_store(opened)
-    services = Services(opened, clock)
-    simulator = Simulator(services)
-    actor = services.accounts.admin_actor(account_id)
-    window = MainWindow(services, simulator, actor, settings=None)
-    window.resize(1400, 860)
+    program = program_window(store, account_id)
+    window, simulator = program.window, program.simulator
     window.tabs.setCurrentIndex(0)
     view = window.phone_numbers_tab.findChild(QTableView, "phone_numbers_table")
     assert view is not None, "the Phone Numbers tab has no phone_numbers_table"
@@ -255,9 +187,8 @@ def _program(store: str, account_id: int, seconds: float) -> dict[str, Any]:
         simulator.stop()
         await task
 
-    _serve(app, 0, work)
-    window.shutdown()
-    opened.dispose()
+    serve(program.app, work)
+    program.close()
     return {
         **heartbeat.summary(),
         "badge_data_max_ms": max(badges.data_ms, default=0.0),
@@ -293,7 +224,7 @@ def _floor(_store: str, _account_id: int, seconds: float) -> dict[str, Any]:
         await asyncio.sleep(seconds)
         heartbeat.stop()
 
-    _serve(app, 0, work)
+    serve(app, work)
     return heartbeat.summary()
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,9 @@ from benchmarks.harness import (
     DATA_DIR,
     FigureResult,
     emit,
-    interleaved,
+    interleaved_children,
     median,
     peak_rss_mb,
-    run_child,
 )
 
 FIGURE = "P3"
@@ -65,17 +63,15 @@ def measure(pairs: int) -> FigureResult:
     large = large_store()
     store = working_copy(large.path, DATA_DIR / "work-p3")
     args = [str(store), str(large.account_id), str(large.admin_id)]
-    runs: dict[str, list[dict[str, Any]]] = {"program": [], "floor": []}
-
-    def side(name: str) -> Callable[[int], float]:
-        def run(_index: int) -> float:
-            answer = run_child("benchmarks.p3_tables", [name, *args], timeout=600)
-            runs[name].append(answer)
-            return float(answer["open_ms"])
-
-        return run
-
-    ours, theirs = interleaved(side("program"), side("floor"), pairs=pairs, label=FIGURE)
+    sides = interleaved_children(
+        "benchmarks.p3_tables",
+        lambda _side: args,
+        "open_ms",
+        timeout=600,
+        pairs=pairs,
+        label=FIGURE,
+    )
+    runs = sides.answers
     sorts = [ms for answer in runs["program"] for ms in answer["sorts_ms"]]
     floor_sorts = [ms for answer in runs["floor"] for ms in answer["sorts_ms"]]
     filters = [float(answer["filter_ms"]) for answer in runs["program"]]
@@ -83,7 +79,7 @@ def measure(pairs: int) -> FigureResult:
     # Each sort's median over the runs; the slowest of those is held to the goal.
     per_sort = zip(*(answer["sorts_ms"] for answer in runs["program"]), strict=True)
     slowest_sort = max(median(list(times)) for times in per_sort)
-    value, floor = median(ours), median(theirs)
+    value, floor = median(sides.ours), median(sides.theirs)
     filter_ms = median(filters)
     met = (
         value / floor <= OPEN_GOAL
@@ -105,11 +101,9 @@ def measure(pairs: int) -> FigureResult:
             "sort_goal_ms": SORT_GOAL_MS,
             "floor_sort_median_ms": round(median(floor_sorts), 2),
             "filter_ms": round(filter_ms, 2),
-            "floor_filter_ms": round(median([float(a["filter_ms"]) for a in runs["floor"]]), 2),
-            "scroll_to_end_ms": round(median([float(a["scroll_ms"]) for a in runs["program"]]), 1),
-            "floor_scroll_to_end_ms": round(
-                median([float(a["scroll_ms"]) for a in runs["floor"]]), 1
-            ),
+            "floor_filter_ms": round(sides.median_of("floor", "filter_ms"), 2),
+            "scroll_to_end_ms": round(sides.median_of("program", "scroll_ms"), 1),
+            "floor_scroll_to_end_ms": round(sides.median_of("floor", "scroll_ms"), 1),
             "rows": int(runs["program"][0]["rows"]),
             "rss_mb": round(rss, 1),
             "rss_goal_mb": RSS_GOAL_MB,

@@ -26,13 +26,10 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from thrudesk.models import (
     Account,
     Campaign,
-    CampaignSender,
     Contact,
     Conversation,
-    InviteLink,
     PhoneNumber,
     UseCase,
-    User,
 )
 from thrudesk.models.enums import (
     CampaignStatus,
@@ -57,10 +54,9 @@ from thrudesk.services.rows import (
     FollowupRow,
     LaunchOptions,
     Page,
-    SenderRow,
     format_phone,
 )
-from thrudesk.services.senders import open_link
+from thrudesk.services.senders import campaign_senders, enabled_link, open_link
 from thrudesk.services.sending_window import plan_campaign_opening
 from thrudesk.services.unit_of_work import Actor, UnitOfWork
 
@@ -1155,35 +1151,8 @@ class CampaignService:
                     .order_by(Campaign.created_at, Campaign.id)
                 )
             )
-            assigned = (
-                select(func.count(Conversation.id))
-                .where(
-                    Conversation.campaign_id == campaign.id,
-                    Conversation.sender_id == CampaignSender.user_id,
-                )
-                .correlate(CampaignSender)
-                .scalar_subquery()
-            )
-            senders = tuple(
-                SenderRow(
-                    user_id=sender.user_id,
-                    name=name,
-                    source=sender.source,
-                    assigned=int(count),
-                    added_at=sender.added_at,
-                )
-                for sender, name, count in session.execute(
-                    select(CampaignSender, User.name, assigned)
-                    .join(User, CampaignSender.user_id == User.id)
-                    .where(CampaignSender.campaign_id == campaign.id)
-                    .order_by(CampaignSender.added_at, CampaignSender.id)
-                )
-            )
-            invite = session.scalar(
-                select(InviteLink.token).where(
-                    InviteLink.campaign_id == campaign.id, InviteLink.disabled_at.is_(None)
-                )
-            )
+            senders = campaign_senders(session, campaign.id)
+            invite = enabled_link(session, campaign.id) if campaign.self_assign else None
             stats = audience_stats(session, campaign.id)
             return CampaignDetails(
                 row=row,
@@ -1197,7 +1166,7 @@ class CampaignService:
                 timezone=campaign.timezone or account.timezone,
                 self_assign=campaign.self_assign,
                 batch_size=campaign.batch_size or account.default_batch_size,
-                invite_token=invite if campaign.self_assign else None,
+                invite_token=invite.token if invite else None,
                 carriers=carriers,
                 failure_reason=number.failure_reason if number else None,
                 parent_id=campaign.parent_id,

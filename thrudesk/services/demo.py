@@ -25,7 +25,7 @@ from thrudesk.models.enums import BrandStatus, Carrier, NumberMode, Role, UseCas
 from thrudesk.services.campaigns import FollowupTargeting
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
-from thrudesk.services.rows import format_phone
+from thrudesk.services.rows import PhoneNumberRow, UserRow, format_phone
 from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.simulation.state import load_state
 from thrudesk.services.store import Store
@@ -92,6 +92,8 @@ LAST_NAMES = (
     "Yilmaz",
     "Zimmerman",
 )
+# Where most of the main account's contacts live.
+LOCAL_AREA_CODES = ("206", "425", "253", "360")
 NEIGHBORHOODS = (
     "Ballard",
     "Capitol Hill",
@@ -126,6 +128,8 @@ class _Demo:
         self.rng = random.Random(20261122)
         self._phones: set[str] = set()
         self._files = 0
+        # The phones each campaign's file brought, for a later campaign that texts them again.
+        self.phones_of: dict[int, list[str]] = {}
 
     def at(self, when: datetime) -> None:
         """Move the story to ``when``; whatever falls due on the way happens, in order."""
@@ -181,6 +185,62 @@ class _Demo:
         contacts.finish_import(actor, campaign_id)
         path.unlink()
         return phones
+
+    def dedicated(
+        self,
+        actor: Actor,
+        area_code: str,
+        use_case_id: int,
+        name: str,
+        *,
+        confirmed_after: timedelta | None = None,
+    ) -> PhoneNumberRow:
+        """A dedicated number the admin buys; confirmed by the carriers ``confirmed_after`` its
+        start when given, otherwise left to whatever outcome the story forced before.
+        """
+        if confirmed_after is not None:
+            self.confirms(confirmed_after)
+        return self.services.numbers.create_dedicated(actor, [area_code], use_case_id, name)
+
+    def campaign(
+        self,
+        actor: Actor,
+        title: str,
+        script: str,
+        area_codes: Sequence[str],
+        use_case_id: int,
+        *,
+        contacts: int,
+        contact_area_codes: tuple[str, ...] = LOCAL_AREA_CODES,
+        known: Sequence[str] = (),
+    ) -> int:
+        """A Draft campaign with ``contacts`` new contacts imported (after ``known``); answers
+        its id. The phones imported are kept in :attr:`phones_of`.
+        """
+        campaign_id = self.services.campaigns.create(
+            actor, title, script=script, area_codes=area_codes, use_case_id=use_case_id
+        )
+        self.phones_of[campaign_id] = self.import_contacts(
+            actor, campaign_id, contacts, contact_area_codes, known=known
+        )
+        return campaign_id
+
+    def launch(
+        self,
+        actor: Actor,
+        campaign_id: int,
+        number: PhoneNumberRow | None = None,
+        senders: Sequence[UserRow] = (),
+    ) -> None:
+        """Launch on ``number`` (dedicated), or on a single-use number when none is given;
+        then add ``senders``.
+        """
+        if number is None:
+            self.services.campaigns.launch(actor, campaign_id, NumberMode.SINGLE_USE)
+        else:
+            self.services.campaigns.launch(actor, campaign_id, NumberMode.DEDICATED, number.id)
+        if senders:
+            self.services.senders.add(actor, campaign_id, [sender.id for sender in senders])
 
 
 def seed_demo(
@@ -240,41 +300,41 @@ def _play(demo: _Demo, now: datetime) -> DemoAccounts:
     events = accounts.add_use_case(main.id, brand, "Community Events", UseCaseStatus.APPROVED)
     accounts.add_use_case(main.id, brand, "Fundraising", UseCaseStatus.PENDING)
     actor = Actor(account_id=main.id, user_id=maya.id)
-    numbers, campaigns, senders = services.numbers, services.campaigns, services.senders
-    local = ("206", "425", "253", "360")
+    campaigns, senders = services.campaigns, services.senders
 
     # Two dedicated numbers that have served for weeks.
     demo.at(now - timedelta(days=38))
-    demo.confirms(timedelta(minutes=25))
-    main_line = numbers.create_dedicated(actor, ["425"], outreach, "Main line")
+    main_line = demo.dedicated(
+        actor, "425", outreach, "Main line", confirmed_after=timedelta(minutes=25)
+    )
     demo.at(now - timedelta(days=37, hours=-2))
-    demo.confirms(timedelta(hours=5, minutes=40))
-    events_line = numbers.create_dedicated(actor, ["253"], events, "Events line")
+    events_line = demo.dedicated(
+        actor, "253", events, "Events line", confirmed_after=timedelta(hours=5, minutes=40)
+    )
 
     # A finished campaign (archived later in the story): two senders texted everyone.
     demo.at(now - timedelta(days=36))
-    coats = campaigns.create(
+    coats = demo.campaign(
         actor,
         "Winter coat drive",
-        script="Hi {first_name}! Drop off coats at any library.",
-        area_codes=["253"],
-        use_case_id=events,
+        "Hi {first_name}! Drop off coats at any library.",
+        ["253"],
+        events,
+        contacts=120,
     )
-    demo.import_contacts(actor, coats, 120, local)
-    campaigns.launch(actor, coats, NumberMode.DEDICATED, events_line.id)
-    senders.add(actor, coats, [texters[0].id, texters[1].id])
+    demo.launch(actor, coats, events_line, texters[:2])
 
     # A campaign nobody has touched for 26 days, still pre-loaded: auto-archive is near (C17).
     demo.at(now - timedelta(days=26))
-    levy = campaigns.create(
+    levy = demo.campaign(
         actor,
         "Library levy reminder",
-        script="Hi {first_name}, the library levy is on your ballot. Questions? Reply here.",
-        area_codes=["425"],
-        use_case_id=outreach,
+        "Hi {first_name}, the library levy is on your ballot. Questions? Reply here.",
+        ["425"],
+        outreach,
+        contacts=200,
     )
-    demo.import_contacts(actor, levy, 200, local)
-    campaigns.launch(actor, levy, NumberMode.DEDICATED, main_line.id)
+    demo.launch(actor, levy, main_line)
 
     demo.at(now - timedelta(days=20))
     campaigns.archive(actor, coats)
@@ -289,69 +349,70 @@ def _play(demo: _Demo, now: datetime) -> DemoAccounts:
         harbor.id, harbor_brand, "Tenant Organizing", UseCaseStatus.APPROVED
     )
     second = Actor(account_id=harbor.id, user_id=ruth.id)
-    demo.confirms(timedelta(minutes=18))
-    hotline = numbers.create_dedicated(second, ["617"], organizing, "Hotline")
+    hotline = demo.dedicated(
+        second, "617", organizing, "Hotline", confirmed_after=timedelta(minutes=18)
+    )
 
     # A dedicated number a carrier rejected.
     demo.at(now - timedelta(days=6))
     demo.rejects(
         Carrier.VERIZON, "Number not linked to the brand's registration", timedelta(hours=2)
     )
-    numbers.create_dedicated(actor, ["253"], outreach, "Tacoma desk")
+    demo.dedicated(actor, "253", outreach, "Tacoma desk")
 
     # The busy campaign of the week: four senders texted everyone; contacts answered, some
     # of them STOP (M1–M3). A followup comes later.
     demo.at(now - timedelta(days=3))
-    ballot = campaigns.create(
+    ballot = demo.campaign(
         actor,
         "Ballot return push",
-        script="Hi {first_name}! Ballots are due Tuesday. Need a drop box near {neighborhood}?",
-        area_codes=["206", "425"],
-        use_case_id=outreach,
+        "Hi {first_name}! Ballots are due Tuesday. Need a drop box near {neighborhood}?",
+        ["206", "425"],
+        outreach,
+        contacts=320,
     )
-    ballot_phones = demo.import_contacts(actor, ballot, 320, local)
-    campaigns.launch(actor, ballot, NumberMode.DEDICATED, main_line.id)
-    senders.add(actor, ballot, [t.id for t in texters[:4]])
+    demo.launch(actor, ballot, main_line, texters[:4])
 
     demo.at(now - timedelta(days=2, hours=2))
-    hearing = campaigns.create(
+    hearing = demo.campaign(
         second,
         "Rent board hearing",
-        script="The rent board meets Monday, {first_name}.",
-        area_codes=["617"],
-        use_case_id=organizing,
+        "The rent board meets Monday, {first_name}.",
+        ["617"],
+        organizing,
+        contacts=40,
+        contact_area_codes=("617", "857"),
     )
-    demo.import_contacts(second, hearing, 40, ("617", "857"))
-    campaigns.launch(second, hearing, NumberMode.DEDICATED, hotline.id)
-    senders.add(second, hearing, [organizer.id])
+    demo.launch(second, hearing, hotline, [organizer])
 
     # A single-use campaign that provisioned, ran and was paused.
     demo.at(now - timedelta(days=2))
-    hall = campaigns.create(
+    hall = demo.campaign(
         actor,
         "Tenant rights town hall",
-        script="Join us Thursday at 6 pm, {first_name}.",
-        area_codes=["360", "253"],
-        use_case_id=events,
+        "Join us Thursday at 6 pm, {first_name}.",
+        ["360", "253"],
+        events,
+        contacts=90,
     )
-    demo.import_contacts(actor, hall, 90, local)
     demo.confirms(timedelta(minutes=40))
-    campaigns.launch(actor, hall, NumberMode.SINGLE_USE)
+    demo.launch(actor, hall)
     demo.at(now - timedelta(days=2, minutes=-45))
     senders.add(actor, hall, [texters[4].id])
 
     # A single-use launch whose provisioning failed: back in Draft, flagged (C1, C9).
     demo.at(now - timedelta(days=1, hours=3))
-    cleanup = campaigns.create(
+    cleanup = demo.campaign(
         actor,
         "Neighborhood cleanup",
-        script="Grab gloves, {first_name}! Saturday 10 am.",
-        area_codes=["509"],
-        use_case_id=events,
+        "Grab gloves, {first_name}! Saturday 10 am.",
+        ["509"],
+        events,
+        contacts=60,
+        contact_area_codes=("509",),
     )
-    demo.import_contacts(actor, cleanup, 60, ("509",))
     demo.rejects(Carrier.TMOBILE, "Carrier queue rejected the number", timedelta(hours=3))
-    campaigns.launch(actor, cleanup, NumberMode.SINGLE_USE)
+    demo.launch(actor, cleanup)
 
     # A followup to those who have not answered yet (C8): repliers and opt-outs are left out.
     demo.at(now - timedelta(hours=23))
@@ -368,59 +429,60 @@ def _play(demo: _Demo, now: datetime) -> DemoAccounts:
 
     # Pre-loaded: active, no senders yet (C12).
     demo.at(now - timedelta(hours=5))
-    youth = campaigns.create(
+    youth = demo.campaign(
         actor,
         "Youth vote registration",
-        script="Turning 18 before November, {first_name}? Register in two minutes.",
-        area_codes=["206", "425"],
-        use_case_id=outreach,
+        "Turning 18 before November, {first_name}? Register in two minutes.",
+        ["206", "425"],
+        outreach,
+        contacts=150,
     )
-    demo.import_contacts(actor, youth, 150, local)
     demo.confirms(timedelta(minutes=55))
-    campaigns.launch(actor, youth, NumberMode.SINGLE_USE)
+    demo.launch(actor, youth)
 
     # The team at work (C14, C15, C18): Self Assign on, the invite link shared; senders join
     # through it and request batches as the clock runs. Its first contacts were texted by the
     # busy campaign on the same dedicated number, so their threads continue.
     demo.at(now - timedelta(minutes=50))
-    rides = campaigns.create(
+    rides = demo.campaign(
         actor,
         TEAMWORK_CAMPAIGN,
-        script="Hi {first_name}, need a ride to vote early in {neighborhood}? Reply YES.",
-        area_codes=["206", "425"],
-        use_case_id=outreach,
+        "Hi {first_name}, need a ride to vote early in {neighborhood}? Reply YES.",
+        ["206", "425"],
+        outreach,
+        contacts=900,
+        known=demo.phones_of[ballot][:120],
     )
-    demo.import_contacts(actor, rides, 900, local, known=ballot_phones[:120])
     senders.set_self_assign(actor, rides, True)
     senders.set_batch_size(actor, rides, TEAMWORK_BATCH_SIZE)
 
     # Still in the carriers' queue at `now`: these finish live.
     demo.at(now - timedelta(minutes=40))
-    food = campaigns.create(
+    food = demo.campaign(
         actor,
         "Food bank volunteer call",
-        script="Can you help sort donations Saturday?",
-        area_codes=["425", "206"],
-        use_case_id=events,
+        "Can you help sort donations Saturday?",
+        ["425", "206"],
+        events,
+        contacts=75,
     )
-    demo.import_contacts(actor, food, 75, local)
-    campaigns.launch(actor, food, NumberMode.SINGLE_USE)
+    demo.launch(actor, food)
     demo.at(now - timedelta(minutes=25))
-    numbers.create_dedicated(actor, ["509"], outreach, "Spokane office")
+    demo.dedicated(actor, "509", outreach, "Spokane office")
 
     demo.at(now - timedelta(minutes=15))
-    campaigns.launch(actor, rides, NumberMode.DEDICATED, main_line.id)
+    demo.launch(actor, rides, main_line)
 
     # A draft being prepared.
     demo.at(now - timedelta(minutes=10))
-    spring = campaigns.create(
+    demo.campaign(
         actor,
         "Spring canvass kickoff",
-        script="Hi {first_name}, we're knocking doors in {neighborhood} this spring. Want in?",
-        area_codes=["206", "425"],
-        use_case_id=outreach,
+        "Hi {first_name}, we're knocking doors in {neighborhood} this spring. Want in?",
+        ["206", "425"],
+        outreach,
+        contacts=80,
     )
-    demo.import_contacts(actor, spring, 80, local)
 
     demo.at(now)
     return DemoAccounts(main=actor, second=second)

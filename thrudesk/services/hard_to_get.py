@@ -24,7 +24,7 @@ from thrudesk.services.changes import NUMBERS
 from thrudesk.services.context import ServiceContext
 from thrudesk.services.errors import InvalidInput, NotFound, ThrudeskError
 from thrudesk.services.jobs import ScheduledJob
-from thrudesk.services.notifications import NotificationService
+from thrudesk.services.notifications import Note, NotificationService
 from thrudesk.services.numbers import NumberService
 from thrudesk.services.rows import HardToGetRequestRow, format_phone
 from thrudesk.services.simulation.state import run_seed
@@ -205,54 +205,70 @@ class HardToGetService:
             uow, actor, [request.area_code], NumberKind.DEDICATED, use_case, request.name
         )
         label = format_phone(number.e164)
-        request.status = HardToGetRequestStatus.FULFILLED
         request.phone_number_id = number.id
-        request.resolved_at = uow.now
-        request.outcome = f"Support added {label}."
-        uow.record(
-            "hard_to_get_fulfilled",
-            "hard_to_get_request",
-            request.id,
-            account_id=request.account_id,
-            before={"status": HardToGetRequestStatus.PENDING},
-            after={"status": HardToGetRequestStatus.FULFILLED, "phone_number_id": number.id},
-        )
         place = area_codes.place(request.area_code)
         where = f"{request.area_code} ({place})" if place else request.area_code
-        self._notifications.notify(
+        self._resolve(
             uow,
-            account_id=request.account_id,
-            user_id=request.requested_by_id,
-            subject_type="phone_number",
-            subject_id=number.id,
-            title="Hard-to-get number added",
-            body=(
+            request,
+            "hard_to_get_fulfilled",
+            HardToGetRequestStatus.FULFILLED,
+            f"Support added {label}.",
+            {"phone_number_id": number.id},
+            Note(
+                request.account_id,
+                request.requested_by_id,
+                "phone_number",
+                number.id,
+                "Hard-to-get number added",
                 f"Support added {label} in {where} for “{use_case.name}”. It is provisioning "
-                "now; you will hear when the carriers have answered."
+                "now; you will hear when the carriers have answered.",
             ),
         )
 
     def _refuse(self, uow: UnitOfWork, request: HardToGetRequest, reason: str) -> None:
-        request.status = HardToGetRequestStatus.REFUSED
-        request.resolved_at = uow.now
-        request.outcome = reason
-        uow.record(
+        self._resolve(
+            uow,
+            request,
             "hard_to_get_refused",
+            HardToGetRequestStatus.REFUSED,
+            reason,
+            {"reason": reason},
+            Note(
+                request.account_id,
+                request.requested_by_id,
+                "hard_to_get_request",
+                request.id,
+                "Hard-to-get request refused",
+                f"Support could not add a number in {request.area_code}: {reason}",
+            ),
+        )
+
+    def _resolve(
+        self,
+        uow: UnitOfWork,
+        request: HardToGetRequest,
+        event: str,
+        status: HardToGetRequestStatus,
+        outcome: str,
+        after: dict[str, object],
+        note: Note,
+    ) -> None:
+        """Close the pending request with ``status`` and ``outcome``, in the audit trail, and
+        tell the admin who asked (``note``).
+        """
+        request.status = status
+        request.resolved_at = uow.now
+        request.outcome = outcome
+        uow.record(
+            event,
             "hard_to_get_request",
             request.id,
             account_id=request.account_id,
             before={"status": HardToGetRequestStatus.PENDING},
-            after={"status": HardToGetRequestStatus.REFUSED, "reason": reason},
+            after={"status": status, **after},
         )
-        self._notifications.notify(
-            uow,
-            account_id=request.account_id,
-            user_id=request.requested_by_id,
-            subject_type="hard_to_get_request",
-            subject_id=request.id,
-            title="Hard-to-get request refused",
-            body=f"Support could not add a number in {request.area_code}: {reason}",
-        )
+        self._notifications.notify_many(uow, [note])
 
     def list(self, actor: Actor) -> builtins.list[HardToGetRequestRow]:
         """The account's requests, newest first (the same as :meth:`all`)."""

@@ -268,6 +268,20 @@ def _campaign_gate(session: Session, campaign: Campaign, now: datetime) -> _Gate
     return _Gate(None, None, at_risk, number)
 
 
+def _conversation_of(session: Session, campaign: Campaign, conversation_id: object) -> Conversation:
+    """The campaign's conversation ``conversation_id``; refused when it is another campaign's
+    or does not exist (the id may come from a stale view or a hand-typed file).
+    """
+    conversation = (
+        session.get(Conversation, conversation_id)
+        if isinstance(conversation_id, int) and not isinstance(conversation_id, bool)
+        else None
+    )
+    if conversation is None or conversation.campaign_id != campaign.id:
+        raise NotFound("That conversation is not part of this campaign.", field="conversation")
+    return conversation
+
+
 def _has_conversations(session: Session, campaign_id: int) -> bool:
     """Whether the campaign has any conversation at all (one indexed row to look for)."""
     found = session.scalar(
@@ -454,15 +468,7 @@ class MessagingService:
         with self._context.unit_of_work(actor) as uow:
             session = uow.session
             campaign = campaign_in_account(session, actor, campaign_id)
-            conversation = (
-                session.get(Conversation, conversation_id)
-                if isinstance(conversation_id, int) and not isinstance(conversation_id, bool)
-                else None
-            )
-            if conversation is None or conversation.campaign_id != campaign.id:
-                raise NotFound(
-                    "That conversation is not part of this campaign.", field="conversation"
-                )
+            conversation = _conversation_of(session, campaign, conversation_id)
             gate = _campaign_gate(session, campaign, uow.now)
             if isinstance(gate.refusal, CampaignNotActive):
                 raise gate.refusal
@@ -537,15 +543,7 @@ class MessagingService:
         with self._context.unit_of_work(actor_label=SIMULATED_CONTACT) as uow:
             session = uow.session
             campaign = campaign_in_account(session, actor, campaign_id)
-            conversation = (
-                session.get(Conversation, conversation_id)
-                if isinstance(conversation_id, int) and not isinstance(conversation_id, bool)
-                else None
-            )
-            if conversation is None or conversation.campaign_id != campaign.id:
-                raise NotFound(
-                    "That conversation is not part of this campaign.", field="conversation"
-                )
+            conversation = _conversation_of(session, campaign, conversation_id)
             if conversation.message_state not in (MessageState.SENT, MessageState.DELIVERED):
                 raise InvalidTransition(
                     "This contact has not received this campaign's message, so it cannot reply.",

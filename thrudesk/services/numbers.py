@@ -93,41 +93,37 @@ def unreleased_on_use_case(session: Session, use_case_id: int) -> int:
     )
 
 
+def unreleased_counts(
+    session: Session,
+    key: QueryableAttribute[int] | QueryableAttribute[int | None],
+    ids: Collection[int],
+    *conditions: ColumnElement[bool],
+) -> dict[int, int]:
+    """The unreleased numbers (meeting ``conditions``) of each of ``ids``, grouped by ``key``
+    (an account or use case column); ids with none are absent. Asked in chunks, so that a long
+    list of ids stays within SQLite's limit on bound parameters.
+    """
+    counts: dict[int, int] = {}
+    for chunk in bulk.chunks(sorted(set(ids))):
+        rows = session.execute(
+            select(key, func.count(PhoneNumber.id))
+            .where(key.in_(chunk), PhoneNumber.released_at.is_(None), *conditions)
+            .group_by(key)
+        )
+        counts.update((int(owner), int(count)) for owner, count in rows if owner is not None)
+    return counts
+
+
 def dedicated_in_use(session: Session, account_ids: Collection[int]) -> dict[int, int]:
     """N2: each account's unreleased dedicated numbers (accounts with none are absent)."""
-    counts: dict[int, int] = {}
-    ids = sorted(set(account_ids))
-    for start in range(0, len(ids), 500):
-        counts.update(
-            session.execute(
-                select(PhoneNumber.account_id, func.count(PhoneNumber.id))
-                .where(
-                    PhoneNumber.account_id.in_(ids[start : start + 500]),
-                    PhoneNumber.kind == NumberKind.DEDICATED,
-                    PhoneNumber.released_at.is_(None),
-                )
-                .group_by(PhoneNumber.account_id)
-            ).all()
-        )
-    return counts
+    return unreleased_counts(
+        session, PhoneNumber.account_id, account_ids, PhoneNumber.kind == NumberKind.DEDICATED
+    )
 
 
 def unreleased_on_use_cases(session: Session, use_case_ids: Collection[int]) -> dict[int, int]:
     """N3 for many use cases at once (use cases with no number are absent)."""
-    counts: dict[int, int] = {}
-    ids = sorted(set(use_case_ids))
-    for start in range(0, len(ids), 500):
-        counts.update(
-            session.execute(
-                select(PhoneNumber.use_case_id, func.count(PhoneNumber.id))
-                .where(
-                    PhoneNumber.use_case_id.in_(ids[start : start + 500]),
-                    PhoneNumber.released_at.is_(None),
-                )
-                .group_by(PhoneNumber.use_case_id)
-            ).all()
-        )
-    return counts
+    return unreleased_counts(session, PhoneNumber.use_case_id, use_case_ids)
 
 
 @dataclass(frozen=True)

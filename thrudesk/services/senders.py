@@ -143,6 +143,36 @@ def enabled_link(session: Session, campaign_id: int) -> InviteLink | None:
     )
 
 
+def campaign_senders(session: Session, campaign_id: int) -> tuple[SenderRow, ...]:
+    """The campaign's senders in the order they were added, each with the conversations
+    assigned to them.
+    """
+    assigned = (
+        select(func.count(Conversation.id))
+        .where(
+            Conversation.campaign_id == campaign_id,
+            Conversation.sender_id == CampaignSender.user_id,
+        )
+        .correlate(CampaignSender)
+        .scalar_subquery()
+    )
+    return tuple(
+        SenderRow(
+            user_id=sender.user_id,
+            name=name,
+            source=sender.source,
+            assigned=int(count),
+            added_at=sender.added_at,
+        )
+        for sender, name, count in session.execute(
+            select(CampaignSender, User.name, assigned)
+            .join(User, CampaignSender.user_id == User.id)
+            .where(CampaignSender.campaign_id == campaign_id)
+            .order_by(CampaignSender.added_at, CampaignSender.id)
+        )
+    )
+
+
 def assign_unassigned(session: Session, campaign_id: int, user_id: int, limit: int) -> int:
     """Give ``user_id`` up to ``limit`` Unassigned conversations, lowest ids first."""
     if limit <= 0:
@@ -324,30 +354,7 @@ class SenderService:
 
     def _team(self, session: Session, campaign: Campaign) -> TeamRow:
         account = account_of(session, campaign)
-        assigned = (
-            select(func.count(Conversation.id))
-            .where(
-                Conversation.campaign_id == campaign.id,
-                Conversation.sender_id == CampaignSender.user_id,
-            )
-            .correlate(CampaignSender)
-            .scalar_subquery()
-        )
-        senders = tuple(
-            SenderRow(
-                user_id=sender.user_id,
-                name=name,
-                source=sender.source,
-                assigned=int(count),
-                added_at=sender.added_at,
-            )
-            for sender, name, count in session.execute(
-                select(CampaignSender, User.name, assigned)
-                .join(User, CampaignSender.user_id == User.id)
-                .where(CampaignSender.campaign_id == campaign.id)
-                .order_by(CampaignSender.added_at, CampaignSender.id)
-            )
-        )
+        senders = campaign_senders(session, campaign.id)
         link = enabled_link(session, campaign.id) if campaign.self_assign else None
         return TeamRow(
             campaign_id=campaign.id,

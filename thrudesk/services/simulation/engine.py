@@ -40,6 +40,7 @@ from thrudesk.services.clock import TimerHandle
 from thrudesk.services.container import Services
 from thrudesk.services.errors import InvalidInput, NotFound
 from thrudesk.services.jobs import JobHandler, JobSpec, ScheduledJob
+from thrudesk.services.numbers import unreleased_counts
 from thrudesk.services.provisioning import CarrierAnswer, StartingNumber
 from thrudesk.services.rows import format_phone
 from thrudesk.services.simulation import scenarios
@@ -780,21 +781,12 @@ class Simulator:
     @staticmethod
     def _in_flight_of_accounts(session: Session, account_ids: set[int]) -> dict[int, int]:
         """Each account's numbers waiting in the carriers' queue (accounts with none absent)."""
-        counts: dict[int, int] = {}
-        ids = sorted(account_ids)
-        for start in range(0, len(ids), 500):
-            counts.update(
-                session.execute(
-                    select(PhoneNumber.account_id, func.count(PhoneNumber.id))
-                    .where(
-                        PhoneNumber.account_id.in_(ids[start : start + 500]),
-                        PhoneNumber.provisioning_status == ProvisioningStatus.INITIATED,
-                        PhoneNumber.released_at.is_(None),
-                    )
-                    .group_by(PhoneNumber.account_id)
-                ).all()
-            )
-        return counts
+        return unreleased_counts(
+            session,
+            PhoneNumber.account_id,
+            account_ids,
+            PhoneNumber.provisioning_status == ProvisioningStatus.INITIATED,
+        )
 
     @staticmethod
     def _in_flight_of(session: Session, account_id: int) -> int:
