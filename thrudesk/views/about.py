@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from thrudesk import APP_NAME
-from thrudesk.views.widgets import label
+from thrudesk.views.widgets import close_button, label
 
 ICON_SIZE = 64
 NO_LOG_FILE = "Not written to a file (this window was started without a profile)"
@@ -96,8 +96,7 @@ class AboutDialog(QDialog):
         )
         self.version_label.setTextFormat(Qt.TextFormat.RichText)
         titles.addWidget(self.version_label)
-        description = label(DESCRIPTION, "hint")
-        description.setWordWrap(True)
+        description = label(DESCRIPTION, "hint", wrap=True)
         titles.addWidget(description)
         heading.addLayout(titles, 1)
         outer.addLayout(heading)
@@ -126,10 +125,7 @@ class AboutDialog(QDialog):
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         buttons.addWidget(self.copy_button)
         buttons.addStretch(1)
-        self.accept_button = QPushButton("Close")
-        self.accept_button.setObjectName("accept_button")
-        self.accept_button.setDefault(True)
-        self.accept_button.clicked.connect(self.accept)
+        self.accept_button = close_button(self)
         buttons.addWidget(self.accept_button)
         outer.addLayout(buttons)
 

@@ -109,8 +109,7 @@ class AudienceCard(Card):
         self.header_actions.addWidget(self.import_contacts_button)
         self.header_actions.addWidget(self.export_button)
 
-        self.csv_file_error = label(role="field-error", name="csv_file_error")
-        self.csv_file_error.setWordWrap(True)
+        self.csv_file_error = label(role="field-error", name="csv_file_error", wrap=True)
         self.csv_file_error.hide()
         self.body.addWidget(self.csv_file_error)
 
@@ -129,8 +128,7 @@ class AudienceCard(Card):
         self.body.addLayout(grid)
         self.audience_summary_label = label(role="muted", name="audience_summary_label")
         self.body.addWidget(self.audience_summary_label)
-        self.threads_label = label(role="hint", name="threads_label")
-        self.threads_label.setWordWrap(True)
+        self.threads_label = label(role="hint", name="threads_label", wrap=True)
         self.body.addWidget(self.threads_label)
 
         self.transfer_progress_box = QFrame()
@@ -218,8 +216,8 @@ class AudienceCard(Card):
 
     def start_import(self, path: Path | str) -> None:
         """Import ``path`` into the campaign shown, on a worker thread."""
-        campaign_id = self._campaign_id
-        if campaign_id is None or self._task is not None:
+        campaign_id = self._free_campaign()
+        if campaign_id is None:
             return
         actor, contacts = self._actor, self._services.contacts
         source = Path(path)
@@ -235,8 +233,8 @@ class AudienceCard(Card):
 
     def start_export(self, path: Path | str, *, results: bool) -> None:
         """Export the campaign shown to ``path``, on a worker thread."""
-        campaign_id = self._campaign_id
-        if campaign_id is None or self._task is not None:
+        campaign_id = self._free_campaign()
+        if campaign_id is None:
             return
         actor, contacts = self._actor, self._services.contacts
         target = Path(path)
@@ -257,6 +255,12 @@ class AudienceCard(Card):
             gc.unfreeze()
 
     # ------------------------------------------------------------------ running
+    def _free_campaign(self) -> int | None:
+        """The campaign shown, unless there is none or a file is already being transferred
+        (one import or export at a time).
+        """
+        return self._campaign_id if self._task is None else None
+
     def _begin(self, name: str, work: Work, campaign_id: int, file_name: str) -> None:
         task = BackgroundTask(name, work, self)
         queued = Qt.ConnectionType.QueuedConnection

@@ -198,7 +198,21 @@ def paint_tags(
     painter.restore()
 
 
-class TagDelegate(QStyledItemDelegate):
+class PaintedDelegate(QStyledItemDelegate):
+    """A delegate that paints a cell's content itself, over the background the style draws."""
+
+    def paint_background(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> None:
+        """The cell as the style draws it (background, selection, focus) without its text."""
+        self.initStyleOption(option, index)
+        option.text = ""
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+
+
+class TagDelegate(PaintedDelegate):
     """Paints a cell's :data:`~thrudesk.views.roles.TAGS_ROLE` as coloured tags."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
@@ -206,11 +220,7 @@ class TagDelegate(QStyledItemDelegate):
         if not tags:
             super().paint(painter, option, index)
             return
-        self.initStyleOption(option, index)
-        option.text = ""
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        self.paint_background(painter, option, index)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         area = option.rect.adjusted(8, 0, -6, 0)
         text_colour = option.palette.highlightedText().color() if selected else None
@@ -224,7 +234,7 @@ class TagDelegate(QStyledItemDelegate):
         return hint
 
 
-class CarrierProgressDelegate(QStyledItemDelegate):
+class CarrierProgressDelegate(PaintedDelegate):
     """The carriers column: three small segments (confirmed, rejected, pending) and ``2/3``."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
@@ -232,11 +242,7 @@ class CarrierProgressDelegate(QStyledItemDelegate):
         if not carriers:
             super().paint(painter, option, index)
             return
-        self.initStyleOption(option, index)
-        option.text = ""
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        self.paint_background(painter, option, index)
         colours = theme.current()
         fill = {
             CarrierCheckStatus.CONFIRMED: colours.tone(Tone.SUCCESS).border,

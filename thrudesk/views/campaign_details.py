@@ -47,22 +47,23 @@ from thrudesk.services.rows import (
 from thrudesk.services.senders import TeamRow
 from thrudesk.services.sending_window import SendingWindowRow
 from thrudesk.services.unit_of_work import Actor
-from thrudesk.views import formatting, theme
+from thrudesk.views import formatting
 from thrudesk.views.aio import async_slot
 from thrudesk.views.audience_card import AudienceCard
 from thrudesk.views.background import BackgroundTask, Progress
 from thrudesk.views.badges import ProvisioningBadge, TagStrip, badge_tooltip, status_tags
+from thrudesk.views.campaign_actions import pause_or_resume, show_pause_or_resume
 from thrudesk.views.campaign_dialogs import NewCampaignDialog
 from thrudesk.views.followup_dialog import FollowupDialog
 from thrudesk.views.senders_card import SOURCE_TEXT, SendersCard
 from thrudesk.views.sending_window_card import SendingWindowCard
-from thrudesk.views.simulation import SimulationControl
+from thrudesk.views.simulation import SimulationControl, provisioning_estimate
 from thrudesk.views.static_model import StaticTableModel
-from thrudesk.views.table_model import RIGHT, Column
+from thrudesk.views.table_model import Column, count_column, time_column
 from thrudesk.views.tables import make_table
 from thrudesk.views.teamwork_dialogs import ImportReportDialog
 from thrudesk.views.timeline_chart import ProvisioningTimeline
-from thrudesk.views.widgets import Card, MessageBar, Notice, button, confirm, label
+from thrudesk.views.widgets import Card, MessageBar, Notice, button, confirm, label, open_beside
 
 __all__ = [
     "SOURCE_TEXT",
@@ -405,8 +406,7 @@ class CampaignDetailsTab(QWidget):
         self.meta_label = label(role="muted", name="details_meta_label")
         number.addWidget(self.meta_label)
         layout.addLayout(number)
-        self.script_label = label(role="muted", name="details_script_label")
-        self.script_label.setWordWrap(True)
+        self.script_label = label(role="muted", name="details_script_label", wrap=True)
         layout.addWidget(self.script_label)
         self._warnings = QVBoxLayout()
         self._warnings.setSpacing(6)
@@ -430,8 +430,8 @@ class CampaignDetailsTab(QWidget):
             "is when a pending answer is expected (p50–p90).",
             "hint",
             name="chart_legend_label",
+            wrap=True,
         )
-        self.chart_legend.setWordWrap(True)
         self.provisioning_card.body.addWidget(self.chart_legend)
         column.addWidget(self.provisioning_card)
 
@@ -453,14 +453,8 @@ class CampaignDetailsTab(QWidget):
                     tags=lambda r: status_tags(r.status, ()),
                     width=100,
                 ),
-                Column(
-                    "Contacts", lambda r: formatting.count(r.contact_count), align=RIGHT, width=80
-                ),
-                Column(
-                    "Expires",
-                    lambda r: formatting.short_date_time(r.end_at, self._timezone),
-                    width=110,
-                ),
+                count_column("Contacts", lambda r: r.contact_count, width=80),
+                time_column("Expires", lambda r: r.end_at, lambda: self._timezone, width=110),
             ],
             lambda r: r.id,
             self,
@@ -473,8 +467,8 @@ class CampaignDetailsTab(QWidget):
             "no provisioning wait.",
             "hint",
             name="followups_empty_label",
+            wrap=True,
         )
-        self.followups_empty.setWordWrap(True)
         self.followups_card.body.addWidget(self.followups_table)
         self.followups_card.body.addWidget(self.followups_empty)
         column.addWidget(self.followups_card)
@@ -484,11 +478,7 @@ class CampaignDetailsTab(QWidget):
         self.timeline_card = Card("Timeline", "timeline_card")
         self.events_model: StaticTableModel[EventRow] = StaticTableModel(
             [
-                Column(
-                    "When",
-                    lambda r: formatting.short_date_time(r.at, self._timezone),
-                    width=104,
-                ),
+                time_column("When", lambda r: r.at, lambda: self._timezone, width=104),
                 Column(
                     "Subject",
                     lambda r: "Number" if r.subject_type == "phone_number" else "Campaign",
@@ -711,9 +701,9 @@ class CampaignDetailsTab(QWidget):
             self.number_label.setText("No number yet: it is chosen at launch")
             self.show_number_button.hide()
         if row.provisioning_status is not None:
-            estimate = None
-            if row.provisioning_status is ProvisioningStatus.INITIATED and self._simulator:
-                estimate = self._simulator.number_estimate(row.phone_number_id or 0)
+            estimate = provisioning_estimate(
+                self._simulator, row.phone_number_id or 0, row.provisioning_status
+            )
             self.provisioning_badge.set_status(
                 row.provisioning_status,
                 badge_tooltip(
@@ -742,15 +732,11 @@ class CampaignDetailsTab(QWidget):
         status = details.status
         pausable = status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
         self.details_pause_resume_button.setVisible(pausable)
-        paused = status is CampaignStatus.PAUSED
-        self.details_pause_resume_button.setText("Resume" if paused else "Pause")
-        icon_name = "play" if paused else "pause"
-        self.details_pause_resume_button.setProperty("icon_name", icon_name)
-        self.details_pause_resume_button.setIcon(theme.icon(icon_name))
-        self.details_pause_resume_button.setToolTip(
-            "Resume sending: the window opens again and senders go on"
-            if paused
-            else "Pause sending; held and unsent messages wait until it resumes"
+        show_pause_or_resume(
+            self.details_pause_resume_button,
+            status,
+            pause_tip="Pause sending; held and unsent messages wait until it resumes",
+            resume_tip="Resume sending: the window opens again and senders go on",
         )
         self.details_edit_button.setVisible(
             status is CampaignStatus.DRAFT and details.parent_id is None
@@ -797,9 +783,7 @@ class CampaignDetailsTab(QWidget):
         row = details.row
         number_id = row.phone_number_id
         started = provisioning_started_at(events, number_id) if number_id is not None else None
-        estimate = None
-        if row.provisioning_status is ProvisioningStatus.INITIATED and self._simulator:
-            estimate = self._simulator.number_estimate(number_id or 0)
+        estimate = provisioning_estimate(self._simulator, number_id or 0, row.provisioning_status)
         self.timeline_chart.set_provisioning(
             started_at=started,
             carriers=details.carriers,
@@ -860,20 +844,15 @@ class CampaignDetailsTab(QWidget):
         details = self._details
         if details is None:
             return
-        campaigns = self._services.campaigns
-        paused = details.status is CampaignStatus.PAUSED
         try:
-            if paused:
-                campaigns.resume(self._actor, details.id)
-            else:
-                campaigns.pause(self._actor, details.id)
+            text = pause_or_resume(
+                self._services, self._actor, details.id, details.title, details.status
+            )
         except ThrudeskError as error:
             self.message_bar.show_error(error.message)
             return
         self.refresh()
-        self.message_bar.show_info(
-            f"“{details.title}” is Active again." if paused else f"“{details.title}” is Paused."
-        )
+        self.message_bar.show_info(text)
 
     def _on_details_edit_button_clicked(self) -> None:
         details = self._details
@@ -881,8 +860,7 @@ class CampaignDetailsTab(QWidget):
             return
         dialog = NewCampaignDialog(self._services, self._actor, self, draft=details)
         dialog.campaign_saved.connect(self._on_edit_dialog_campaign_saved)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_beside(dialog)
 
     def _on_edit_dialog_campaign_saved(self, _campaign_id: int) -> None:
         self.refresh()
@@ -894,8 +872,7 @@ class CampaignDetailsTab(QWidget):
             return
         dialog = FollowupDialog(self._services, self._actor, details.row, self._timezone, self)
         dialog.followup_created.connect(self._on_followup_dialog_followup_created)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_beside(dialog)
 
     def _on_followup_dialog_followup_created(self, _followup_id: int) -> None:
         self.refresh()
@@ -920,9 +897,7 @@ class CampaignDetailsTab(QWidget):
             self.refresh_in_background()
         self.message_bar.show_info(f"{file_name}: {report.summary}")
         if report.refused:
-            dialog = ImportReportDialog(report, file_name, self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.open()
+            open_beside(ImportReportDialog(report, file_name, self))
 
     def _on_audience_card_export_finished(self, report: ExportReport) -> None:
         if report.cancelled:

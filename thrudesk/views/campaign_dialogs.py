@@ -179,8 +179,7 @@ class LaunchDialog(FormDialog):
         dedicated.setSpacing(5)
         above = QHBoxLayout()
         above.setSpacing(8)
-        self.dedicated_hint = label(role="hint", name="dedicated_hint")
-        self.dedicated_hint.setWordWrap(True)
+        self.dedicated_hint = label(role="hint", name="dedicated_hint", wrap=True)
         above.addWidget(self.dedicated_hint, 1)
         self.manage_numbers_button = button(
             "Manage",
@@ -209,13 +208,14 @@ class LaunchDialog(FormDialog):
         single.setContentsMargins(26, 0, 0, 0)
         single.setSpacing(6)
         self.area_codes_label = label(
-            preferences_text(self.options.area_codes), role="hint", name="area_codes_label"
+            preferences_text(self.options.area_codes),
+            role="hint",
+            name="area_codes_label",
+            wrap=True,
         )
-        self.area_codes_label.setWordWrap(True)
         single.addWidget(self.area_codes_label)
         single.addWidget(self.errors.add("area_codes", self.area_codes_label, "use_case"))
-        self.launch_mode_label = label(role="hint", name="launch_mode_label")
-        self.launch_mode_label.setWordWrap(True)
+        self.launch_mode_label = label(role="hint", name="launch_mode_label", wrap=True)
         self.launch_mode_label.setText(
             "The campaign stays Launching until its number is Provisioning Complete, then "
             "becomes Active."

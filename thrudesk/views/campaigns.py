@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QObject, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
 from thrudesk.services.changes import CAMPAIGNS, NUMBERS, Change
 from thrudesk.services.container import Services
@@ -20,16 +20,16 @@ from thrudesk.services.rows import (
     CampaignStatusFilter,
     NumberKind,
     Page,
-    ProvisioningStatus,
 )
 from thrudesk.services.unit_of_work import Actor
-from thrudesk.views import formatting, theme
 from thrudesk.views.aio import async_slot
 from thrudesk.views.badges import Tag, badge_tooltip, flags_tooltip, provisioning_tag, status_tags
-from thrudesk.views.simulation import SimulationControl
-from thrudesk.views.table_model import RIGHT, Column, PagedTableModel
-from thrudesk.views.tables import make_table, refresh_rows_in_view, select_row, selected_position
-from thrudesk.views.widgets import MessageBar, button, confirm, label
+from thrudesk.views.campaign_actions import pause_or_resume, show_pause_or_resume
+from thrudesk.views.simulation import SimulationControl, provisioning_estimate
+from thrudesk.views.table_model import Column, count_column
+from thrudesk.views.table_tab import AccountTableModel, TableTab, filter_edit
+from thrudesk.views.tables import refresh_rows_in_view, select_row
+from thrudesk.views.widgets import button, confirm, label
 
 if TYPE_CHECKING:
     # The dialogs are imported when first opened: the tab's first paint does not need them.
@@ -44,7 +44,7 @@ def kind_text(row: CampaignIndexRow) -> str:
     return "—"
 
 
-class CampaignTableModel(PagedTableModel[CampaignIndexRow]):
+class CampaignTableModel(AccountTableModel[CampaignIndexRow]):
     """The campaign index, sorted and filtered by :meth:`CampaignService.index`."""
 
     def __init__(
@@ -56,12 +56,7 @@ class CampaignTableModel(PagedTableModel[CampaignIndexRow]):
         simulator: SimulationControl | None,
         parent: QObject | None = None,
     ) -> None:
-        self._services = services
-        self._actor = actor
-        self._timezone = timezone
-        self._simulator = simulator
         self._status = CampaignStatusFilter.ALL
-        self._text = ""
         columns: list[Column[CampaignIndexRow]] = [
             Column(
                 "Title",
@@ -91,47 +86,26 @@ class CampaignTableModel(PagedTableModel[CampaignIndexRow]):
                 width=176,
             ),
             Column("Kind", kind_text, CampaignSortKey.KIND, width=88),
-            Column(
-                "Start",
-                lambda r: formatting.short_date_time(r.start_at, self._timezone),
-                CampaignSortKey.START,
-                width=108,
+            self.time_column("Start", lambda r: r.start_at, CampaignSortKey.START, width=108),
+            count_column("Contacts", lambda r: r.contact_count, CampaignSortKey.CONTACTS, width=80),
+            count_column("Senders", lambda r: r.sender_count, CampaignSortKey.SENDERS, width=74),
+            count_column(
+                "Unassigned", lambda r: r.unassigned_count, CampaignSortKey.UNASSIGNED, width=104
             ),
-            Column(
-                "Contacts",
-                lambda r: formatting.count(r.contact_count),
-                CampaignSortKey.CONTACTS,
-                align=RIGHT,
-                width=80,
-            ),
-            Column(
-                "Senders",
-                lambda r: formatting.count(r.sender_count),
-                CampaignSortKey.SENDERS,
-                align=RIGHT,
-                width=74,
-            ),
-            Column(
-                "Unassigned",
-                lambda r: formatting.count(r.unassigned_count),
-                CampaignSortKey.UNASSIGNED,
-                align=RIGHT,
-                width=104,
-            ),
-            Column(
-                "Created",
-                lambda r: formatting.short_date_time(r.created_at, self._timezone),
-                CampaignSortKey.CREATED,
-                width=108,
-            ),
+            self.time_column("Created", lambda r: r.created_at, CampaignSortKey.CREATED, width=108),
         ]
-        super().__init__(columns, sort_column=9, descending=True, parent=parent)
+        super().__init__(
+            services,
+            actor,
+            columns,
+            timezone=timezone,
+            simulator=simulator,
+            sort_column=9,
+            descending=True,
+            parent=parent,
+        )
 
     # ------------------------------------------------------------------ filters
-    def set_account(self, actor: Actor, timezone: str) -> None:
-        self._actor, self._timezone = actor, timezone
-        self.reload()
-
     def set_filter(
         self, *, text: str | None = None, status: CampaignStatusFilter | None = None
     ) -> None:
@@ -140,10 +114,6 @@ class CampaignTableModel(PagedTableModel[CampaignIndexRow]):
         if status is not None:
             self._status = status
         self.reload()
-
-    @property
-    def filter_text(self) -> str:
-        return self._text
 
     @property
     def status_filter(self) -> CampaignStatusFilter:
@@ -164,9 +134,6 @@ class CampaignTableModel(PagedTableModel[CampaignIndexRow]):
 
     def fetch_rows(self, ids: Collection[int]) -> list[CampaignIndexRow]:
         return self._services.campaigns.index_rows(self._actor, ids)
-
-    def row_id(self, row: CampaignIndexRow) -> int:
-        return row.id
 
     def apply_change(self, change: Change) -> None:
         """Refresh the rows a change names (campaigns, or campaigns on a named number); re-read
@@ -227,19 +194,16 @@ class CampaignTableModel(PagedTableModel[CampaignIndexRow]):
             number = self._services.numbers.get(self._actor, row.phone_number_id)
         except NotFound:
             return None
-        estimate = None
-        if number.provisioning_status is ProvisioningStatus.INITIATED and self._simulator:
-            estimate = self._simulator.number_estimate(number.id)
         return badge_tooltip(
             number.provisioning_status,
             number.carriers,
             timezone=self._timezone,
-            estimate=estimate,
+            estimate=provisioning_estimate(self._simulator, number.id, number.provisioning_status),
             failure_reason=number.failure_reason,
         )
 
 
-class CampaignsTab(QWidget):
+class CampaignsTab(TableTab[CampaignTableModel]):
     """The campaign index with its actions: New campaign, Launch, Create Followup, Clone,
     Archive and Open details (double-click or Enter).
 
@@ -260,18 +224,14 @@ class CampaignsTab(QWidget):
         simulator: SimulationControl | None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("campaigns_tab")
-        self._services = services
-        self._actor = actor
-        self._timezone = timezone
-        self._simulator = simulator
-        self._dialog: QDialog | None = None
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 14, 16, 12)
-        layout.setSpacing(10)
-
+        super().__init__(
+            services,
+            actor,
+            name="campaigns_tab",
+            timezone=timezone,
+            simulator=simulator,
+            parent=parent,
+        )
         actions = QHBoxLayout()
         actions.setSpacing(8)
         self.new_campaign_button = button(
@@ -327,30 +287,22 @@ class CampaignsTab(QWidget):
         for status in CampaignStatusFilter:
             self.campaign_status_filter.addItem(status.label, status.value)
         actions.addWidget(self.campaign_status_filter)
-        self.campaign_filter_edit = QLineEdit()
-        self.campaign_filter_edit.setObjectName("campaign_filter_edit")
-        self.campaign_filter_edit.setPlaceholderText("Filter by title or number")
-        self.campaign_filter_edit.setClearButtonEnabled(True)
-        self.campaign_filter_edit.setMinimumWidth(180)
-        actions.addWidget(self.campaign_filter_edit)
-        layout.addLayout(actions)
-
-        self.message_bar = MessageBar()
-        layout.addWidget(self.message_bar)
-
-        self.model = CampaignTableModel(
-            services, actor, timezone=timezone, simulator=simulator, parent=self
+        self.campaign_filter_edit = filter_edit(
+            "campaign_filter_edit", "Filter by title or number", min_width=180
         )
-        self.model.reload()
-        self.table = make_table(self.model, "campaigns_table")
-        layout.addWidget(self.table, 1)
-        self.setFocusProxy(self.table)
+        actions.addWidget(self.campaign_filter_edit)
+        self.page.addLayout(actions)
 
-        self._filter_timer = QTimer(self)
-        self._filter_timer.setSingleShot(True)
-        self._filter_timer.setInterval(FILTER_DELAY_MS)
-        self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
-        self.campaign_filter_edit.textChanged.connect(self._filter_timer.start)
+        self._add_table(
+            CampaignTableModel(
+                services, actor, timezone=timezone, simulator=simulator, parent=self
+            ),
+            "campaigns_table",
+            filter_edit=self.campaign_filter_edit,
+            filter_delay_ms=FILTER_DELAY_MS,
+            count_label=self.count_label,
+            noun="campaign",
+        )
         self.campaign_status_filter.currentIndexChanged.connect(
             self._on_campaign_status_filter_changed
         )
@@ -363,30 +315,16 @@ class CampaignsTab(QWidget):
         self.archive_button.clicked.connect(self._on_archive_button_clicked)
         self.open_details_button.clicked.connect(self._on_open_details_button_clicked)
         self.table.activated.connect(self._on_table_activated)
-        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
-        self.model.total_changed.connect(self._on_model_total_changed)
-        self.model.modelReset.connect(self._update_actions)
-        self.model.dataChanged.connect(self._on_model_data_changed)
-        self._on_model_total_changed(self.model.total)
-        self._update_actions()
+        self._show_totals()
 
     # ------------------------------------------------------------------ public
-    def set_account(self, actor: Actor, timezone: str) -> None:
-        self._actor, self._timezone = actor, timezone
-        self.message_bar.clear()
-        self.campaign_filter_edit.blockSignals(True)
-        self.campaign_filter_edit.clear()
-        self.campaign_filter_edit.blockSignals(False)
-        self.model.set_account(actor, timezone)
-        self._update_actions()
-
     def apply_change(self, change: Change) -> None:
         self.model.apply_change(change)
         self._update_actions()
 
     def selected_campaign(self) -> CampaignIndexRow | None:
-        position = selected_position(self.table)
-        return self.model.row_at(position) if position is not None else None
+        campaign: CampaignIndexRow | None = self._selected_row()
+        return campaign
 
     def select_campaign(self, campaign_id: int) -> bool:
         position = self.model.ensure_loaded(campaign_id, max_pages=5)
@@ -394,10 +332,6 @@ class CampaignsTab(QWidget):
             return False
         select_row(self.table, position)
         return True
-
-    def focus_filter(self) -> None:
-        self.campaign_filter_edit.setFocus()
-        self.campaign_filter_edit.selectAll()
 
     def refresh_time_flags(self) -> None:
         """Time moved on (C6, C17): the rows in view are read again now, the others when they
@@ -433,27 +367,12 @@ class CampaignsTab(QWidget):
         return dialog
 
     # ------------------------------------------------------------------ handlers
-    def _show_dialog(self, dialog: QDialog) -> None:
-        self._dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    def _on_filter_timer_timeout(self) -> None:
-        self.model.set_filter(text=self.campaign_filter_edit.text())
+    def _apply_filter(self, text: str) -> None:
+        self.model.set_filter(text=text)
 
     def _on_campaign_status_filter_changed(self, _index: int) -> None:
         value = self.campaign_status_filter.currentData()
         self.model.set_filter(status=CampaignStatusFilter(value))
-
-    def _on_model_total_changed(self, total: int) -> None:
-        self.count_label.setText(formatting.plural(total, "campaign"))
-
-    def _on_model_data_changed(self, *_args: object) -> None:
-        self._update_actions()
-
-    def _on_table_selection_changed(self, *_args: object) -> None:
-        self.message_bar.clear()
-        self._update_actions()
 
     def _update_actions(self) -> None:
         campaign = self.selected_campaign()
@@ -461,19 +380,14 @@ class CampaignsTab(QWidget):
         status = campaign.status if campaign else None
         self.launch_button.setEnabled(original and status is CampaignStatus.DRAFT)
         self.edit_campaign_button.setEnabled(original and status is CampaignStatus.DRAFT)
-        paused = status is CampaignStatus.PAUSED
         self.pause_resume_button.setEnabled(
             status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
         )
-        self.pause_resume_button.setText("Resume" if paused else "Pause")
-        icon_name = "play" if paused else "pause"
-        if self.pause_resume_button.property("icon_name") != icon_name:
-            self.pause_resume_button.setProperty("icon_name", icon_name)
-            self.pause_resume_button.setIcon(theme.icon(icon_name))
-        self.pause_resume_button.setToolTip(
-            "Resume sending (C1)"
-            if paused
-            else "Pause sending; nothing goes out until resumed (C1)"
+        show_pause_or_resume(
+            self.pause_resume_button,
+            status,
+            pause_tip="Pause sending; nothing goes out until resumed (C1)",
+            resume_tip="Resume sending (C1)",
         )
         self.followup_button.setEnabled(
             original and status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
@@ -528,21 +442,16 @@ class CampaignsTab(QWidget):
         campaign = self.selected_campaign()
         if campaign is None:
             return
-        campaigns = self._services.campaigns
-        paused = campaign.status is CampaignStatus.PAUSED
         try:
-            if paused:
-                campaigns.resume(self._actor, campaign.id)
-            else:
-                campaigns.pause(self._actor, campaign.id)
+            text = pause_or_resume(
+                self._services, self._actor, campaign.id, campaign.title, campaign.status
+            )
         except ThrudeskError as error:
             self.message_bar.show_error(error.message)
             return
         self.model.refresh_ids([campaign.id])
         self._update_actions()
-        self.message_bar.show_info(
-            f"“{campaign.title}” is Active again." if paused else f"“{campaign.title}” is Paused."
-        )
+        self.message_bar.show_info(text)
 
     def _on_launch_dialog_campaign_launched(self, row: CampaignIndexRow) -> None:
         self.model.refresh_ids([row.id])

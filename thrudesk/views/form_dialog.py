@@ -37,8 +37,7 @@ class FormDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 18, 20, 16)
         outer.setSpacing(12)
-        self.intro = label(role="hint")
-        self.intro.setWordWrap(True)
+        self.intro = label(role="hint", wrap=True)
         self.intro.hide()
         outer.addWidget(self.intro)
         self.form = QFormLayout()
@@ -90,8 +89,7 @@ class FormDialog(QDialog):
         if field is not None:
             column.addWidget(self.errors.add(field, control, *aliases))
         if hint:
-            note = label(hint, "hint")
-            note.setWordWrap(True)
+            note = label(hint, "hint", wrap=True)
             column.addWidget(note)
         caption_label = QLabel(caption)
         # Top-aligned so that an error appearing under the control does not move the caption,

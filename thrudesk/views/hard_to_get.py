@@ -9,12 +9,11 @@ from thrudesk.services import area_codes
 from thrudesk.services.container import Services
 from thrudesk.services.rows import HardToGetRequestRow, HardToGetRequestStatus
 from thrudesk.services.unit_of_work import Actor
-from thrudesk.views import formatting
 from thrudesk.views.area_code_picker import AreaCodePicker
 from thrudesk.views.form_dialog import FormDialog
 from thrudesk.views.inputs import UseCaseCombo
 from thrudesk.views.static_model import StaticTableModel
-from thrudesk.views.table_model import Column
+from thrudesk.views.table_model import Column, time_column
 from thrudesk.views.tables import make_table
 from thrudesk.views.widgets import label
 
@@ -65,11 +64,7 @@ class HardToGetDialog(FormDialog):
             [
                 Column("Area code", lambda r: r.area_code, width=80),
                 Column("Name", lambda r: r.name or "", width=120),
-                Column(
-                    "Requested",
-                    lambda r: formatting.short_date_time(r.created_at, timezone),
-                    width=110,
-                ),
+                time_column("Requested", lambda r: r.created_at, lambda: timezone, width=110),
                 Column("Status", lambda r: STATUS_TEXT.get(r.status, str(r.status)), width=110),
                 Column(
                     "Outcome", lambda r: r.outcome or "", tooltip=lambda r: r.outcome, stretch=True

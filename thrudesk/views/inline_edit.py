@@ -39,8 +39,7 @@ class InlineEditor(QWidget):
         row = QHBoxLayout(self._shown)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(6)
-        self.value_label = label(name=f"{key}_value")
-        self.value_label.setWordWrap(True)
+        self.value_label = label(name=f"{key}_value", wrap=True)
         self.value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(self.value_label, 1)
         self.change_button = button("Change", f"{key}_change_button", role="link")
@@ -61,8 +60,7 @@ class InlineEditor(QWidget):
         self._editing.hide()
         outer.addWidget(self._editing)
 
-        self.error_label = label(role="field-error", name=error_name)
-        self.error_label.setWordWrap(True)
+        self.error_label = label(role="field-error", name=error_name, wrap=True)
         self.error_label.hide()
         outer.addWidget(self.error_label)
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -22,8 +20,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QListView,
-    QStyle,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
@@ -32,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from thrudesk.services.rows import NotificationRow
 from thrudesk.views import formatting, theme
-from thrudesk.views.roles import ID_ROLE, ROW_ROLE
+from thrudesk.views.badges import PaintedDelegate
+from thrudesk.views.roles import ROW_ROLE
+from thrudesk.views.table_model import Column, ColumnTableModel
 from thrudesk.views.theme import Tone
 from thrudesk.views.widgets import button, label, repolish
 
@@ -56,50 +54,25 @@ def two_lines(metrics: QFontMetrics, text: str, width: int) -> str:
     return f"{first}\n{rest}"
 
 
-class NotificationListModel(QAbstractListModel):
-    """The admin's notifications, newest first."""
+class NotificationListModel(ColumnTableModel[NotificationRow]):
+    """The admin's notifications, newest first: the title shown, the body as its tooltip."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[NotificationRow] = []
+        super().__init__(
+            [Column("Notification", lambda r: r.title, tooltip=lambda r: r.body)], parent
+        )
         self.timezone = formatting.EASTERN
+
+    def row_id(self, row: NotificationRow) -> int:
+        return row.id
 
     def set_rows(self, rows: Sequence[NotificationRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def rows(self) -> tuple[NotificationRow, ...]:
-        return tuple(self._rows)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.body
-        if role == ROW_ROLE:
-            return row
-        if role == ID_ROLE:
-            return row.id
-        return None
-
-
-class NotificationDelegate(QStyledItemDelegate):
+class NotificationDelegate(PaintedDelegate):
     """Title (bold while unread) with its time, and the body on the line below."""
 
     def __init__(self, model: NotificationListModel, parent: QObject | None = None) -> None:
@@ -111,11 +84,7 @@ class NotificationDelegate(QStyledItemDelegate):
         if not isinstance(row, NotificationRow):
             super().paint(painter, option, index)
             return
-        self.initStyleOption(option, index)
-        option.text = ""
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        self.paint_background(painter, option, index)
         colours = theme.current()
         rect = option.rect.adjusted(14, 8, -12, -8)
         painter.save()

@@ -6,16 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
 
 from thrudesk.services.changes import ACCOUNTS, CAMPAIGNS, NUMBERS, Change
 from thrudesk.services.container import Services
@@ -26,27 +18,26 @@ from thrudesk.services.rows import (
     NumberSortKey,
     Page,
     PhoneNumberRow,
-    ProvisioningStatus,
 )
 from thrudesk.services.unit_of_work import Actor
-from thrudesk.views import formatting
 from thrudesk.views.aio import async_slot
 from thrudesk.views.badges import Tag, badge_tooltip, carrier_marks, provisioning_tag
 from thrudesk.views.hard_to_get import HardToGetDialog
 from thrudesk.views.number_dialogs import AddNumberDialog, RenameNumberDialog
-from thrudesk.views.simulation import SimulationControl
-from thrudesk.views.table_model import RIGHT, Column, PagedTableModel
-from thrudesk.views.tables import make_table, refresh_rows_in_view, select_row, selected_position
+from thrudesk.views.simulation import SimulationControl, provisioning_estimate
+from thrudesk.views.table_model import Column, count_column
+from thrudesk.views.table_tab import AccountTableModel, TableTab, filter_edit
+from thrudesk.views.tables import refresh_rows_in_view, select_row
 from thrudesk.views.theme import Tone
 from thrudesk.views.throttle import Throttle
-from thrudesk.views.widgets import MessageBar, button, confirm, label, set_role
+from thrudesk.views.widgets import button, confirm, label, set_role
 
 FILTER_DELAY_MS = 200
 # The usage figures above the table follow the simulator at most this often (QUALITY.md P2).
 USAGE_REFRESH_MS = 250
 
 
-class PhoneNumberTableModel(PagedTableModel[PhoneNumberRow]):
+class PhoneNumberTableModel(AccountTableModel[PhoneNumberRow]):
     """The account's numbers, sorted and filtered by :meth:`NumberService.page`."""
 
     def __init__(
@@ -58,11 +49,6 @@ class PhoneNumberTableModel(PagedTableModel[PhoneNumberRow]):
         simulator: SimulationControl | None,
         parent: QObject | None = None,
     ) -> None:
-        self._services = services
-        self._actor = actor
-        self._timezone = timezone
-        self._simulator = simulator
-        self._text = ""
         self._include_released = False
         columns: list[Column[PhoneNumberRow]] = [
             Column(
@@ -93,43 +79,38 @@ class PhoneNumberTableModel(PagedTableModel[PhoneNumberRow]):
                 carriers=lambda r: r.carriers,
                 width=96,
             ),
-            Column(
+            count_column(
                 "Campaigns",
-                lambda r: formatting.count(r.campaigns_using),
+                lambda r: r.campaigns_using,
                 NumberSortKey.CAMPAIGNS,
                 lambda r: "\n".join(r.campaign_titles) or None,
-                align=RIGHT,
                 width=92,
             ),
-            Column(
-                "Created",
-                lambda r: formatting.short_date_time(r.created_at, self._timezone),
-                NumberSortKey.CREATED,
-                width=116,
-            ),
-            Column(
+            self.time_column("Created", lambda r: r.created_at, NumberSortKey.CREATED, width=116),
+            self.time_column(
                 "Completed",
-                lambda r: formatting.short_date_time(r.completed_at, self._timezone),
+                lambda r: r.completed_at,
                 NumberSortKey.COMPLETED,
-                stretch=True,
                 width=116,
+                stretch=True,
             ),
         ]
-        super().__init__(columns, sort_column=2, descending=False, parent=parent)
-
-    def set_account(self, actor: Actor, timezone: str) -> None:
-        self._actor, self._timezone = actor, timezone
-        self.reload()
+        super().__init__(
+            services,
+            actor,
+            columns,
+            timezone=timezone,
+            simulator=simulator,
+            sort_column=2,
+            descending=False,
+            parent=parent,
+        )
 
     def set_filter(self, text: str, *, include_released: bool | None = None) -> None:
         if include_released is not None:
             self._include_released = include_released
         self._text = text
         self.reload()
-
-    @property
-    def filter_text(self) -> str:
-        return self._text
 
     def fetch_page(self, offset: int, limit: int, *, count: bool = True) -> Page[PhoneNumberRow]:
         return self._services.numbers.page(
@@ -144,9 +125,6 @@ class PhoneNumberTableModel(PagedTableModel[PhoneNumberRow]):
 
     def fetch_rows(self, ids: Collection[int]) -> list[PhoneNumberRow]:
         return self._services.numbers.rows(self._actor, ids)
-
-    def row_id(self, row: PhoneNumberRow) -> int:
-        return row.id
 
     def sort_value(self, row: PhoneNumberRow) -> object:
         values: dict[NumberSortKey, object] = {
@@ -197,19 +175,16 @@ class PhoneNumberTableModel(PagedTableModel[PhoneNumberRow]):
         return tuple(tags)
 
     def _badge_tooltip(self, row: PhoneNumberRow) -> str:
-        estimate = None
-        if row.provisioning_status is ProvisioningStatus.INITIATED and self._simulator:
-            estimate = self._simulator.number_estimate(row.id)
         return badge_tooltip(
             row.provisioning_status,
             row.carriers,
             timezone=self._timezone,
-            estimate=estimate,
+            estimate=provisioning_estimate(self._simulator, row.id, row.provisioning_status),
             failure_reason=row.failure_reason,
         )
 
 
-class PhoneNumbersTab(QWidget):
+class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
     """The Phone Numbers tab.
 
     Signals:
@@ -227,18 +202,14 @@ class PhoneNumbersTab(QWidget):
         simulator: SimulationControl | None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("phone_numbers_tab")
-        self._services = services
-        self._actor = actor
-        self._timezone = timezone
-        self._simulator = simulator
-        self._dialog: QDialog | None = None
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 14, 16, 12)
-        layout.setSpacing(10)
-
+        super().__init__(
+            services,
+            actor,
+            name="phone_numbers_tab",
+            timezone=timezone,
+            simulator=simulator,
+            parent=parent,
+        )
         # N2 and U2 at a glance.
         usage = QHBoxLayout()
         usage.setSpacing(8)
@@ -251,7 +222,7 @@ class PhoneNumbersTab(QWidget):
         usage.addStretch(1)
         self.count_label = label(role="muted", name="number_count_label")
         usage.addWidget(self.count_label)
-        layout.addLayout(usage)
+        self.page.addLayout(usage)
 
         actions = QHBoxLayout()
         actions.setSpacing(8)
@@ -283,57 +254,39 @@ class PhoneNumbersTab(QWidget):
         self.show_released_check.setObjectName("show_released_check")
         self.show_released_check.setToolTip("Also list deleted and released numbers")
         actions.addWidget(self.show_released_check)
-        self.number_filter_edit = QLineEdit()
-        self.number_filter_edit.setObjectName("number_filter_edit")
-        self.number_filter_edit.setPlaceholderText("Filter by number, name or place")
-        self.number_filter_edit.setClearButtonEnabled(True)
-        self.number_filter_edit.setMinimumWidth(240)
+        self.number_filter_edit = filter_edit(
+            "number_filter_edit", "Filter by number, name or place", min_width=240
+        )
         actions.addWidget(self.number_filter_edit)
-        layout.addLayout(actions)
-
-        self.message_bar = MessageBar()
-        layout.addWidget(self.message_bar)
+        self.page.addLayout(actions)
 
         self._usage_throttle = Throttle(USAGE_REFRESH_MS, self.refresh_usage, self)
         self._stale_throttle = Throttle(
             USAGE_REFRESH_MS, lambda: refresh_rows_in_view(self.table), self
         )
-        self.model = PhoneNumberTableModel(
+        model = PhoneNumberTableModel(
             services, actor, timezone=timezone, simulator=simulator, parent=self
         )
-        self.model.reload()
-        self.table = make_table(self.model, "phone_numbers_table")
-        layout.addWidget(self.table, 1)
-        self.setFocusProxy(self.table)
-
-        self._filter_timer = QTimer(self)
-        self._filter_timer.setSingleShot(True)
-        self._filter_timer.setInterval(FILTER_DELAY_MS)
-        self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
-        self.number_filter_edit.textChanged.connect(self._filter_timer.start)
+        self._add_table(
+            model,
+            "phone_numbers_table",
+            filter_edit=self.number_filter_edit,
+            filter_delay_ms=FILTER_DELAY_MS,
+            count_label=self.count_label,
+            noun="number",
+        )
         self.show_released_check.toggled.connect(self._on_show_released_check_toggled)
         self.add_number_button.clicked.connect(self._on_add_number_button_clicked)
         self.rename_number_button.clicked.connect(self._on_rename_number_button_clicked)
         self.delete_number_button.clicked.connect(self._on_delete_number_button_clicked)
         self.hard_to_get_button.clicked.connect(self._on_hard_to_get_button_clicked)
-        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
-        self.model.total_changed.connect(self._on_model_total_changed)
-        self.model.modelReset.connect(self._update_actions)
-        self.model.dataChanged.connect(self._on_model_data_changed)
         self.refresh_usage()
-        self._on_model_total_changed(self.model.total)
-        self._update_actions()
+        self._show_totals()
 
     # ------------------------------------------------------------------ public
     def set_account(self, actor: Actor, timezone: str) -> None:
-        self._actor, self._timezone = actor, timezone
-        self.message_bar.clear()
-        self.number_filter_edit.blockSignals(True)
-        self.number_filter_edit.clear()
-        self.number_filter_edit.blockSignals(False)
-        self.model.set_account(actor, timezone)
+        super().set_account(actor, timezone)
         self.refresh_usage()
-        self._update_actions()
 
     def apply_change(self, change: Change) -> None:
         if change.touches(NUMBERS) or change.touches(CAMPAIGNS) or change.touches(ACCOUNTS):
@@ -344,8 +297,8 @@ class PhoneNumbersTab(QWidget):
         self._update_actions()
 
     def selected_number(self) -> PhoneNumberRow | None:
-        position = selected_position(self.table)
-        return self.model.row_at(position) if position is not None else None
+        number: PhoneNumberRow | None = self._selected_row()
+        return number
 
     def select_number(self, number_id: int) -> bool:
         """Show the number's row, clearing the filter if it hides it (notifications use this)."""
@@ -353,9 +306,7 @@ class PhoneNumbersTab(QWidget):
         if position is None and (
             self.model.filter_text or not self.show_released_check.isChecked()
         ):
-            self.number_filter_edit.blockSignals(True)
-            self.number_filter_edit.clear()
-            self.number_filter_edit.blockSignals(False)
+            self._clear_filter_quietly()
             self.show_released_check.blockSignals(True)
             self.show_released_check.setChecked(True)
             self.show_released_check.blockSignals(False)
@@ -373,10 +324,6 @@ class PhoneNumbersTab(QWidget):
         dialog.number_added.connect(self._on_add_dialog_number_added)
         self._show_dialog(dialog)
         return dialog
-
-    def focus_filter(self) -> None:
-        self.number_filter_edit.setFocus()
-        self.number_filter_edit.selectAll()
 
     def refresh_usage(self) -> None:
         """N2 and U2: '3 of 5 dedicated numbers' and each use case's '37 of 49 numbers'."""
@@ -411,27 +358,11 @@ class PhoneNumbersTab(QWidget):
             self._use_case_chips.pop(use_case_id).deleteLater()
 
     # ------------------------------------------------------------------ handlers
-    def _show_dialog(self, dialog: QDialog) -> None:
-        self._dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        # open(), not exec(): the window and the simulator keep running behind the dialog.
-        dialog.open()
-
-    def _on_filter_timer_timeout(self) -> None:
-        self.model.set_filter(self.number_filter_edit.text())
+    def _apply_filter(self, text: str) -> None:
+        self.model.set_filter(text)
 
     def _on_show_released_check_toggled(self, checked: bool) -> None:
         self.model.set_filter(self.number_filter_edit.text(), include_released=checked)
-
-    def _on_model_total_changed(self, total: int) -> None:
-        self.count_label.setText(formatting.plural(total, "number"))
-
-    def _on_model_data_changed(self, *_args: object) -> None:
-        self._update_actions()
-
-    def _on_table_selection_changed(self, *_args: object) -> None:
-        self.message_bar.clear()
-        self._update_actions()
 
     def _update_actions(self) -> None:
         number = self.selected_number()

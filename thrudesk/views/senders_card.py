@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from thrudesk.services.accounts import BATCH_SIZE_MAX, BATCH_SIZE_MIN
 from thrudesk.services.container import Services
 from thrudesk.services.errors import ThrudeskError
 from thrudesk.services.rows import CampaignStatus, Role, SenderRow, SenderSource
@@ -25,10 +26,10 @@ from thrudesk.views import formatting
 from thrudesk.views.aio import async_slot
 from thrudesk.views.inputs import batch_size_from_text
 from thrudesk.views.static_model import StaticTableModel
-from thrudesk.views.table_model import RIGHT, Column
+from thrudesk.views.table_model import Column, count_column, time_column
 from thrudesk.views.tables import make_table, selected_position
 from thrudesk.views.teamwork_dialogs import AddSendersDialog
-from thrudesk.views.widgets import Card, ElidedLabel, button, confirm, label, set_role
+from thrudesk.views.widgets import Card, ElidedLabel, button, confirm, label, open_beside, set_role
 
 SOURCE_TEXT = {SenderSource.DIRECT: "Added directly", SenderSource.INVITE_LINK: "Invite link"}
 COPIED_SHOWN_MS = 2500
@@ -95,8 +96,7 @@ class SendersCard(Card):
         grid.setVerticalSpacing(6)
         grid.setColumnStretch(1, 1)
 
-        self.preloading_value = label(name="preloading_value")
-        self.preloading_value.setWordWrap(True)
+        self.preloading_value = label(name="preloading_value", wrap=True)
 
         # Self Assign: the switch, the batch size, and what they mean together.
         self_assign = QWidget()
@@ -114,7 +114,8 @@ class SendersCard(Card):
         self.batch_size_edit.setObjectName("batch_size_edit")
         self.batch_size_edit.setFixedWidth(150)
         self.batch_size_edit.setToolTip(
-            "1 to 5000 conversations per request; leave empty for the account default"
+            f"{BATCH_SIZE_MIN} to {BATCH_SIZE_MAX} conversations per request; leave empty for "
+            "the account default"
         )
         switch_row.addWidget(self.batch_size_edit)
         self.set_batch_size_button = button("Set", "set_batch_size_button")
@@ -122,8 +123,7 @@ class SendersCard(Card):
         switch_row.addWidget(self.set_batch_size_button)
         switch_row.addStretch(1)
         self_assign_column.addLayout(switch_row)
-        self.self_assign_value = label(role="hint", name="self_assign_value")
-        self.self_assign_value.setWordWrap(True)
+        self.self_assign_value = label(role="hint", name="self_assign_value", wrap=True)
         self_assign_column.addWidget(self.self_assign_value)
         self.self_assign_error = self._error("self_assign_error")
         self.batch_size_error = self._error("batch_size_error")
@@ -183,12 +183,8 @@ class SendersCard(Card):
             [
                 Column("Sender", lambda r: r.name, stretch=True, width=150),
                 Column("Joined", lambda r: SOURCE_TEXT.get(r.source, str(r.source)), width=110),
-                Column("Assigned", lambda r: formatting.count(r.assigned), align=RIGHT, width=80),
-                Column(
-                    "Added",
-                    lambda r: formatting.short_date_time(r.added_at, self._timezone),
-                    width=104,
-                ),
+                count_column("Assigned", lambda r: r.assigned, width=80),
+                time_column("Added", lambda r: r.added_at, lambda: self._timezone, width=104),
             ],
             lambda r: r.user_id,
             self,
@@ -216,8 +212,7 @@ class SendersCard(Card):
 
     @staticmethod
     def _error(name: str) -> QLabel:
-        error = label(role="field-error", name=name)
-        error.setWordWrap(True)
+        error = label(role="field-error", name=name, wrap=True)
         error.hide()
         return error
 
@@ -347,8 +342,7 @@ class SendersCard(Card):
             self,
         )
         dialog.senders_added.connect(self._on_add_senders_dialog_senders_added)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_beside(dialog)
 
     def _on_add_senders_dialog_senders_added(self, team: TeamRow) -> None:
         before = {sender.user_id for sender in self._team.senders} if self._team else set()

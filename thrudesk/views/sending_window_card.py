@@ -105,12 +105,9 @@ class SendingWindowCard(Card):
         self.timezone_combo.setMaxVisibleItems(16)
         self.timezone_editor = InlineEditor("timezone", self.timezone_combo, "timezone_error")
 
-        self.area_codes_value = label(name="area_codes_value")
-        self.area_codes_value.setWordWrap(True)
-        self.held_value = label(name="held_value")
-        self.held_value.setWordWrap(True)
-        self.window_state_value = label(role="hint", name="window_state_value")
-        self.window_state_value.setWordWrap(True)
+        self.area_codes_value = label(name="area_codes_value", wrap=True)
+        self.held_value = label(name="held_value", wrap=True)
+        self.window_state_value = label(role="hint", name="window_state_value", wrap=True)
 
         rows: list[tuple[str, QWidget]] = [
             ("Start date", self.start_editor),

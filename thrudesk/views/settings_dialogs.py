@@ -9,7 +9,7 @@ from PySide6.QtCore import QLocale, Signal
 from PySide6.QtGui import QDoubleValidator, QIntValidator
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QSizePolicy, QWidget
 
-from thrudesk.services.accounts import check_batch_size
+from thrudesk.services.accounts import BATCH_SIZE_MAX, BATCH_SIZE_MIN, check_batch_size
 from thrudesk.services.container import Services
 from thrudesk.services.errors import InvalidInput
 from thrudesk.services.rows import AccountRow
@@ -194,8 +194,9 @@ class AccountSettingsDialog(FormDialog):
             "Default batch size",
             self.default_batch_size_edit,
             "default_batch_size",
-            hint="1 to 5000 conversations per Self Assign request, for campaigns that set none "
-            f"of their own (now {formatting.count(account.default_batch_size)}).",
+            hint=f"{BATCH_SIZE_MIN} to {BATCH_SIZE_MAX} conversations per Self Assign request, "
+            "for campaigns that set none of their own "
+            f"(now {formatting.count(account.default_batch_size)}).",
         )
         self.resize(560, self.sizeHint().height())
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from thrudesk.services.rows import Scenario
+from thrudesk.services.rows import ProvisioningStatus, Scenario
 
 
 class Estimate(Protocol):
@@ -48,3 +48,14 @@ def estimate_sentence(estimate: Estimate) -> str:
     if estimate.overdue:
         return "Provisioning is taking longer than usual."
     return f"Expected provisioning time: {estimate.text} (p50–p90)"
+
+
+def provisioning_estimate(
+    simulator: SimulationControl | None, number_id: int, status: ProvisioningStatus | None
+) -> Estimate | None:
+    """S6's estimate for a number still provisioning; None once the carriers have answered, or
+    with no simulator to ask.
+    """
+    if status is ProvisioningStatus.INITIATED and simulator:
+        return simulator.number_estimate(number_id)
+    return None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any, Generic, TypeVar
 
@@ -31,8 +32,9 @@ from PySide6.QtCore import (
 )
 
 from thrudesk.services.rows import CarrierState, Page
+from thrudesk.views import formatting
 from thrudesk.views.badges import Tag
-from thrudesk.views.roles import CARRIERS_ROLE, ID_ROLE, ROW_ROLE, TAGS_ROLE
+from thrudesk.views.roles import CARRIERS_ROLE, ID_ROLE, ROW_ROLE, TAGS_ROLE, read_only_flags
 
 RowT = TypeVar("RowT")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -56,7 +58,110 @@ class Column(Generic[RowT]):
     stretch: bool = False
 
 
-class PagedTableModel(QAbstractTableModel, Generic[RowT]):
+def count_column(
+    title: str,
+    count: Callable[[RowT], int],
+    sort_key: str | None = None,
+    tooltip: Callable[[RowT], str | None] | None = None,
+    *,
+    width: int,
+) -> Column[RowT]:
+    """A column of whole numbers, right-aligned so that their digits line up."""
+    return Column(
+        title, lambda r: formatting.count(count(r)), sort_key, tooltip, align=RIGHT, width=width
+    )
+
+
+def time_column(
+    title: str,
+    at: Callable[[RowT], datetime | None],
+    timezone: Callable[[], str],
+    sort_key: str | None = None,
+    *,
+    width: int,
+    stretch: bool = False,
+) -> Column[RowT]:
+    """A column of moments, in the time zone ``timezone`` answers as the cell is drawn (the
+    account shown, and so its time zone, may change under the table).
+    """
+    return Column(
+        title,
+        lambda r: formatting.short_date_time(at(r), timezone()),
+        sort_key,
+        width=width,
+        stretch=stretch,
+    )
+
+
+class ColumnTableModel(QAbstractTableModel, Generic[RowT]):
+    """Rows shown through :class:`Column` s: the cells, headers and flags of every thrudesk
+    table. Subclasses fill ``_rows`` and say what a row's id is.
+    """
+
+    def __init__(self, columns: Sequence[Column[RowT]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self._rows: list[RowT] = []
+
+    def row_id(self, row: RowT) -> int:
+        raise NotImplementedError
+
+    def rows(self) -> tuple[RowT, ...]:
+        return tuple(self._rows)
+
+    def row_at(self, position: int) -> RowT | None:
+        return self._rows[position] if 0 <= position < len(self._rows) else None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        return read_only_flags(index)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip(row) if column.tooltip else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return column.align
+        if role == TAGS_ROLE:
+            return column.tags(row) if column.tags else None
+        if role == CARRIERS_ROLE:
+            return column.carriers(row) if column.carriers else None
+        if role == ROW_ROLE:
+            return row
+        if role == ID_ROLE:
+            return self.row_id(row)
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # Only a column with a sort key sorts (in the service) when its header is clicked.
+            return f"Sort by {column.title.lower()}" if column.sort_key else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return column.align
+        return None
+
+
+class PagedTableModel(ColumnTableModel[RowT]):
     """Rows of one service query, ``PAGE_SIZE`` at a time.
 
     Signals:
@@ -80,9 +185,7 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         descending: bool,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.columns = tuple(columns)
-        self._rows: list[RowT] = []
+        super().__init__(columns, parent)
         self._total = 0
         self._positions: dict[int, int] | None = None
         self._sort_column = sort_column
@@ -104,9 +207,6 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
 
     def fetch_rows(self, ids: Collection[int]) -> list[RowT]:
         """Fresh rows for ``ids`` (those that no longer exist are simply absent)."""
-        raise NotImplementedError
-
-    def row_id(self, row: RowT) -> int:
         raise NotImplementedError
 
     def sort_value(self, row: RowT) -> object:
@@ -143,59 +243,6 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         return self._total
 
     # ------------------------------------------------------------------ Qt model interface
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return column.align
-        if role == TAGS_ROLE:
-            return column.tags(row) if column.tags else None
-        if role == CARRIERS_ROLE:
-            return column.carriers(row) if column.carriers else None
-        if role == ROW_ROLE:
-            return row
-        if role == ID_ROLE:
-            return self.row_id(row)
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
-            return None
-        column = self.columns[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Sort by {column.title.lower()}" if column.sort_key else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return column.align
-        return None
-
     def canFetchMore(self, parent: AnyIndex) -> bool:
         # Not while a reset or a live update is being announced: whoever reacts to those
         # signals must not start inserting rows inside the notification.
@@ -426,12 +473,6 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         if self._positions is None:
             self._positions = {self.row_id(row): i for i, row in enumerate(self._rows)}
         return self._positions
-
-    def rows(self) -> tuple[RowT, ...]:
-        return tuple(self._rows)
-
-    def row_at(self, position: int) -> RowT | None:
-        return self._rows[position] if 0 <= position < len(self._rows) else None
 
     def position_of(self, row_id: int) -> int | None:
         return self._position_map().get(row_id)

@@ -8,14 +8,13 @@ from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObj
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from thrudesk.views.badges import CarrierProgressDelegate, TagDelegate
-from thrudesk.views.static_model import StaticTableModel
-from thrudesk.views.table_model import PagedTableModel
+from thrudesk.views.table_model import ColumnTableModel, PagedTableModel
 
 ROW_HEIGHT = 32
 
 
 def make_table(
-    model: PagedTableModel[Any] | StaticTableModel[Any],
+    model: ColumnTableModel[Any],
     name: str,
     parent: QWidget | None = None,
     *,

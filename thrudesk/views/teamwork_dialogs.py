@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -22,9 +21,9 @@ from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import formatting
 from thrudesk.views.form_dialog import FormDialog
 from thrudesk.views.static_model import StaticTableModel
-from thrudesk.views.table_model import RIGHT, Column
+from thrudesk.views.table_model import Column, count_column
 from thrudesk.views.tables import make_table
-from thrudesk.views.widgets import label
+from thrudesk.views.widgets import close_button, label
 
 
 class AddSendersDialog(FormDialog):
@@ -107,12 +106,11 @@ class ImportReportDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 18, 20, 16)
         outer.setSpacing(10)
-        self.import_summary_label = label(report.summary, name="import_summary_label")
-        self.import_summary_label.setWordWrap(True)
+        self.import_summary_label = label(report.summary, name="import_summary_label", wrap=True)
         outer.addWidget(self.import_summary_label)
         self.problems_model: StaticTableModel[ImportProblem] = StaticTableModel(
             [
-                Column("Line", lambda r: formatting.count(r.line), align=RIGHT, width=70),
+                count_column("Line", lambda r: r.line, width=70),
                 Column("Why it was refused", lambda r: r.reason, stretch=True, width=420),
             ],
             lambda r: r.line,
@@ -134,16 +132,13 @@ class ImportReportDialog(QDialog):
             else "",
             "hint",
             name="import_problems_more_label",
+            wrap=True,
         )
-        self.import_problems_more_label.setWordWrap(True)
         self.import_problems_more_label.setVisible(bool(more))
         outer.addWidget(self.import_problems_more_label)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.accept_button = QPushButton("Close")
-        self.accept_button.setObjectName("accept_button")
-        self.accept_button.setDefault(True)
-        self.accept_button.clicked.connect(self.accept)
+        self.accept_button = close_button(self)
         buttons.addWidget(self.accept_button)
         outer.addLayout(buttons)
         self.resize(640, self.sizeHint().height())

@@ -9,6 +9,7 @@ from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QBoxLayout,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -36,12 +37,17 @@ def repolish(widget: QWidget) -> None:
     widget.update()
 
 
-def label(text: str = "", role: str | None = None, *, name: str | None = None) -> QLabel:
+def label(
+    text: str = "", role: str | None = None, *, name: str | None = None, wrap: bool = False
+) -> QLabel:
+    """A label in a style role (see base.qss); ``wrap`` breaks long text into lines."""
     widget = QLabel(text)
     if role:
         widget.setProperty("role", role)
     if name:
         widget.setObjectName(name)
+    if wrap:
+        widget.setWordWrap(True)
     return widget
 
 
@@ -65,6 +71,23 @@ def button(
     return widget
 
 
+def open_beside(dialog: QDialog) -> None:
+    """Show ``dialog`` without waiting for it, deleted once closed: open(), not exec(), so the
+    window and the simulator keep running behind it.
+    """
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+
+
+def close_button(dialog: QDialog) -> QPushButton:
+    """The Close button of a dialog that only informs: the default button, and it accepts."""
+    widget = QPushButton("Close")
+    widget.setObjectName("accept_button")
+    widget.setDefault(True)
+    widget.clicked.connect(dialog.accept)
+    return widget
+
+
 def retint_icons(root: QWidget) -> None:
     """Redraw the icons of ``root``'s buttons in the current theme's colours."""
     for widget in root.findChildren(QAbstractButton):
@@ -85,8 +108,7 @@ class MessageBar(QFrame):
         self.setObjectName("message_bar")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 7, 6, 7)
-        self._label = label(name="message_label")
-        self._label.setWordWrap(True)
+        self._label = label(name="message_label", wrap=True)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QToolButton()
         close.setObjectName("message_close_button")
@@ -163,8 +185,7 @@ class FieldErrors:
 
     def add(self, field: str, control: QWidget, *aliases: str) -> QLabel:
         """Register ``control`` for ``field`` (and aliases); answer its error label to lay out."""
-        error = label(role="field-error", name=f"{field}_error")
-        error.setWordWrap(True)
+        error = label(role="field-error", name=f"{field}_error", wrap=True)
         error.hide()
         for name in (field, *aliases):
             self._fields[name] = (control, error)

@@ -1,0 +1,36 @@
+"""What the Campaigns tab and Campaign Details do alike to one campaign: pause or resume it (C1)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QPushButton
+
+from thrudesk.services.container import Services
+from thrudesk.services.rows import CampaignStatus
+from thrudesk.services.unit_of_work import Actor
+from thrudesk.views import theme
+
+
+def show_pause_or_resume(
+    button: QPushButton, status: CampaignStatus | None, *, pause_tip: str, resume_tip: str
+) -> None:
+    """The button says Resume, with a play icon, on a Paused campaign, and Pause otherwise."""
+    paused = status is CampaignStatus.PAUSED
+    button.setText("Resume" if paused else "Pause")
+    icon_name = "play" if paused else "pause"
+    if button.property("icon_name") != icon_name:  # drawn again only when it changes
+        button.setProperty("icon_name", icon_name)
+        button.setIcon(theme.icon(icon_name))
+    button.setToolTip(resume_tip if paused else pause_tip)
+
+
+def pause_or_resume(
+    services: Services, actor: Actor, campaign_id: int, title: str, status: CampaignStatus
+) -> str:
+    """Resume a Paused campaign, pause any other, and answer the sentence that says so (a
+    refusal raises the service's error).
+    """
+    if status is CampaignStatus.PAUSED:
+        services.campaigns.resume(actor, campaign_id)
+        return f"“{title}” is Active again."
+    services.campaigns.pause(actor, campaign_id)
+    return f"“{title}” is Paused."

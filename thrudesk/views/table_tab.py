@@ -1,0 +1,208 @@
+"""What the Phone Numbers and Campaigns tabs share: one account's rows in a paged table, a text
+filter that waits for the typing to pause, the count of rows, a message bar, and dialogs opened
+beside the window rather than over it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from thrudesk.services.container import Services
+from thrudesk.services.unit_of_work import Actor
+from thrudesk.views import formatting
+from thrudesk.views.simulation import SimulationControl
+from thrudesk.views.table_model import Column, PagedTableModel, time_column
+from thrudesk.views.tables import make_table, selected_position
+from thrudesk.views.widgets import MessageBar, open_beside
+
+
+class Identified(Protocol):
+    """A service row with an id (a number's, a campaign's)."""
+
+    @property
+    def id(self) -> int: ...
+
+
+RowT = TypeVar("RowT", bound=Identified)
+
+
+class AccountTableModel(PagedTableModel[RowT]):
+    """The rows of one account, filtered by text, with times in the account's time zone."""
+
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        columns: Sequence[Column[RowT]],
+        *,
+        timezone: str,
+        simulator: SimulationControl | None,
+        sort_column: int,
+        descending: bool,
+        parent: QObject | None = None,
+    ) -> None:
+        self._services = services
+        self._actor = actor
+        self._timezone = timezone
+        self._simulator = simulator
+        self._text = ""
+        super().__init__(columns, sort_column=sort_column, descending=descending, parent=parent)
+
+    def set_account(self, actor: Actor, timezone: str) -> None:
+        self._actor, self._timezone = actor, timezone
+        self.reload()
+
+    @property
+    def filter_text(self) -> str:
+        return self._text
+
+    def row_id(self, row: RowT) -> int:
+        return row.id
+
+    def time_column(
+        self,
+        title: str,
+        at: Callable[[RowT], datetime | None],
+        sort_key: str,
+        *,
+        width: int,
+        stretch: bool = False,
+    ) -> Column[RowT]:
+        """A column of moments, shown in the time zone of the account shown."""
+        return time_column(
+            title, at, lambda: self._timezone, sort_key, width=width, stretch=stretch
+        )
+
+
+ModelT = TypeVar("ModelT", bound=AccountTableModel[Any])
+
+
+def filter_edit(name: str, placeholder: str, *, min_width: int) -> QLineEdit:
+    """The text filter above a table, with a button that clears it."""
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    edit.setMinimumWidth(min_width)
+    return edit
+
+
+class TableTab(QWidget, Generic[ModelT]):
+    """A tab over one account's paged table. Subclasses add their rows of controls to
+    ``page``, then :meth:`_add_table`; they say what the filter text does
+    (:meth:`_apply_filter`) and which actions the selection allows (:meth:`_update_actions`).
+    """
+
+    model: ModelT
+    table: QTableView
+
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        *,
+        name: str,
+        timezone: str,
+        simulator: SimulationControl | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self._services = services
+        self._actor = actor
+        self._timezone = timezone
+        self._simulator = simulator
+        self._dialog: QDialog | None = None
+        self.page = QVBoxLayout(self)
+        self.page.setContentsMargins(16, 14, 16, 12)
+        self.page.setSpacing(10)
+        self.message_bar = MessageBar()
+
+    def _add_table(
+        self,
+        model: ModelT,
+        name: str,
+        *,
+        filter_edit: QLineEdit,
+        filter_delay_ms: int,
+        count_label: QLabel,
+        noun: str,
+    ) -> None:
+        """The message bar and the table below the controls, and what ties them together."""
+        self.page.addWidget(self.message_bar)
+        self.model = model
+        model.reload()
+        self.table = make_table(model, name)
+        self.page.addWidget(self.table, 1)
+        self.setFocusProxy(self.table)
+        self._filter_edit = filter_edit
+        self._count_label = count_label
+        self._noun = noun
+        # The table is filtered once the typing pauses, not at every key.
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(filter_delay_ms)
+        self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
+        filter_edit.textChanged.connect(self._filter_timer.start)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        model.total_changed.connect(self._on_model_total_changed)
+        model.modelReset.connect(self._update_actions)
+        model.dataChanged.connect(self._on_model_data_changed)
+
+    def _show_totals(self) -> None:
+        """The count and the actions as the table now stands (once the tab is built)."""
+        self._on_model_total_changed(self.model.total)
+        self._update_actions()
+
+    # ------------------------------------------------------------------ what subclasses provide
+    def _apply_filter(self, text: str) -> None:
+        raise NotImplementedError
+
+    def _update_actions(self) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ public
+    def set_account(self, actor: Actor, timezone: str) -> None:
+        self._actor, self._timezone = actor, timezone
+        self.message_bar.clear()
+        self._clear_filter_quietly()
+        self.model.set_account(actor, timezone)
+        self._update_actions()
+
+    def focus_filter(self) -> None:
+        self._filter_edit.setFocus()
+        self._filter_edit.selectAll()
+
+    # ------------------------------------------------------------------ helpers
+    def _selected_row(self) -> Any:
+        position = selected_position(self.table)
+        return self.model.row_at(position) if position is not None else None
+
+    def _clear_filter_quietly(self) -> None:
+        """Empty the filter edit without filtering (the caller reads the table itself)."""
+        self._filter_edit.blockSignals(True)
+        self._filter_edit.clear()
+        self._filter_edit.blockSignals(False)
+
+    def _show_dialog(self, dialog: QDialog) -> None:
+        self._dialog = dialog
+        open_beside(dialog)
+
+    # ------------------------------------------------------------------ handlers
+    def _on_filter_timer_timeout(self) -> None:
+        self._apply_filter(self._filter_edit.text())
+
+    def _on_model_total_changed(self, total: int) -> None:
+        self._count_label.setText(formatting.plural(total, self._noun))
+
+    def _on_model_data_changed(self, *_args: object) -> None:
+        self._update_actions()
+
+    def _on_table_selection_changed(self, *_args: object) -> None:
+        self.message_bar.clear()
+        self._update_actions()
