@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
-from tests.snapshots import snapshot
+from tests.snapshots import Unchanged, snapshot
+from tests.unit.services.teamwork_helpers import manual_sending
+from thrudesk.services.container import Services
+from thrudesk.services.starter import StarterAccount
 from thrudesk.services.store import Store
 
 
 @pytest.fixture
-def unchanged(thrudesk_store: Store) -> Callable[[], AbstractContextManager[None]]:
+def unchanged(thrudesk_store: Store) -> Unchanged:
     """``with unchanged():`` asserts that the block leaves every table exactly as it was."""
 
     @contextmanager
@@ -24,3 +27,9 @@ def unchanged(thrudesk_store: Store) -> Callable[[], AbstractContextManager[None
         assert not changed, f"a refused operation changed: {changed}"
 
     return check
+
+
+@pytest.fixture
+def quiet(thrudesk_services: Services, thrudesk_account: StarterAccount) -> None:
+    """Simulated senders and contacts stay still: each test drives the team itself."""
+    manual_sending(thrudesk_services, thrudesk_account)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import select
 
 from thrudesk.models import Base
 from thrudesk.services.store import Store
+
+# The type of the ``unchanged`` fixture (tests/conftest.py): ``with unchanged(): ...``
+Unchanged = Callable[[], AbstractContextManager[None]]
 
 
 def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import ast
 import os
 import shutil
-import struct
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.programs import RUN_TIMEOUT_S, run_program
+from tests.pictures import png_size
 from thrudesk import APP_ID, __version__
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,14 +26,6 @@ SPEC = ROOT / "packaging" / "thrudesk.spec"
 INSTALL = ROOT / "packaging" / "install-desktop.sh"
 SIZE = (1400, 860)
 BUILD_TIMEOUT_S = 1200
-RUN_TIMEOUT_S = 180
-
-
-def _png_size(path: Path) -> tuple[int, int]:
-    header = path.read_bytes()[:24]
-    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    width, height = struct.unpack(">II", header[16:24])
-    return width, height
 
 
 def _clean_env() -> dict[str, str]:
@@ -72,15 +64,7 @@ class Bundle:
     def run(
         self, args: list[str], env: dict[str, str], cwd: Path
     ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(self.program), *args],
-            env=env,
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=RUN_TIMEOUT_S,
-            check=False,
-        )
+        return run_program(self.program, args, env, cwd)
 
 
 @pytest.fixture(scope="session")
@@ -114,31 +98,6 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
     return built
 
 
-@pytest.fixture(scope="module")
-def display() -> Iterator[str]:
-    """A private X server (Xvfb) for the module's runs; its DISPLAY value."""
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        pytest.skip("Xvfb is not installed (apt-get install xvfb); the bundled program needs it")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_end), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as announced:
-            number = announced.readline().strip()
-        if not number:
-            pytest.fail("Xvfb did not announce a display")
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
 @pytest.mark.e2e
 def test_bundled_program_paints_the_demo_under_xvfb(
     display: str, bundle: Bundle, tmp_path: Path
@@ -156,7 +115,7 @@ def test_bundled_program_paints_the_demo_under_xvfb(
     )
 
     assert result.returncode == 0, result.stderr
-    assert _png_size(target) == SIZE
+    assert png_size(target) == SIZE
     assert target.stat().st_size > 20_000, "the screenshot is (nearly) empty"
     log = (tmp_path / "profile" / "logs" / "thrudesk.log").read_text()
     # The store was created by the bundled Alembic scripts and filled with the demo.

@@ -5,7 +5,6 @@ the command line, and refusals at start-up (QUALITY.md R4).
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,23 +12,12 @@ import pytest
 from PySide6.QtCore import QLockFile
 
 from tests.damage import damage_table
+from tests.e2e.programs import run_program
 from tests.pictures import png_size
 
 PROGRAM = Path(sys.executable).with_name("thrudesk")
 TABS = ("Phone Numbers", "Campaigns", "Campaign Details")
 SIZE = (1400, 860)
-RUN_TIMEOUT_S = 180
-
-
-def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(PROGRAM), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT_S,
-        check=False,
-    )
 
 
 def _headless_env() -> dict[str, str]:
@@ -45,7 +33,8 @@ def test_demo_screenshot_of_each_tab(display: str, tab: str, tmp_path: Path) -> 
     target = tmp_path / "window.png"
     env = dict(os.environ)
     env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", THRUDESK_NO_DIALOGS="1")
-    result = _run(
+    result = run_program(
+        PROGRAM,
         [
             "--data-dir",
             str(tmp_path / "profile"),
@@ -66,7 +55,7 @@ def test_demo_screenshot_of_each_tab(display: str, tab: str, tmp_path: Path) -> 
 
 
 def test_version_prints_the_program_and_its_version() -> None:
-    result = _run(["--version"], _headless_env())
+    result = run_program(PROGRAM, ["--version"], _headless_env())
     assert result.returncode == 0
     from thrudesk import __version__
 
@@ -74,7 +63,7 @@ def test_version_prints_the_program_and_its_version() -> None:
 
 
 def test_help_lists_every_option_with_a_sentence() -> None:
-    result = _run(["--help"], _headless_env())
+    result = run_program(PROGRAM, ["--help"], _headless_env())
     assert result.returncode == 0
     text = " ".join(result.stdout.split())
     for option in (
@@ -93,7 +82,7 @@ def test_help_lists_every_option_with_a_sentence() -> None:
 
 
 def test_a_tab_that_does_not_exist_is_refused() -> None:
-    result = _run(["--tab", "Settings"], _headless_env())
+    result = run_program(PROGRAM, ["--tab", "Settings"], _headless_env())
     assert result.returncode == 2
     assert "no tab named 'Settings'" in result.stderr
 
@@ -104,7 +93,7 @@ def test_r4_second_instance_on_the_same_store_is_refused(tmp_path: Path) -> None
     held = QLockFile(str(profile / "thrudesk.lock"))
     assert held.tryLock(0)
     try:
-        result = _run(["--data-dir", str(profile)], _headless_env())
+        result = run_program(PROGRAM, ["--data-dir", str(profile)], _headless_env())
     finally:
         held.unlock()
     assert result.returncode == 2
@@ -115,7 +104,8 @@ def test_r4_second_instance_on_the_same_store_is_refused(tmp_path: Path) -> None
 def test_r4_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path: Path) -> None:
     foreign = tmp_path / "notes.sqlite3"
     foreign.write_text("shopping list\n")
-    result = _run(
+    result = run_program(
+        PROGRAM,
         [
             "--data-dir",
             str(tmp_path / "profile"),
@@ -150,7 +140,8 @@ def test_r4_a_store_with_a_damaged_page_is_refused_and_left_untouched(
     store.dispose()
     damage_table(store_file, "invite_link")
     before = store_file.read_bytes()
-    result = _run(
+    result = run_program(
+        PROGRAM,
         ["--data-dir", str(profile), "--screenshot", str(tmp_path / "window.png")],
         _headless_env(),
     )

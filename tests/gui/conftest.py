@@ -1,15 +1,25 @@
 """Fixtures of the window's tests: the plugin's own (thrudesk/testing.py), which testers use too,
-under the short names of this folder.
+under the short names of this folder, and a campaign ready to work for the teamwork tests.
 """
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+from thrudesk.services.clock import ManualClock
+from thrudesk.services.container import Services
+from thrudesk.services.simulation.engine import Simulator
+from thrudesk.services.starter import StarterAccount
 from thrudesk.views.main_window import MainWindow
 from thrudesk.views.theme import ThemeManager
+
+if TYPE_CHECKING:
+    # Imported when used: the steps import pytest-qt's helpers, which need its Qt set up first.
+    from tests.gui.teamwork_steps import Campaign, CampaignWithContacts
 
 # The offscreen platform says what it cannot do (raise a window, grab the keyboard for a popup,
 # propagate size hints); that is about the platform, not about thrudesk.
@@ -42,3 +52,34 @@ def window(thrudesk_window: MainWindow) -> MainWindow:
     simulator, shown offscreen) under the name the tests of this folder use.
     """
     return thrudesk_window
+
+
+@pytest.fixture
+def campaign_with_contacts(
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    sim_clock: ManualClock,
+    thrudesk_account: StarterAccount,
+    tmp_path: Path,
+) -> CampaignWithContacts:
+    """``campaign_with_contacts(contacts)``: an Active campaign of the test's account on a
+    complete dedicated number, with ``contacts`` imported from a CSV file.
+    """
+    from tests.gui.teamwork_steps import active_campaign
+
+    def launch(
+        contacts: int, *, title: str = "Turnout", number_id: int | None = None, start: int = 0
+    ) -> Campaign:
+        return active_campaign(
+            thrudesk_services,
+            thrudesk_simulator,
+            sim_clock,
+            thrudesk_account,
+            tmp_path,
+            contacts,
+            title=title,
+            number_id=number_id,
+            start=start,
+        )
+
+    return launch

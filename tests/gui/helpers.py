@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QPoint, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -19,7 +20,12 @@ from pytestqt.qtbot import QtBot
 
 from thrudesk.views.area_code_picker import AreaCodePicker
 from thrudesk.views.badges import Tag
+from thrudesk.views.main_window import MainWindow
 from thrudesk.views.roles import ID_ROLE, TAGS_ROLE
+
+if TYPE_CHECKING:
+    # The window builds Campaign Details when it is first shown; so do the tests.
+    from thrudesk.views.campaign_details import CampaignDetailsTab
 
 W = TypeVar("W", bound=QWidget)
 TIMEOUT_MS = 3000
@@ -45,6 +51,19 @@ def wait_dialog(qtbot: QtBot, parent: QWidget, name: str) -> QDialog:
     dialog = open_dialog(parent, name)
     assert dialog is not None
     return dialog
+
+
+def menu_action(window: QWidget, name: str) -> QAction:
+    """The window's menu action named ``name`` (the test fails when there is none)."""
+    action = window.findChild(QAction, name)
+    assert action is not None, f"no action named {name!r}"
+    return action
+
+
+def open_from_menu(qtbot: QtBot, window: QWidget, action_name: str, dialog_name: str) -> QDialog:
+    """Choose the menu item, as an admin would, and answer the dialog it opens."""
+    menu_action(window, action_name).trigger()
+    return wait_dialog(qtbot, window, dialog_name)
 
 
 def click(qtbot: QtBot, button: QAbstractButton) -> None:
@@ -134,6 +153,26 @@ def select(qtbot: QtBot, table: QTableView, row_id: int) -> None:
     table.scrollTo(index)
     click_at(table.viewport(), table.visualRect(index).center())
     assert table.selectionModel().isRowSelected(position)
+
+
+def campaigns_table(window: MainWindow) -> QTableView:
+    """The table of the Campaigns tab."""
+    return child(window, QTableView, "campaigns_table")
+
+
+def select_campaign(qtbot: QtBot, window: MainWindow, campaign_id: int) -> QTableView:
+    """Show the Campaigns tab and click the campaign's row once it is listed; answers the table."""
+    table = campaigns_table(window)
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: row_of(table, campaign_id) is not None)
+    select(qtbot, table, campaign_id)
+    return table
+
+
+def show_details(window: MainWindow, campaign_id: int) -> CampaignDetailsTab:
+    """Open the campaign in Campaign Details; answers the tab."""
+    window.show_campaign_details(campaign_id)
+    return window.campaign_details_tab
 
 
 def shown_text(label: QLabel) -> str:

@@ -1,20 +1,21 @@
-"""Steps the teamwork tests of the window share: a campaign ready to work, its contacts from a
-CSV file, senders of the account, and reading the figures Campaign Details shows.
+"""Steps the tests of the window share: a complete number, a campaign ready to work, its contacts
+from a CSV file, senders of the account, and reading the figures Campaign Details shows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.helpers import child, wait_dialog
-from tests.unit.services.teamwork_helpers import contacts_csv
+from tests.unit.services.teamwork_helpers import contacts_csv, manual_sending
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
-from thrudesk.services.rows import NumberMode, Role
+from thrudesk.services.rows import NumberMode, ProvisioningStatus, Role
 from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
 from thrudesk.services.unit_of_work import Actor
@@ -33,23 +34,23 @@ def complete_number(
     clock: ManualClock,
     account: StarterAccount,
     name: str = "Main line",
+    area_code: str = "415",
 ) -> int:
     """A dedicated number, Provisioning Complete (the carriers confirm within minutes)."""
     simulator.force_next("complete")
-    number = services.numbers.create_dedicated(account.actor, ["415"], account.use_case_id, name)
+    number = services.numbers.create_dedicated(
+        account.actor, [area_code], account.use_case_id, name
+    )
     clock.advance(minutes=10)
+    assert services.numbers.get(account.actor, number.id).provisioning_status is (
+        ProvisioningStatus.COMPLETE
+    )
     return number.id
 
 
 def quiet_team(services: Services, account: StarterAccount) -> None:
     """Simulated senders and contacts keep still: the test drives the team itself."""
-    services.messaging.set_parameters(
-        account.actor,
-        messages_per_sender_hour=0,
-        simulated_senders=0,
-        reply_rate=0.0,
-        opt_out_rate=0.0,
-    )
+    manual_sending(services, account)
 
 
 def active_campaign(
@@ -73,6 +74,16 @@ def active_campaign(
     import_contacts(services, account, campaign_id, tmp_path, contacts, start=start)
     services.campaigns.launch(account.actor, campaign_id, NumberMode.DEDICATED, number_id)
     return Campaign(campaign_id, number_id)
+
+
+class CampaignWithContacts(Protocol):
+    """The ``campaign_with_contacts`` fixture of tests/gui: :func:`active_campaign` on the
+    test's account, simulator and clock.
+    """
+
+    def __call__(
+        self, contacts: int, *, title: str = ..., number_id: int | None = ..., start: int = ...
+    ) -> Campaign: ...
 
 
 def import_contacts(
@@ -99,6 +110,13 @@ def sender_users(services: Services, account: StarterAccount, *names: str) -> li
         user = services.accounts.add_user(account.account_id, name, email, Role.SENDER)
         actors.append(Actor(account_id=account.account_id, user_id=user.id))
     return actors
+
+
+def sender_on(services: Services, account: StarterAccount, campaign_id: int, name: str) -> Actor:
+    """A new user with the sender role, added to the campaign's senders by its admin."""
+    (sender,) = sender_users(services, account, name)
+    services.senders.add(account.actor, campaign_id, [sender.user_id])
+    return sender
 
 
 def figure(window: MainWindow, key: str) -> int:

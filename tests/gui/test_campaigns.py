@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Protocol
 
+import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,6 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.helpers import (
     answer_confirmation,
+    campaigns_table,
     cell_tags,
     cell_text,
     child,
@@ -28,12 +31,13 @@ from tests.gui.helpers import (
     click_named,
     open_dialog,
     row_of,
-    select,
+    select_campaign,
     shown_text,
     type_area_code,
     type_text,
     wait_dialog,
 )
+from tests.gui.teamwork_steps import complete_number
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
 from thrudesk.services.rows import (
@@ -52,38 +56,59 @@ from thrudesk.views.theme import Tone
 from thrudesk.views.widgets import MessageBar
 
 
-def _campaigns_table(window: MainWindow) -> QTableView:
-    return child(window, QTableView, "campaigns_table")
+class NewDraft(Protocol):
+    """The ``new_draft`` fixture: ``new_draft(title)`` answers the id of a new Draft."""
+
+    def __call__(self, title: str, code: str = ...) -> int: ...
 
 
-def _draft(services: Services, account: StarterAccount, title: str, code: str = "512") -> int:
-    return services.campaigns.create(
-        account.actor,
-        title,
-        script="Hi {first_name}!",
-        area_codes=[code],
-        use_case_id=account.use_case_id,
-    )
+@pytest.fixture
+def new_draft(thrudesk_services: Services, thrudesk_account: StarterAccount) -> NewDraft:
+    """Draft campaigns of the test's account, one area code each (512 unless told)."""
+
+    def create(title: str, code: str = "512") -> int:
+        return thrudesk_services.campaigns.create(
+            thrudesk_account.actor,
+            title,
+            script="Hi {first_name}!",
+            area_codes=[code],
+            use_case_id=thrudesk_account.use_case_id,
+        )
+
+    return create
 
 
-def _complete_number(
-    services: Services,
-    simulator: Simulator,
-    clock: ManualClock,
-    account: StarterAccount,
-    name: str = "Main line",
-) -> int:
-    simulator.force_next("complete")
-    number = services.numbers.create_dedicated(account.actor, ["415"], account.use_case_id, name)
-    clock.advance(minutes=10)
-    return number.id
+class NewActive(Protocol):
+    """The ``new_active`` fixture: ``new_active(title)`` answers the id of an Active campaign."""
+
+    def __call__(self, title: str) -> int: ...
+
+
+@pytest.fixture
+def new_active(
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+    new_draft: NewDraft,
+) -> NewActive:
+    """Campaigns of the test's account launched Active, each on a new complete dedicated number."""
+
+    def launch(title: str) -> int:
+        number_id = complete_number(
+            thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account
+        )
+        campaign = new_draft(title)
+        thrudesk_services.campaigns.launch(
+            thrudesk_account.actor, campaign, NumberMode.DEDICATED, number_id
+        )
+        return campaign
+
+    return launch
 
 
 def _open_launch_dialog(qtbot: QtBot, window: MainWindow, campaign_id: int) -> QRadioButton:
-    table = _campaigns_table(window)
-    window.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: row_of(table, campaign_id) is not None)
-    select(qtbot, table, campaign_id)
+    select_campaign(qtbot, window, campaign_id)
     click_named(qtbot, window, "launch_button")
     dialog = wait_dialog(qtbot, window, "launch_dialog")
     return child(dialog, QRadioButton, "number_mode_single_use")
@@ -98,12 +123,13 @@ def test_c2_manage_opens_the_add_number_dialog_when_no_dedicated_number_is_compl
     window: MainWindow,
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
+    new_draft: NewDraft,
 ) -> None:
     # A dedicated number still provisioning is not offered (N4), so Manage is shown.
     thrudesk_services.numbers.create_dedicated(
         thrudesk_account.actor, ["415"], thrudesk_account.use_case_id, "Not yet"
     )
-    campaign = _draft(thrudesk_services, thrudesk_account, "Turnout")
+    campaign = new_draft("Turnout")
     _open_launch_dialog(qtbot, window, campaign)
     dialog = wait_dialog(qtbot, window, "launch_dialog")
     assert child(dialog, QRadioButton, "number_mode_dedicated").isChecked()  # the default
@@ -125,9 +151,10 @@ def test_c2_c3_dedicated_launch_lists_complete_numbers_and_is_active_at_once(
     thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
     sim_clock: ManualClock,
+    new_draft: NewDraft,
 ) -> None:
-    number_id = _complete_number(thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account)
-    campaign = _draft(thrudesk_services, thrudesk_account, "Turnout")
+    number_id = complete_number(thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account)
+    campaign = new_draft("Turnout")
     _open_launch_dialog(qtbot, window, campaign)
     dialog = wait_dialog(qtbot, window, "launch_dialog")
     assert not child(dialog, QPushButton, "manage_numbers_button").isVisible()
@@ -137,7 +164,7 @@ def test_c2_c3_dedicated_launch_lists_complete_numbers_and_is_active_at_once(
     assert combo.itemData(0) == number_id
     click_named(qtbot, dialog, "accept_button")
 
-    table = _campaigns_table(window)
+    table = campaigns_table(window)
     qtbot.waitUntil(lambda: _status_word(table, campaign) == "Active")
     assert cell_text(table, campaign, "Phone number").endswith("· Main line")  # C16
     assert cell_tags(table, campaign, "Provisioning")[0].tone is Tone.SUCCESS
@@ -147,13 +174,12 @@ def test_c2_c3_dedicated_launch_lists_complete_numbers_and_is_active_at_once(
 def test_c4_single_use_launch_is_launching_then_active_with_a_live_badge(
     qtbot: QtBot,
     window: MainWindow,
-    thrudesk_services: Services,
     thrudesk_simulator: Simulator,
-    thrudesk_account: StarterAccount,
     sim_clock: ManualClock,
+    new_draft: NewDraft,
 ) -> None:
     thrudesk_simulator.force_next("complete", after=timedelta(minutes=30))
-    campaign = _draft(thrudesk_services, thrudesk_account, "Neighbors")
+    campaign = new_draft("Neighbors")
     single_use = _open_launch_dialog(qtbot, window, campaign)
     dialog = wait_dialog(qtbot, window, "launch_dialog")
     click(qtbot, single_use)
@@ -164,7 +190,7 @@ def test_c4_single_use_launch_is_launching_then_active_with_a_live_badge(
     click_named(qtbot, dialog, "accept_button")
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
-    table = _campaigns_table(window)
+    table = campaigns_table(window)
     qtbot.waitUntil(lambda: _status_word(table, campaign) == "Launching")
     [badge] = cell_tags(table, campaign, "Provisioning")
     assert (badge.text, badge.tone) == ("Provisioning Initiated", Tone.WARNING)
@@ -183,15 +209,13 @@ def test_c1_c9_failed_provisioning_offers_clone_and_archive(
     thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
     sim_clock: ManualClock,
+    new_draft: NewDraft,
 ) -> None:
     actor = thrudesk_account.actor
     thrudesk_simulator.force_next("fail", reason="Number not linked to the brand")
-    campaign = _draft(thrudesk_services, thrudesk_account, "Cleanup day")
+    campaign = new_draft("Cleanup day")
     thrudesk_services.campaigns.launch(actor, campaign, NumberMode.SINGLE_USE)
-    table = _campaigns_table(window)
-    window.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: row_of(table, campaign) is not None)
-    select(qtbot, table, campaign)
+    table = select_campaign(qtbot, window, campaign)
     click_named(qtbot, window, "open_details_button")
     assert window.tabs.currentIndex() == CAMPAIGN_DETAILS
     details = window.campaign_details_tab
@@ -232,6 +256,7 @@ def test_c5_s5_provider_incident_makes_single_use_active_at_once_with_the_warnin
     window: MainWindow,
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
+    new_draft: NewDraft,
 ) -> None:
     scenario = child(window, QComboBox, "scenario_combo")
     scenario.setCurrentIndex(scenario.findData(Scenario.PROVIDER_INCIDENT.value))
@@ -244,14 +269,14 @@ def test_c5_s5_provider_incident_makes_single_use_active_at_once_with_the_warnin
         )
     )
 
-    campaign = _draft(thrudesk_services, thrudesk_account, "Incident launch")
+    campaign = new_draft("Incident launch")
     single_use = _open_launch_dialog(qtbot, window, campaign)
     dialog = wait_dialog(qtbot, window, "launch_dialog")
     click(qtbot, single_use)
     assert "Active at once" in shown_text(child(dialog, QLabel, "launch_mode_label"))
     click_named(qtbot, dialog, "accept_button")
 
-    table = _campaigns_table(window)
+    table = campaigns_table(window)
     qtbot.waitUntil(lambda: _status_word(table, campaign) == "Active")
     assert [t.text for t in cell_tags(table, campaign, "Status")] == [
         "Active",
@@ -269,11 +294,12 @@ def test_c6_launch_waiting_over_four_hours_is_flagged_stuck(
     thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
     sim_clock: ManualClock,
+    new_draft: NewDraft,
 ) -> None:
     thrudesk_simulator.force_next("stall", after=timedelta(hours=9))
-    campaign = _draft(thrudesk_services, thrudesk_account, "Slow one")
+    campaign = new_draft("Slow one")
     thrudesk_services.campaigns.launch(thrudesk_account.actor, campaign, NumberMode.SINGLE_USE)
-    table = _campaigns_table(window)
+    table = campaigns_table(window)
     qtbot.waitUntil(lambda: row_of(table, campaign) is not None)
     assert [t.text for t in cell_tags(table, campaign, "Status")] == ["Launching"]
     sim_clock.advance(hours=5)
@@ -289,13 +315,14 @@ def test_c7_third_single_use_launch_shows_the_advisory(
     thrudesk_services: Services,
     thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
+    new_draft: NewDraft,
 ) -> None:
     actor = thrudesk_account.actor
     thrudesk_simulator.force_next("stall", count=2)
     for title in ("First", "Second"):
-        campaign = _draft(thrudesk_services, thrudesk_account, title)
+        campaign = new_draft(title)
         thrudesk_services.campaigns.launch(actor, campaign, NumberMode.SINGLE_USE)
-    third = _draft(thrudesk_services, thrudesk_account, "Third")
+    third = new_draft("Third")
     single_use = _open_launch_dialog(qtbot, window, third)
     dialog = wait_dialog(qtbot, window, "launch_dialog")
     advisory = child(dialog, QLabel, "advisory_label")
@@ -305,7 +332,7 @@ def test_c7_third_single_use_launch_shows_the_advisory(
     assert "2 single-use campaigns are already launching" in text
     assert "you may go on" in text
     click_named(qtbot, dialog, "accept_button")  # the admin may go on
-    table = _campaigns_table(window)
+    table = campaigns_table(window)
     qtbot.waitUntil(lambda: _status_word(table, third) == "Launching")
 
 
@@ -316,9 +343,10 @@ def test_s6_launch_dialog_advises_launching_the_day_before(
     thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
     sim_clock: ManualClock,
+    new_draft: NewDraft,
 ) -> None:
     thrudesk_simulator.set_scenario(Scenario.BUSY_AFTERNOON)
-    campaign = _draft(thrudesk_services, thrudesk_account, "Tonight")
+    campaign = new_draft("Tonight")
     thrudesk_services.sending_window.set_start(
         thrudesk_account.actor, campaign, sim_clock.now() + timedelta(minutes=30)
     )
@@ -334,12 +362,13 @@ def test_n3_single_use_launch_beyond_the_use_case_limit_is_refused_inline(
     window: MainWindow,
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
+    new_draft: NewDraft,
 ) -> None:
     actor = thrudesk_account.actor
     for position in range(49):
-        campaign = _draft(thrudesk_services, thrudesk_account, f"Earlier {position}")
+        campaign = new_draft(f"Earlier {position}")
         thrudesk_services.campaigns.launch(actor, campaign, NumberMode.SINGLE_USE)
-    fiftieth = _draft(thrudesk_services, thrudesk_account, "Fiftieth")
+    fiftieth = new_draft("Fiftieth")
     single_use = _open_launch_dialog(qtbot, window, fiftieth)
     dialog = wait_dialog(qtbot, window, "launch_dialog")
     click(qtbot, single_use)
@@ -376,7 +405,7 @@ def test_new_campaign_dialog_shows_refusals_beside_their_fields(
     qtbot.waitUntil(lambda: not dialog.isVisible())
     [row] = thrudesk_services.campaigns.index(thrudesk_account.actor).rows
     assert (row.title, row.status) == ("Spring canvass", CampaignStatus.DRAFT)
-    table = _campaigns_table(window)
+    table = campaigns_table(window)
     assert table.selectionModel().isRowSelected(row_of(table, row.id) or 0)
 
 
@@ -384,19 +413,11 @@ def test_c8_followup_dialog_creates_a_followup_on_the_campaigns_number(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
+    new_active: NewActive,
 ) -> None:
-    number_id = _complete_number(thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account)
-    campaign = _draft(thrudesk_services, thrudesk_account, "Turnout")
-    thrudesk_services.campaigns.launch(
-        thrudesk_account.actor, campaign, NumberMode.DEDICATED, number_id
-    )
-    table = _campaigns_table(window)
-    window.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: row_of(table, campaign) is not None)
-    select(qtbot, table, campaign)
+    campaign = new_active("Turnout")
+    table = select_campaign(qtbot, window, campaign)
     click_named(qtbot, window, "followup_button")
     dialog = wait_dialog(qtbot, window, "followup_dialog")
     assert (
@@ -426,16 +447,14 @@ def test_c10_archive_asks_first_and_releases_the_single_use_number(
     thrudesk_services: Services,
     thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
+    new_draft: NewDraft,
 ) -> None:
     actor = thrudesk_account.actor
     thrudesk_simulator.force_next("complete")
-    campaign = _draft(thrudesk_services, thrudesk_account, "One-off")
+    campaign = new_draft("One-off")
     row = thrudesk_services.campaigns.launch(actor, campaign, NumberMode.SINGLE_USE)
     assert row.phone_number_id is not None
-    table = _campaigns_table(window)
-    window.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: row_of(table, campaign) is not None)
-    select(qtbot, table, campaign)
+    table = select_campaign(qtbot, window, campaign)
     click_named(qtbot, window, "archive_button")
     assert answer_confirmation(qtbot, window, accept=False) == "Archive “One-off”?"
     qtbot.wait(50)
@@ -452,18 +471,12 @@ def test_c10_archive_asks_first_and_releases_the_single_use_number(
 def test_p3_campaign_index_filters_by_status_and_text_in_the_store(
     qtbot: QtBot,
     window: MainWindow,
-    thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
-    thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
+    new_draft: NewDraft,
+    new_active: NewActive,
 ) -> None:
-    number_id = _complete_number(thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account)
-    active = _draft(thrudesk_services, thrudesk_account, "Ballot return")
-    thrudesk_services.campaigns.launch(
-        thrudesk_account.actor, active, NumberMode.DEDICATED, number_id
-    )
-    draft = _draft(thrudesk_services, thrudesk_account, "Spring canvass")
-    table = _campaigns_table(window)
+    active = new_active("Ballot return")
+    draft = new_draft("Spring canvass")
+    table = campaigns_table(window)
     qtbot.waitUntil(lambda: table.model().rowCount() == 2)
 
     status = child(window, QComboBox, "campaign_status_filter")
@@ -481,14 +494,11 @@ def test_p3_campaign_index_filters_by_status_and_text_in_the_store(
 
 
 def test_p3_campaign_index_sorts_by_a_column_header_click(
-    qtbot: QtBot,
-    window: MainWindow,
-    thrudesk_services: Services,
-    thrudesk_account: StarterAccount,
+    qtbot: QtBot, window: MainWindow, new_draft: NewDraft
 ) -> None:
     for title in ("Bravo", "Alpha", "Charlie"):
-        _draft(thrudesk_services, thrudesk_account, title)
-    table = _campaigns_table(window)
+        new_draft(title)
+    table = campaigns_table(window)
     window.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: table.model().rowCount() == 3)
     header = table.horizontalHeader()
@@ -507,8 +517,9 @@ def test_c2_cancelled_launch_leaves_the_draft_as_it_was(
     window: MainWindow,
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
+    new_draft: NewDraft,
 ) -> None:
-    campaign = _draft(thrudesk_services, thrudesk_account, "Quick")
+    campaign = new_draft("Quick")
     single_use = _open_launch_dialog(qtbot, window, campaign)
     dialog = wait_dialog(qtbot, window, "launch_dialog")
     click(qtbot, single_use)

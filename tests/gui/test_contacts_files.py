@@ -10,16 +10,21 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
-from tests.gui.helpers import child, click, click_named, shown_text, wait_dialog
-from tests.gui.teamwork_steps import active_campaign, choose_file, figure, quiet_team
+from tests.gui.helpers import (
+    child,
+    click,
+    click_named,
+    menu_action,
+    show_details,
+    shown_text,
+    wait_dialog,
+)
+from tests.gui.teamwork_steps import CampaignWithContacts, choose_file, figure, quiet_team
 from tests.unit.services.teamwork_helpers import DATA, contacts_csv
-from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
-from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
 from thrudesk.views.main_window import MainWindow
 
@@ -34,25 +39,15 @@ def _import(qtbot: QtBot, window: MainWindow, path: Path) -> None:
     choose_file(qtbot, window, "import_file_dialog", path)
 
 
-def _export_action(window: MainWindow, name: str) -> QAction:
-    action = window.findChild(QAction, name)
-    assert action is not None, f"no action named {name!r}"
-    return action
-
-
 def test_r3_bad_rows_are_reported_by_line_and_the_good_ones_imported(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     quiet_team(thrudesk_services, thrudesk_account)
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 0
-    )
+    campaign = campaign_with_contacts(0)
     window.show_campaign_details(campaign.id)
     _import(qtbot, window, DATA / "contacts_with_bad_rows.csv")
 
@@ -83,14 +78,11 @@ def test_r3_a_file_that_is_not_utf8_is_refused_beside_the_import_button(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
     tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 0
-    )
+    campaign = campaign_with_contacts(0)
     latin = tmp_path / "latin1.csv"
     latin.write_bytes("phone,first name\n(206) 555-0123,Chlo\xe9\n".encode("latin-1"))
     window.show_campaign_details(campaign.id)
@@ -106,17 +98,13 @@ def test_p5_importing_100000_contacts_keeps_the_window_turning(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
     tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 0
-    )
+    campaign = campaign_with_contacts(0)
     path = contacts_csv(tmp_path / "hundred-thousand.csv", 100_000)
-    window.show_campaign_details(campaign.id)
-    details = window.campaign_details_tab
+    details = show_details(window, campaign.id)
     progress = child(details, QProgressBar, "transfer_progress_bar")
 
     beats: list[float] = []
@@ -152,17 +140,13 @@ def test_p5_cancelling_an_import_keeps_the_chunks_written(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
     tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 0
-    )
+    campaign = campaign_with_contacts(0)
     path = contacts_csv(tmp_path / "forty-thousand.csv", 40_000)
-    window.show_campaign_details(campaign.id)
-    details = window.campaign_details_tab
+    details = show_details(window, campaign.id)
     label = child(details, QLabel, "transfer_progress_label")
     _import(qtbot, window, path)
     # Cancel once the first chunk is in: the import stops after the chunk it is writing.
@@ -180,15 +164,12 @@ def test_r5_export_of_results_is_written_off_the_window_with_formulas_neutralise
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
     tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     quiet_team(thrudesk_services, thrudesk_account)
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 0
-    )
+    campaign = campaign_with_contacts(0)
     source = tmp_path / "people.csv"
     source.write_text(
         "phone,first name,last name,note\n"
@@ -199,7 +180,7 @@ def test_r5_export_of_results_is_written_off_the_window_with_formulas_neutralise
     thrudesk_services.contacts.import_csv(thrudesk_account.actor, campaign.id, source)
     window.show_campaign_details(campaign.id)
 
-    _export_action(window, "export_results_action").trigger()
+    menu_action(window, "export_results_action").trigger()
     target = tmp_path / "results.csv"
     choose_file(qtbot, window, "export_file_dialog", target)
     message = child(window.campaign_details_tab, QLabel, "message_label")

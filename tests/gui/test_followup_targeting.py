@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,13 +26,14 @@ from tests.gui.helpers import (
     click,
     click_at,
     click_named,
+    open_from_menu,
     row_of,
-    select,
+    select_campaign,
     shown_text,
     type_text,
     wait_dialog,
 )
-from tests.gui.teamwork_steps import active_campaign, quiet_team, sender_users
+from tests.gui.teamwork_steps import CampaignWithContacts, active_campaign, quiet_team, sender_on
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
 from thrudesk.services.rows import MessageState, NumberMode
@@ -68,8 +68,7 @@ def _texted_campaign(
     admin = account.actor
     quiet_team(services, account)
     campaign = active_campaign(services, simulator, clock, account, tmp_path, 12)
-    (sam,) = sender_users(services, account, "Sam Okafor")
-    services.senders.add(admin, campaign.id, [sam.user_id])
+    sam = sender_on(services, account, campaign.id, "Sam Okafor")
     rows = services.contacts.conversations(admin, campaign.id).rows
     for row in rows:
         services.messaging.send_initial(sam, campaign.id, row.id)
@@ -177,10 +176,7 @@ def test_c7_advisory_counts_active_campaigns_whose_number_still_provisions(
 ) -> None:
     admin = thrudesk_account.actor
     # Provisioning-based launching off, through Settings → Account settings… (C5).
-    action = window.findChild(QAction, "account_settings_action")
-    assert action is not None
-    action.trigger()
-    settings = wait_dialog(qtbot, window, "account_settings_dialog")
+    settings = open_from_menu(qtbot, window, "account_settings_action", "account_settings_dialog")
     launching = child(settings, QCheckBox, "provisioning_based_launching_check")
     assert launching.isChecked()
     click(qtbot, launching)
@@ -198,10 +194,7 @@ def test_c7_advisory_counts_active_campaigns_whose_number_still_provisions(
     third = thrudesk_services.campaigns.create(
         admin, "Third", area_codes=["512"], use_case_id=thrudesk_account.use_case_id
     )
-    table = child(window, QTableView, "campaigns_table")
-    window.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: row_of(table, third) is not None)
-    select(qtbot, table, third)
+    select_campaign(qtbot, window, third)
     click_named(qtbot, window, "launch_button")
     dialog = wait_dialog(qtbot, window, "launch_dialog")
     click(qtbot, child(dialog, QRadioButton, "number_mode_single_use"))
@@ -216,14 +209,10 @@ def test_c14_account_default_batch_size_is_refused_out_of_range_and_shown_on_cam
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 2
-    )
+    campaign = campaign_with_contacts(2)
     window.show_campaign_details(campaign.id)
     window.open_account_settings_dialog()
     dialog = wait_dialog(qtbot, window, "account_settings_dialog")
@@ -257,10 +246,7 @@ def test_a_draft_is_edited_in_the_new_campaign_form(
         area_codes=["206", "425"],
         use_case_id=thrudesk_account.use_case_id,
     )
-    table = child(window, QTableView, "campaigns_table")
-    window.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: row_of(table, draft) is not None)
-    select(qtbot, table, draft)
+    table = select_campaign(qtbot, window, draft)
     click_named(qtbot, window.campaigns_tab, "edit_campaign_button")
     dialog = wait_dialog(qtbot, window, "edit_campaign_dialog")
     title = child(dialog, QLineEdit, "title_edit")
@@ -291,15 +277,11 @@ def test_c8_a_big_campaigns_audience_is_counted_off_the_window_and_follows_the_t
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     quiet_team(thrudesk_services, thrudesk_account)
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 10_002
-    )
+    campaign = campaign_with_contacts(10002)
     window.show_campaign_details(campaign.id)
     click_named(qtbot, window.campaign_details_tab, "create_followup_button")
     dialog = wait_dialog(qtbot, window, "followup_dialog")

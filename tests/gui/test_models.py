@@ -17,6 +17,7 @@ from thrudesk.services.container import Services
 from thrudesk.services.rows import CampaignStatusFilter, NumberMode
 from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
+from thrudesk.services.unit_of_work import Actor
 from thrudesk.views.campaigns import CampaignTableModel
 from thrudesk.views.hard_to_get import HardToGetDialog
 from thrudesk.views.main_window import MainWindow
@@ -32,6 +33,11 @@ def _many_campaigns(services: Services, account: StarterAccount, count: int) -> 
     ]
 
 
+def _campaign_model(services: Services, actor: Actor) -> CampaignTableModel:
+    """The Campaigns tab's model on its own, read in New York time with no simulator."""
+    return CampaignTableModel(services, actor, timezone="America/New_York", simulator=None)
+
+
 def _ids(model: CampaignTableModel) -> list[int]:
     return [model.index(r, 0).data(ID_ROLE) for r in range(model.rowCount())]
 
@@ -44,9 +50,7 @@ def test_p3_campaign_model_pages_sorts_and_filters_in_the_store_under_the_model_
     sim_clock: ManualClock,
 ) -> None:
     _many_campaigns(thrudesk_services, thrudesk_account, 450)
-    model = CampaignTableModel(
-        thrudesk_services, thrudesk_account.actor, timezone="America/New_York", simulator=None
-    )
+    model = _campaign_model(thrudesk_services, thrudesk_account.actor)
     model.reload()
 
     # Lazy: one page at a time.
@@ -98,9 +102,7 @@ def test_campaign_model_refreshes_only_the_rows_a_change_names(
     actor = thrudesk_account.actor
     ids = _many_campaigns(thrudesk_services, thrudesk_account, 5)
     thrudesk_services.campaigns.edit_draft(actor, ids[2], area_codes=["512"], use_case_id=1)
-    model = CampaignTableModel(
-        thrudesk_services, actor, timezone="America/New_York", simulator=None
-    )
+    model = _campaign_model(thrudesk_services, actor)
     model.reload()
     check_model(qtmodeltester, model)
     changed_rows: list[int] = []
@@ -193,9 +195,7 @@ def test_p2_a_renamed_row_moves_to_its_sorted_place_and_an_unmoved_one_is_update
 ) -> None:
     actor = thrudesk_account.actor
     ids = _many_campaigns(thrudesk_services, thrudesk_account, 5)
-    model = CampaignTableModel(
-        thrudesk_services, actor, timezone="America/New_York", simulator=None
-    )
+    model = _campaign_model(thrudesk_services, actor)
     model.reload()
     check_model(qtmodeltester, model)
     resets: list[bool] = []
@@ -229,9 +229,7 @@ def test_p2_a_row_that_leaves_the_status_filter_is_taken_out_and_the_rest_stay(
 ) -> None:
     actor = thrudesk_account.actor
     ids = _many_campaigns(thrudesk_services, thrudesk_account, 4)
-    model = CampaignTableModel(
-        thrudesk_services, actor, timezone="America/New_York", simulator=None
-    )
+    model = _campaign_model(thrudesk_services, actor)
     model.set_filter(status=CampaignStatusFilter.DRAFT)
     model.reload()
     check_model(qtmodeltester, model)

@@ -22,9 +22,10 @@ from tests.gui.helpers import (
     type_text,
     wait_dialog,
 )
+from tests.gui.teamwork_steps import complete_number
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
-from thrudesk.services.rows import NumberMode, ProvisioningStatus
+from thrudesk.services.rows import NumberMode
 from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
 from thrudesk.views.area_code_picker import AreaCodePicker
@@ -37,23 +38,13 @@ def _numbers_table(window: MainWindow) -> QTableView:
     return child(window, QTableView, "phone_numbers_table")
 
 
-def _complete_dedicated(
-    services: Services,
-    simulator: Simulator,
-    clock: ManualClock,
-    account: StarterAccount,
-    name: str,
-    area_code: str = "415",
-) -> int:
-    simulator.force_next("complete")
-    number = services.numbers.create_dedicated(
-        account.actor, [area_code], account.use_case_id, name
+def _launched_on(services: Services, account: StarterAccount, number_id: int) -> int:
+    """A campaign launched Active on the dedicated number; answers its id."""
+    campaign = services.campaigns.create(
+        account.actor, "Turnout", area_codes=["415"], use_case_id=account.use_case_id
     )
-    clock.advance(minutes=10)
-    assert services.numbers.get(account.actor, number.id).provisioning_status is (
-        ProvisioningStatus.COMPLETE
-    )
-    return number.id
+    services.campaigns.launch(account.actor, campaign, NumberMode.DEDICATED, number_id)
+    return campaign
 
 
 def _fill_add_dialog(qtbot: QtBot, window: MainWindow, code: str, name: str) -> QPushButton:
@@ -172,13 +163,10 @@ def test_n5_delete_is_disabled_with_its_reason_while_a_campaign_uses_the_number(
     sim_clock: ManualClock,
 ) -> None:
     actor = thrudesk_account.actor
-    number_id = _complete_dedicated(
+    number_id = complete_number(
         thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, "Main line"
     )
-    campaign = thrudesk_services.campaigns.create(
-        actor, "Turnout", area_codes=["415"], use_case_id=thrudesk_account.use_case_id
-    )
-    thrudesk_services.campaigns.launch(actor, campaign, NumberMode.DEDICATED, number_id)
+    campaign = _launched_on(thrudesk_services, thrudesk_account, number_id)
     table = _numbers_table(window)
     qtbot.waitUntil(lambda: cell_text(table, number_id, "Campaigns") == "1")
 
@@ -225,14 +213,10 @@ def test_n6_rename_shows_the_name_wherever_the_number_is_shown(
     thrudesk_account: StarterAccount,
     sim_clock: ManualClock,
 ) -> None:
-    actor = thrudesk_account.actor
-    number_id = _complete_dedicated(
+    number_id = complete_number(
         thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, "Old name"
     )
-    campaign = thrudesk_services.campaigns.create(
-        actor, "Turnout", area_codes=["415"], use_case_id=thrudesk_account.use_case_id
-    )
-    thrudesk_services.campaigns.launch(actor, campaign, NumberMode.DEDICATED, number_id)
+    campaign = _launched_on(thrudesk_services, thrudesk_account, number_id)
     table = _numbers_table(window)
     qtbot.waitUntil(lambda: row_of(table, number_id) is not None)
     select(qtbot, table, number_id)

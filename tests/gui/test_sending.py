@@ -9,16 +9,22 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateTimeEdit, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from tests.gui.helpers import child, click_named, shown_text, type_text, wait_dialog
+from tests.gui.helpers import (
+    child,
+    click_named,
+    open_from_menu,
+    show_details,
+    shown_text,
+    type_text,
+)
 from tests.gui.teamwork_steps import (
-    active_campaign,
+    CampaignWithContacts,
     figure,
     import_contacts,
-    quiet_team,
+    sender_on,
     sender_users,
 )
 from thrudesk.services.clock import ManualClock
@@ -33,11 +39,6 @@ from thrudesk.views.main_window import MainWindow
 TZ = "America/New_York"  # the test account's
 
 
-@pytest.fixture
-def quiet(thrudesk_services: Services, thrudesk_account: StarterAccount) -> None:
-    quiet_team(thrudesk_services, thrudesk_account)
-
-
 def _send_all(services: Services, sender: Actor, campaign_id: int, admin: Actor) -> None:
     for row in services.contacts.conversations(admin, campaign_id, limit=1000).rows:
         if row.sender_id == sender.user_id and row.message_state is MessageState.NOT_SENT:
@@ -50,16 +51,12 @@ def test_c11_start_date_in_the_past_is_refused_beside_it(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
     sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 3
-    )
-    window.show_campaign_details(campaign.id)
-    details = window.campaign_details_tab
+    campaign = campaign_with_contacts(3)
+    details = show_details(window, campaign.id)
     before = thrudesk_services.sending_window.window(thrudesk_account.actor, campaign.id)
     click_named(qtbot, details, "start_date_change_button")
     edit = child(details, QDateTimeEdit, "start_date_edit")
@@ -82,20 +79,16 @@ def test_c11_end_date_is_extended_and_sending_hours_refused_when_they_end_first(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
     sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 3
-    )
+    campaign = campaign_with_contacts(3)
     thrudesk_services.sending_window.set_end(
         actor, campaign.id, sim_clock.now() + timedelta(days=1)
     )
-    window.show_campaign_details(campaign.id)
-    details = window.campaign_details_tab
+    details = show_details(window, campaign.id)
     value = child(details, QLabel, "end_date_value")
     assert value.text() == "Tue 3 Mar 2026, 09:10"
 
@@ -134,19 +127,14 @@ def test_c11_held_messages_go_out_when_the_window_opens_as_the_clock_advances(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
     sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     admin = thrudesk_account.actor
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 4
-    )
-    (sam,) = sender_users(thrudesk_services, thrudesk_account, "Sam Okafor")
-    thrudesk_services.senders.add(admin, campaign.id, [sam.user_id])
-    window.show_campaign_details(campaign.id)
-    details = window.campaign_details_tab
+    campaign = campaign_with_contacts(4)
+    sam = sender_on(thrudesk_services, thrudesk_account, campaign.id, "Sam Okafor")
+    details = show_details(window, campaign.id)
 
     # The admin moves the start two hours ahead, in the card.
     click_named(qtbot, details, "start_date_change_button")
@@ -185,10 +173,7 @@ def test_m1_m2_m3_counts_change_live_as_the_simulated_team_works(
 ) -> None:
     admin = thrudesk_account.actor
     # M2 through Simulation → Sending parameters…: many opt-outs, to see some soon.
-    action = window.findChild(QAction, "sending_parameters_action")
-    assert action is not None
-    action.trigger()
-    dialog = wait_dialog(qtbot, window, "sending_parameters_dialog")
+    dialog = open_from_menu(qtbot, window, "sending_parameters_action", "sending_parameters_dialog")
     opt_outs = child(dialog, QLineEdit, "opt_out_rate_edit")
     opt_outs.clear()
     type_text(opt_outs, "0.95")
@@ -250,17 +235,13 @@ def test_m3_a_stop_reply_shows_in_opted_out_at_once(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
     sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     admin = thrudesk_account.actor
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 3
-    )
-    (sam,) = sender_users(thrudesk_services, thrudesk_account, "Sam Okafor")
-    thrudesk_services.senders.add(admin, campaign.id, [sam.user_id])
+    campaign = campaign_with_contacts(3)
+    sam = sender_on(thrudesk_services, thrudesk_account, campaign.id, "Sam Okafor")
     _send_all(thrudesk_services, sam, campaign.id, admin)
     window.show_campaign_details(campaign.id)
     qtbot.waitUntil(lambda: figure(window, "sent") == 3)
@@ -285,31 +266,19 @@ def test_c18_threads_continued_on_a_dedicated_number_are_shown(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
     sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     admin = thrudesk_account.actor
     (sam,) = sender_users(thrudesk_services, thrudesk_account, "Sam Okafor")
-    earlier = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 5
-    )
+    earlier = campaign_with_contacts(5)
     thrudesk_services.senders.add(admin, earlier.id, [sam.user_id])
     _send_all(thrudesk_services, sam, earlier.id, admin)
     sim_clock.advance(minutes=10)
 
     # The same five contacts and five new ones, on the same dedicated number.
-    later = active_campaign(
-        thrudesk_services,
-        thrudesk_simulator,
-        sim_clock,
-        thrudesk_account,
-        tmp_path,
-        10,
-        title="Second round",
-        number_id=earlier.number_id,
-    )
+    later = campaign_with_contacts(10, title="Second round", number_id=earlier.number_id)
     thrudesk_services.senders.add(admin, later.id, [sam.user_id])
     window.show_campaign_details(later.id)
     threads = child(window.campaign_details_tab, QLabel, "threads_label")

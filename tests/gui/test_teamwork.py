@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QGuiApplication
@@ -20,23 +18,18 @@ from tests.gui.helpers import (
     click_named,
     row_of,
     select,
+    select_campaign,
+    show_details,
     shown_text,
     type_text,
     wait_dialog,
 )
-from tests.gui.teamwork_steps import active_campaign, figure, quiet_team, sender_users
-from thrudesk.services.clock import ManualClock
+from tests.gui.teamwork_steps import CampaignWithContacts, figure, sender_users
 from thrudesk.services.container import Services
 from thrudesk.services.errors import InviteLinkRefused
 from thrudesk.services.rows import CampaignStatus
-from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
 from thrudesk.views.main_window import MainWindow
-
-
-@pytest.fixture
-def quiet(thrudesk_services: Services, thrudesk_account: StarterAccount) -> None:
-    quiet_team(thrudesk_services, thrudesk_account)
 
 
 def _choose_senders(qtbot: QtBot, window: MainWindow, *names: str) -> None:
@@ -61,17 +54,12 @@ def test_c12_preloaded_campaign_shows_no_senders_and_takes_them_once_active(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 12
-    )
+    campaign = campaign_with_contacts(12)
     sender_users(thrudesk_services, thrudesk_account, "Priya Nair")
-    window.show_campaign_details(campaign.id)
-    details = window.campaign_details_tab
+    details = show_details(window, campaign.id)
     preloading = child(details, QLabel, "preloading_value")
     assert "Pre-loaded: no senders yet, all 12 conversations wait Unassigned" in preloading.text()
     assert not child(details, QTableView, "senders_table").isVisible()
@@ -92,14 +80,10 @@ def test_c13_adding_two_senders_splits_unassigned_evenly_in_the_counts(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 11
-    )
+    campaign = campaign_with_contacts(11)
     sender_users(thrudesk_services, thrudesk_account, "Priya Nair", "Marcus Webb", "Lena Ortiz")
     window.show_campaign_details(campaign.id)
     _choose_senders(qtbot, window, "Priya Nair", "Marcus Webb")
@@ -124,20 +108,15 @@ def test_removing_a_sender_asks_first_and_returns_their_unsent_conversations(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 10
-    )
+    campaign = campaign_with_contacts(10)
     priya, marcus = sender_users(thrudesk_services, thrudesk_account, "Priya Nair", "Marcus Webb")
     thrudesk_services.senders.add(
         thrudesk_account.actor, campaign.id, [priya.user_id, marcus.user_id]
     )
-    window.show_campaign_details(campaign.id)
-    details = window.campaign_details_tab
+    details = show_details(window, campaign.id)
     table = child(details, QTableView, "senders_table")
     remove = child(details, QPushButton, "remove_sender_button")
     assert not remove.isEnabled()  # nobody selected
@@ -162,17 +141,12 @@ def test_c14_self_assign_switch_batch_size_and_a_request_dropping_unassigned(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 30
-    )
+    campaign = campaign_with_contacts(30)
     (sam,) = sender_users(thrudesk_services, thrudesk_account, "Sam Okafor")
-    window.show_campaign_details(campaign.id)
-    details = window.campaign_details_tab
+    details = show_details(window, campaign.id)
     switch = child(details, QCheckBox, "self_assign_check")
     batch = child(details, QLineEdit, "batch_size_edit")
     assert not switch.isChecked()  # off by default
@@ -215,14 +189,10 @@ def test_c14_self_assign_cannot_be_switched_on_a_paused_campaign(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 3
-    )
+    campaign = campaign_with_contacts(3)
     thrudesk_services.campaigns.pause(thrudesk_account.actor, campaign.id)
     window.show_campaign_details(campaign.id)
     switch = child(window.campaign_details_tab, QCheckBox, "self_assign_check")
@@ -236,17 +206,12 @@ def test_c15_copy_link_then_disable_for_good_and_enable_a_new_one(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 5
-    )
+    campaign = campaign_with_contacts(5)
     (lena,) = sender_users(thrudesk_services, thrudesk_account, "Lena Ortiz")
-    window.show_campaign_details(campaign.id)
-    details = window.campaign_details_tab
+    details = show_details(window, campaign.id)
     link = child(details, QLabel, "invite_link_value")
     assert "exists only while Self Assign is on" in link.text()
     assert not child(details, QPushButton, "copy_link_button").isVisible()
@@ -287,27 +252,19 @@ def test_c1_pause_and_resume_from_the_campaigns_tab_and_campaign_details(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
-    thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
-    sim_clock: ManualClock,
-    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    campaign = active_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 2
-    )
+    campaign = campaign_with_contacts(2)
     actor = thrudesk_account.actor
-    table = child(window, QTableView, "campaigns_table")
-    window.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: row_of(table, campaign.id) is not None)
-    select(qtbot, table, campaign.id)
+    select_campaign(qtbot, window, campaign.id)
     pause = child(window.campaigns_tab, QPushButton, "pause_resume_button")
     assert pause.text() == "Pause"
     click(qtbot, pause)
     qtbot.waitUntil(lambda: pause.text() == "Resume")
     assert thrudesk_services.campaigns.index_row(actor, campaign.id).status is CampaignStatus.PAUSED
 
-    window.show_campaign_details(campaign.id)
-    details = window.campaign_details_tab
+    details = show_details(window, campaign.id)
     button = child(details, QPushButton, "details_pause_resume_button")
     assert button.text() == "Resume"
     click(qtbot, button)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import configparser
 import shutil
-import struct
 import subprocess
 import tomllib
 import xml.etree.ElementTree as ElementTree
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.pictures import png_size
 from thrudesk import APP_ID, APP_NAME, __version__
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,13 +31,6 @@ def _tool(name: str, package: str) -> str:
     if path is None:
         pytest.skip(f"{name} is not installed (apt-get install {package})")
     return path
-
-
-def _png_size(path: Path) -> tuple[int, int]:
-    header = path.read_bytes()[:24]
-    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    width, height = struct.unpack(">II", header[16:24])
-    return width, height
 
 
 def _desktop_entry() -> configparser.SectionProxy:
@@ -106,7 +99,7 @@ def test_app_icon_exists_as_svg_and_as_a_png_of_every_size() -> None:
     assert sizes == list(ICON_SIZES)
     for size in ICON_SIZES:
         png = ICONS / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
-        assert _png_size(png) == (size, size), png
+        assert png_size(png) == (size, size), png
     # The window's own icon (package data) is the same drawing.
     assert (ROOT / "resources" / "app" / "thrudesk.svg").read_bytes() == svg.read_bytes()
-    assert _png_size(ROOT / "resources" / "app" / "thrudesk-256.png") == (256, 256)
+    assert png_size(ROOT / "resources" / "app" / "thrudesk-256.png") == (256, 256)

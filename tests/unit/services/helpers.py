@@ -20,12 +20,17 @@ def fail(services: Services, number_id: int, carrier: Carrier = Carrier.TMOBILE)
     services.provisioning.answer(number_id, carrier, confirmed=False, reason="Not registered")
 
 
+def buy_dedicated(
+    services: Services, account: StarterAccount, name: str | None = None, area_code: str = "415"
+) -> PhoneNumberRow:
+    """A dedicated number of the account's use case, just bought: its provisioning starts."""
+    return services.numbers.create_dedicated(account.actor, [area_code], account.use_case_id, name)
+
+
 def complete_dedicated(
     services: Services, account: StarterAccount, name: str | None = None, area_code: str = "415"
 ) -> PhoneNumberRow:
-    number = services.numbers.create_dedicated(
-        account.actor, [area_code], account.use_case_id, name
-    )
+    number = buy_dedicated(services, account, name, area_code)
     complete(services, number.id)
     return services.numbers.get(account.actor, number.id)
 

@@ -6,6 +6,7 @@ import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -61,6 +62,13 @@ def add_sender_users(services: Services, account: StarterAccount, count: int) ->
     return actors
 
 
+def sender_on(services: Services, account: StarterAccount, campaign_id: int) -> Actor:
+    """A new user with the sender role, added to the campaign's senders by its admin."""
+    (sender,) = add_sender_users(services, account, 1)
+    services.senders.add(account.actor, campaign_id, [sender.user_id])
+    return sender
+
+
 def manual_sending(services: Services, account: StarterAccount) -> None:
     """Simulated senders and contacts stay still: tests drive sending and replies themselves."""
     services.messaging.set_parameters(
@@ -97,6 +105,16 @@ def active_campaign_with_contacts(
         report = services.contacts.import_csv(account.actor, campaign_id, path)
         assert report.imported == count
     return ReadyCampaign(campaign_id, number_id)
+
+
+class CampaignWithContacts(Protocol):
+    """The ``campaign_with_contacts`` fixture: :func:`active_campaign_with_contacts` on the
+    test's account.
+    """
+
+    def __call__(
+        self, count: int, *, title: str = ..., number_id: int | None = ..., start: int = ...
+    ) -> ReadyCampaign: ...
 
 
 def conversation_ids(

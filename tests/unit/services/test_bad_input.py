@@ -8,12 +8,12 @@ store left exactly as it was.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from tests.snapshots import Unchanged
 from tests.unit.services.helpers import active_on_dedicated, complete_dedicated
 from thrudesk.services.accounts import check_batch_size
 from thrudesk.services.clock import ManualClock, ScaledClock
@@ -21,7 +21,6 @@ from thrudesk.services.container import Services
 from thrudesk.services.errors import ThrudeskError
 from thrudesk.services.starter import StarterAccount
 
-Unchanged = Callable[[], AbstractContextManager[None]]
 Call = Callable[[Services, StarterAccount, dict[str, int]], object]
 
 JARGON = ("NoneType", "Traceback", "object has no attribute", "invalid literal", "<class")

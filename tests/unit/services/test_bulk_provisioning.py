@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.unit.services.helpers import launch_single_use
+from tests.unit.services.helpers import buy_dedicated, launch_single_use
 from thrudesk.models import CarrierCheck, Event, PhoneNumber, SimulationJob
 from thrudesk.models.enums import (
     CampaignStatus,
@@ -21,14 +21,10 @@ from thrudesk.models.enums import (
 from thrudesk.services.container import Services
 from thrudesk.services.errors import NotFound
 from thrudesk.services.provisioning import CarrierAnswer
-from thrudesk.services.rows import CampaignFlagKind, PhoneNumberRow
+from thrudesk.services.rows import CampaignFlagKind
 from thrudesk.services.starter import StarterAccount, create_starter_account
 
 ATT, VERIZON, TMOBILE = Carrier.ATT, Carrier.VERIZON, Carrier.TMOBILE
-
-
-def _dedicated(services: Services, account: StarterAccount, name: str) -> PhoneNumberRow:
-    return services.numbers.create_dedicated(account.actor, ["415"], account.use_case_id, name)
 
 
 def _used(services: Services, account: StarterAccount) -> int:
@@ -59,9 +55,9 @@ def test_n9_one_batch_completes_fails_and_leaves_pending_as_answers_say(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     services, actor = thrudesk_services, thrudesk_account.actor
-    done = _dedicated(services, thrudesk_account, "Done")
-    rejected = _dedicated(services, thrudesk_account, "Rejected")
-    waiting = _dedicated(services, thrudesk_account, "Waiting")
+    done = buy_dedicated(services, thrudesk_account, "Done")
+    rejected = buy_dedicated(services, thrudesk_account, "Rejected")
+    waiting = buy_dedicated(services, thrudesk_account, "Waiting")
     start = services.clock.now()
     outcomes = _apply(
         services,
@@ -105,7 +101,7 @@ def test_n9_the_audit_trail_of_a_batch_reads_in_order_at_each_answers_time(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     services = thrudesk_services
-    number = _dedicated(services, thrudesk_account, "Main line")
+    number = buy_dedicated(services, thrudesk_account, "Main line")
     start = services.clock.now()
     _apply(
         services,
@@ -183,7 +179,7 @@ def test_n11_every_initiator_hears_how_a_batch_ended_for_their_numbers(
 ) -> None:
     services, actor = thrudesk_services, thrudesk_account.actor
     other = create_starter_account(services, "Second Organisation", admin_name="Robin Other")
-    mine = _dedicated(services, thrudesk_account, "Front desk")
+    mine = buy_dedicated(services, thrudesk_account, "Front desk")
     theirs = services.numbers.create_dedicated(other.actor, ["512"], other.use_case_id)
     campaign_id = launch_single_use(services, thrudesk_account, title="Food drive")
     single = services.campaigns.index_row(actor, campaign_id).phone_number_id
@@ -209,7 +205,7 @@ def test_n9_a_batch_about_an_unknown_number_is_refused_and_writes_nothing(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     services = thrudesk_services
-    number = _dedicated(services, thrudesk_account, "Known")
+    number = buy_dedicated(services, thrudesk_account, "Known")
     with pytest.raises(NotFound):
         _apply(
             services,
@@ -232,7 +228,7 @@ def test_n9_a_check_object_loaded_before_a_batch_reads_its_answer_afterwards(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     services = thrudesk_services
-    number = _dedicated(services, thrudesk_account, "Loaded")
+    number = buy_dedicated(services, thrudesk_account, "Loaded")
     with services.context.unit_of_work(actor_label="Simulator") as uow:
         check = uow.session.scalars(
             select(CarrierCheck).where(

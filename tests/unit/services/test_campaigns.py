@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from tests.snapshots import Unchanged
 from tests.unit.services.helpers import (
     active_on_dedicated,
+    buy_dedicated,
     complete,
     complete_dedicated,
     fail,
@@ -33,8 +33,6 @@ from thrudesk.services.rows import (
     CampaignStatusFilter,
 )
 from thrudesk.services.starter import StarterAccount
-
-Unchanged = Callable[[], AbstractContextManager[None]]
 
 
 def _add_contacts(
@@ -184,9 +182,7 @@ def test_n4_a_dedicated_number_still_provisioning_is_refused_at_launch(
     thrudesk_services: Services, thrudesk_account: StarterAccount, unchanged: Unchanged
 ) -> None:
     actor = thrudesk_account.actor
-    number = thrudesk_services.numbers.create_dedicated(
-        actor, ["415"], thrudesk_account.use_case_id
-    )
+    number = buy_dedicated(thrudesk_services, thrudesk_account)
     campaign = thrudesk_services.campaigns.create(actor, "Too soon")
     with unchanged(), pytest.raises(NumberNotReady) as refused:
         thrudesk_services.campaigns.launch(actor, campaign, NumberMode.DEDICATED, number.id)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.services.teamwork_helpers import active_campaign_with_contacts, phone, write_csv
+from tests.unit.services.teamwork_helpers import CampaignWithContacts, phone, write_csv
 from thrudesk.services.campaigns import FollowupTargeting
 from thrudesk.services.container import Services
 from thrudesk.services.errors import InvalidInput, NotFound
@@ -14,9 +14,12 @@ from thrudesk.services.starter import StarterAccount, create_starter_account
 
 
 def test_c8_field_names_are_the_imported_extra_columns(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    campaign = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 0)
+    campaign = campaign_with_contacts(0)
     path = write_csv(
         tmp_path / "fields.csv",
         [
@@ -31,11 +34,13 @@ def test_c8_field_names_are_the_imported_extra_columns(
 
 
 def test_c8_field_values_come_most_frequent_first_and_narrow_the_audience(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
     # contacts_csv writes ward W0, W1, W2 in turn: 7 contacts give W0 ×3, W1 ×2, W2 ×2.
-    campaign = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 7)
+    campaign = campaign_with_contacts(7)
     values = thrudesk_services.contacts.field_values(actor, campaign.campaign_id, "ward")
     assert values == ["W0", "W1", "W2"]
     assert thrudesk_services.contacts.field_values(actor, campaign.campaign_id, "none") == []
@@ -49,9 +54,11 @@ def test_c8_field_values_come_most_frequent_first_and_narrow_the_audience(
 
 
 def test_c8_field_reads_refuse_a_blank_field_and_another_accounts_campaign(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    campaign = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 2)
+    campaign = campaign_with_contacts(2)
     with pytest.raises(InvalidInput) as refused:
         thrudesk_services.contacts.field_values(thrudesk_account.actor, campaign.campaign_id, " ")
     assert refused.value.field == "targeting"

@@ -10,8 +10,6 @@ import csv
 import itertools
 import random
 import threading
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,9 +17,10 @@ import phonenumbers
 import pytest
 from sqlalchemy import func, select
 
+from tests.snapshots import Unchanged
 from tests.unit.services.teamwork_helpers import (
     DATA,
-    active_campaign_with_contacts,
+    CampaignWithContacts,
     contacts_csv,
     manual_sending,
     phone,
@@ -36,8 +35,6 @@ from thrudesk.services.container import Services
 from thrudesk.services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from thrudesk.services.starter import StarterAccount, create_starter_account
 from thrudesk.services.unit_of_work import Actor
-
-Unchanged = Callable[[], AbstractContextManager[None]]
 
 
 def _draft(services: Services, account: StarterAccount, title: str = "Canvass") -> int:
@@ -284,11 +281,14 @@ def test_r3_contacts_already_in_the_campaign_are_reported_and_skipped(
 
 
 def test_m3_a_contact_already_in_the_account_is_reused_so_its_opt_out_holds(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
     manual_sending(thrudesk_services, thrudesk_account)
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 2)
+    ready = campaign_with_contacts(2)
     sender = thrudesk_services.accounts.add_user(
         thrudesk_account.account_id, "Sam", "sam@example.org", Role.SENDER
     )
@@ -391,8 +391,9 @@ def test_c8_contacts_cannot_be_imported_into_a_followup(
     thrudesk_account: StarterAccount,
     tmp_path: Path,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 2)
+    ready = campaign_with_contacts(2)
     followup = thrudesk_services.campaigns.create_followup(
         thrudesk_account.actor,
         ready.campaign_id,
@@ -468,11 +469,14 @@ def test_r5_export_neutralises_formula_cells_and_keeps_phones_readable(
 
 
 def test_exported_contacts_and_results_can_be_imported_again(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
     manual_sending(thrudesk_services, thrudesk_account)
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 4)
+    ready = campaign_with_contacts(4)
     sender = thrudesk_services.accounts.add_user(
         thrudesk_account.account_id, "Sam", "sam@example.org", Role.SENDER
     )
@@ -513,9 +517,12 @@ def test_exported_contacts_and_results_can_be_imported_again(
 
 
 def test_a_cancelled_export_leaves_no_file(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
+    ready = campaign_with_contacts(1)
     cancel = threading.Event()
     cancel.set()
     report = thrudesk_services.contacts.export_csv(
@@ -532,10 +539,11 @@ def test_c14_after_an_import_the_simulated_team_takes_up_the_new_contacts(
     thrudesk_account: StarterAccount,
     tmp_path: Path,
     sim_clock: ManualClock,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
     thrudesk_services.messaging.set_parameters(actor, simulated_senders=1, reply_rate=0.0)
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 3)
+    ready = campaign_with_contacts(3)
     thrudesk_services.senders.set_self_assign(actor, ready.campaign_id, True)
     sim_clock.advance(minutes=30)
     assert thrudesk_services.campaigns.details(actor, ready.campaign_id).unassigned == 0

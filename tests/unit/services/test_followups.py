@@ -4,20 +4,19 @@ advisory of C7.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.snapshots import Unchanged
 from tests.unit.services.helpers import complete, launch_single_use
 from tests.unit.services.teamwork_helpers import (
+    CampaignWithContacts,
     active_campaign_with_contacts,
-    add_sender_users,
     contacts_csv,
     conversation_ids,
-    manual_sending,
+    sender_on,
 )
 from thrudesk.models.enums import CampaignStatus, NumberMode
 from thrudesk.services.campaigns import FollowupTargeting
@@ -27,13 +26,6 @@ from thrudesk.services.errors import InvalidInput, InvalidTransition
 from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
 from thrudesk.services.unit_of_work import Actor
-
-Unchanged = Callable[[], AbstractContextManager[None]]
-
-
-@pytest.fixture
-def quiet(thrudesk_services: Services, thrudesk_account: StarterAccount) -> None:
-    manual_sending(thrudesk_services, thrudesk_account)
 
 
 def _followup(
@@ -62,8 +54,7 @@ def _texted_campaign(
 ) -> tuple[int, int, Actor, list[int]]:
     """An Active campaign whose sender texted every contact; answers its ids and the sender."""
     ready = active_campaign_with_contacts(services, account, tmp_path, contacts)
-    (sam,) = add_sender_users(services, account, 1)
-    services.senders.add(account.actor, ready.campaign_id, [sam.user_id])
+    sam = sender_on(services, account, ready.campaign_id)
     ids = conversation_ids(services, ready.campaign_id)
     for conversation in ids:
         services.messaging.send_initial(sam, ready.campaign_id, conversation)
@@ -131,21 +122,14 @@ def test_c8_a_followup_never_reaches_a_contact_outside_the_originals_list(
     thrudesk_account: StarterAccount,
     tmp_path: Path,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
     campaign_id, number_id, _, _ = _texted_campaign(
         thrudesk_services, thrudesk_account, tmp_path, 3
     )
     # Another campaign of the account, with other contacts, on the same number.
-    elsewhere = active_campaign_with_contacts(
-        thrudesk_services,
-        thrudesk_account,
-        tmp_path,
-        4,
-        title="Elsewhere",
-        number_id=number_id,
-        start=500,
-    )
+    elsewhere = campaign_with_contacts(4, title="Elsewhere", number_id=number_id, start=500)
     outsiders = [
         r.contact_id
         for r in thrudesk_services.contacts.conversations(actor, elsewhere.campaign_id).rows
@@ -181,11 +165,11 @@ def test_c8_a_followup_never_reaches_a_contact_outside_the_originals_list(
 def test_r3_c8_malformed_targeting_is_refused_and_writes_nothing(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     unchanged: Unchanged,
     targeting: FollowupTargeting,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 2)
+    ready = campaign_with_contacts(2)
     with unchanged(), pytest.raises(InvalidInput) as refusal:
         _followup(thrudesk_services, thrudesk_account, ready.campaign_id, targeting)
     assert refusal.value.field == "targeting"

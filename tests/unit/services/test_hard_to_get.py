@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.snapshots import Unchanged
 from thrudesk.models.enums import JobKind
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
@@ -21,8 +20,6 @@ from thrudesk.services.rows import HardToGetRequestStatus, NumberKind
 from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount, create_starter_account
 from thrudesk.testing import DEFAULT_START
-
-Unchanged = Callable[[], AbstractContextManager[None]]
 
 
 def buy(services: Services, account: StarterAccount, *codes: str) -> str:

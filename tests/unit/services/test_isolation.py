@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-
 import pytest
 
+from tests.snapshots import Unchanged
 from tests.unit.services.helpers import active_on_dedicated, complete_dedicated
 from thrudesk.models.enums import NumberMode
 from thrudesk.services.container import Services
 from thrudesk.services.errors import NotFound
 from thrudesk.services.starter import StarterAccount, create_starter_account
-
-Unchanged = Callable[[], AbstractContextManager[None]]
 
 
 @pytest.fixture

@@ -4,20 +4,20 @@ live counts of Campaign Details.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.snapshots import Unchanged
 from tests.unit.services.helpers import complete_dedicated
 from tests.unit.services.teamwork_helpers import (
+    CampaignWithContacts,
     active_campaign_with_contacts,
     add_sender_users,
     contacts_csv,
     conversation_ids,
-    manual_sending,
+    sender_on,
 )
 from thrudesk.models.enums import MessageState, NumberMode
 from thrudesk.services.changes import CONVERSATIONS, Change
@@ -42,19 +42,11 @@ from thrudesk.services.store import open_store, url_for_path
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.testing import DEFAULT_START
 
-Unchanged = Callable[[], AbstractContextManager[None]]
-
-
-@pytest.fixture
-def quiet(thrudesk_services: Services, thrudesk_account: StarterAccount) -> None:
-    manual_sending(thrudesk_services, thrudesk_account)
-
 
 def _team_of_one(
     services: Services, account: StarterAccount, campaign_id: int
 ) -> tuple[Actor, list[int]]:
-    (sam,) = add_sender_users(services, account, 1)
-    services.senders.add(account.actor, campaign_id, [sam.user_id])
+    sam = sender_on(services, account, campaign_id)
     return sam, conversation_ids(services, campaign_id)
 
 
@@ -80,9 +72,11 @@ def _single_use_still_provisioning(
 # ---------------------------------------------------------------------- M1
 @pytest.mark.usefixtures("quiet")
 def test_m1_a_sender_sends_the_initial_message_of_their_own_conversation(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 2)
+    ready = campaign_with_contacts(2)
     sam, (first, _) = _team_of_one(thrudesk_services, thrudesk_account, ready.campaign_id)
     outcome = thrudesk_services.messaging.send_initial(sam, ready.campaign_id, first)
     assert outcome.status is SendStatus.SENT
@@ -99,9 +93,10 @@ def test_m1_each_condition_has_its_own_refusal_and_a_refusal_writes_nothing(
     tmp_path: Path,
     sim_clock: ManualClock,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 4)
+    ready = campaign_with_contacts(4)
     sam, kim = add_sender_users(thrudesk_services, thrudesk_account, 2)
     thrudesk_services.senders.add(actor, ready.campaign_id, [sam.user_id])
     thrudesk_services.contacts.import_csv(
@@ -111,15 +106,7 @@ def test_m1_each_condition_has_its_own_refusal_and_a_refusal_writes_nothing(
     unassigned = conversation_ids(thrudesk_services, ready.campaign_id)[-1]
     thrudesk_services.messaging.send_initial(sam, ready.campaign_id, mine[0])
     thrudesk_services.messaging.receive_reply(actor, ready.campaign_id, mine[0], "QUIT")
-    other = active_campaign_with_contacts(
-        thrudesk_services,
-        thrudesk_account,
-        tmp_path,
-        1,
-        title="Other",
-        number_id=ready.number_id,
-        start=50,
-    )
+    other = campaign_with_contacts(1, title="Other", number_id=ready.number_id, start=50)
     send = thrudesk_services.messaging.send_initial
     with unchanged():
         with pytest.raises(NotFound, match="not part of this campaign"):
@@ -209,12 +196,13 @@ def test_m2_delivery_follows_the_rates_of_provisioned_and_unprovisioned_numbers(
     thrudesk_account: StarterAccount,
     tmp_path: Path,
     sim_clock: ManualClock,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
     thrudesk_services.messaging.set_parameters(
         actor, delivery_rate_complete=1.0, delivery_rate_provisioning=0.0
     )
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 3)
+    ready = campaign_with_contacts(3)
     sam, complete_ids = _team_of_one(thrudesk_services, thrudesk_account, ready.campaign_id)
     risky = _single_use_still_provisioning(
         thrudesk_services, thrudesk_simulator, thrudesk_account, tmp_path, 3
@@ -282,18 +270,13 @@ def test_m3_opt_out_keywords(reply: str, opts_out: bool) -> None:
 
 @pytest.mark.usefixtures("quiet")
 def test_m3_stop_opts_the_contact_out_of_the_whole_account(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    first = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 3)
-    second = active_campaign_with_contacts(
-        thrudesk_services,
-        thrudesk_account,
-        tmp_path,
-        3,
-        title="Second",
-        number_id=first.number_id,
-    )
+    first = campaign_with_contacts(3)
+    second = campaign_with_contacts(3, title="Second", number_id=first.number_id)
     sam, ids = _team_of_one(thrudesk_services, thrudesk_account, first.campaign_id)
     thrudesk_services.messaging.send_initial(sam, first.campaign_id, ids[0])
     thrudesk_services.messaging.send_initial(sam, first.campaign_id, ids[1])
@@ -317,10 +300,10 @@ def test_m3_stop_opts_the_contact_out_of_the_whole_account(
 def test_m3_a_reply_needs_a_message_first(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
+    ready = campaign_with_contacts(1)
     (conversation,) = conversation_ids(thrudesk_services, ready.campaign_id)
     with unchanged():
         with pytest.raises(InvalidTransition, match="has not received"):
@@ -336,18 +319,16 @@ def test_m3_a_reply_needs_a_message_first(
 # ---------------------------------------------------------------------- C18
 @pytest.mark.usefixtures("quiet")
 def test_c18_a_contact_texted_earlier_on_the_same_dedicated_number_continues_its_thread(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    spring = active_campaign_with_contacts(
-        thrudesk_services, thrudesk_account, tmp_path, 2, title="Spring"
-    )
+    spring = campaign_with_contacts(2, title="Spring")
     sam, (texted, _untexted) = _team_of_one(thrudesk_services, thrudesk_account, spring.campaign_id)
     thrudesk_services.messaging.send_initial(sam, spring.campaign_id, texted)
     # Same number, same two contacts plus a new one.
-    autumn = active_campaign_with_contacts(
-        thrudesk_services, thrudesk_account, tmp_path, 3, title="Autumn", number_id=spring.number_id
-    )
+    autumn = campaign_with_contacts(3, title="Autumn", number_id=spring.number_id)
     thrudesk_services.senders.add(actor, autumn.campaign_id, [sam.user_id])
     marks = [
         thrudesk_services.messaging.send_initial(sam, autumn.campaign_id, c).continues_thread
@@ -360,17 +341,15 @@ def test_c18_a_contact_texted_earlier_on_the_same_dedicated_number_continues_its
 
 @pytest.mark.usefixtures("quiet")
 def test_c18_another_number_starts_a_new_thread(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    spring = active_campaign_with_contacts(
-        thrudesk_services, thrudesk_account, tmp_path, 1, title="Spring"
-    )
+    spring = campaign_with_contacts(1, title="Spring")
     sam, (texted,) = _team_of_one(thrudesk_services, thrudesk_account, spring.campaign_id)
     thrudesk_services.messaging.send_initial(sam, spring.campaign_id, texted)
     other_number = complete_dedicated(thrudesk_services, thrudesk_account, area_code="212").id
-    autumn = active_campaign_with_contacts(
-        thrudesk_services, thrudesk_account, tmp_path, 1, title="Autumn", number_id=other_number
-    )
+    autumn = campaign_with_contacts(1, title="Autumn", number_id=other_number)
     thrudesk_services.senders.add(thrudesk_account.actor, autumn.campaign_id, [sam.user_id])
     (conversation,) = conversation_ids(thrudesk_services, autumn.campaign_id)
     outcome = thrudesk_services.messaging.send_initial(sam, autumn.campaign_id, conversation)
@@ -382,12 +361,12 @@ def test_c18_another_number_starts_a_new_thread(
 def test_m1_m3_campaign_details_counts_change_live_as_the_team_works(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     sim_clock: ManualClock,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
     thrudesk_services.messaging.set_parameters(actor, delivery_rate_complete=1.0)
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 4)
+    ready = campaign_with_contacts(4)
     heard: list[Change] = []
     thrudesk_services.bus.subscribe(heard.append)
     sam, ids = _team_of_one(thrudesk_services, thrudesk_account, ready.campaign_id)
@@ -411,12 +390,12 @@ def test_m1_m3_campaign_details_counts_change_live_as_the_team_works(
 def test_m1_m2_m3_a_demo_sends_delivers_and_hears_replies_on_its_own(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     sim_clock: ManualClock,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
     thrudesk_services.messaging.set_parameters(actor, opt_out_rate=0.1, reply_rate=0.2)
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 300)
+    ready = campaign_with_contacts(300)
     thrudesk_services.senders.set_batch_size(actor, ready.campaign_id, 50)
     thrudesk_services.senders.set_self_assign(actor, ready.campaign_id, True)
     sim_clock.advance(hours=3)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-
 import pytest
 
+from tests.snapshots import Unchanged
 from tests.unit.services.helpers import (
     active_on_dedicated,
     complete,
@@ -26,8 +24,6 @@ from thrudesk.services.errors import (
 from thrudesk.services.numbers import USE_CASE_NUMBER_LIMIT
 from thrudesk.services.rows import NumberSortKey
 from thrudesk.services.starter import StarterAccount
-
-Unchanged = Callable[[], AbstractContextManager[None]]
 
 
 def test_n1_dedicated_number_starts_in_provisioning_initiated(

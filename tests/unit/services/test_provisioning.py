@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.unit.services.helpers import complete, fail
+from tests.unit.services.helpers import buy_dedicated, complete, fail
 from thrudesk.models import Event, PhoneNumber
 from thrudesk.models.enums import Carrier, CarrierCheckStatus, ProvisioningStatus
 from thrudesk.services.container import Services
@@ -17,9 +17,7 @@ def test_n9_a_number_completes_only_when_all_three_carriers_confirm(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     actor = thrudesk_account.actor
-    number = thrudesk_services.numbers.create_dedicated(
-        actor, ["415"], thrudesk_account.use_case_id
-    )
+    number = buy_dedicated(thrudesk_services, thrudesk_account)
     thrudesk_services.provisioning.answer(number.id, Carrier.VERIZON, confirmed=True)
     thrudesk_services.provisioning.answer(number.id, Carrier.ATT, confirmed=True)
     partial = thrudesk_services.numbers.get(actor, number.id)
@@ -35,9 +33,7 @@ def test_n9_one_rejection_fails_the_number_at_once_and_keeps_the_reason(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     actor = thrudesk_account.actor
-    number = thrudesk_services.numbers.create_dedicated(
-        actor, ["415"], thrudesk_account.use_case_id
-    )
+    number = buy_dedicated(thrudesk_services, thrudesk_account)
     thrudesk_services.provisioning.answer(
         number.id, Carrier.ATT, confirmed=False, reason="Brand mismatch"
     )
@@ -53,9 +49,7 @@ def test_n9_late_answers_after_the_outcome_change_nothing(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     actor = thrudesk_account.actor
-    number = thrudesk_services.numbers.create_dedicated(
-        actor, ["415"], thrudesk_account.use_case_id
-    )
+    number = buy_dedicated(thrudesk_services, thrudesk_account)
     fail(thrudesk_services, number.id, Carrier.VERIZON)
     late = thrudesk_services.provisioning.answer(number.id, Carrier.ATT, confirmed=True)
     assert not late.applied
@@ -68,9 +62,7 @@ def test_n9_a_complete_number_never_provisions_again(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     actor = thrudesk_account.actor
-    number = thrudesk_services.numbers.create_dedicated(
-        actor, ["415"], thrudesk_account.use_case_id
-    )
+    number = buy_dedicated(thrudesk_services, thrudesk_account)
     complete(thrudesk_services, number.id)
     again = thrudesk_services.provisioning.answer(number.id, Carrier.ATT, confirmed=False)
     assert not again.applied
@@ -91,9 +83,7 @@ def test_n11_the_initiator_is_notified_in_app_when_provisioning_ends(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     actor = thrudesk_account.actor
-    number = thrudesk_services.numbers.create_dedicated(
-        actor, ["415"], thrudesk_account.use_case_id, "Main line"
-    )
+    number = buy_dedicated(thrudesk_services, thrudesk_account, "Main line")
     assert thrudesk_services.notifications.unread_count(actor) == 0
     complete(thrudesk_services, number.id)
     [note] = thrudesk_services.notifications.list(actor)
@@ -109,9 +99,7 @@ def test_audit_trail_records_every_state_change_with_before_and_after(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     actor = thrudesk_account.actor
-    number = thrudesk_services.numbers.create_dedicated(
-        actor, ["415"], thrudesk_account.use_case_id
-    )
+    number = buy_dedicated(thrudesk_services, thrudesk_account)
     complete(thrudesk_services, number.id)
     events = thrudesk_services.events.for_number(actor, number.id)
     kinds = [e.kind for e in events]
@@ -128,9 +116,7 @@ def test_the_timeline_keeps_the_newest_events_when_it_is_long(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     actor = thrudesk_account.actor
-    number = thrudesk_services.numbers.create_dedicated(
-        actor, ["415"], thrudesk_account.use_case_id, "Name 0"
-    )
+    number = buy_dedicated(thrudesk_services, thrudesk_account, "Name 0")
     for index in range(1, 8):
         thrudesk_services.numbers.rename(actor, number.id, f"Name {index}")
     events = thrudesk_services.events.for_number(actor, number.id, limit=3)

@@ -12,7 +12,6 @@ import inspect
 import logging
 import os
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from tests.snapshots import Unchanged
 from tests.unit.services.helpers import active_on_dedicated, complete_dedicated
 from tests.unit.services.teamwork_helpers import contacts_csv
 from thrudesk.logs import configure_logging
@@ -30,8 +30,6 @@ from thrudesk.services.errors import NotFound, ThrudeskError
 from thrudesk.services.starter import StarterAccount, create_starter_account
 from thrudesk.services.store import open_store, url_for_path
 from thrudesk.services.unit_of_work import Actor
-
-Unchanged = Callable[[], AbstractContextManager[None]]
 
 
 @dataclass(frozen=True)

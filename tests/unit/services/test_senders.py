@@ -4,18 +4,17 @@ link (C15)."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 
+from tests.snapshots import Unchanged
 from tests.unit.services.teamwork_helpers import (
-    active_campaign_with_contacts,
+    CampaignWithContacts,
     add_sender_users,
     contacts_csv,
     conversation_ids,
-    manual_sending,
+    sender_on,
 )
 from thrudesk.models.enums import CampaignStatus, SenderSource
 from thrudesk.services.clock import ManualClock
@@ -31,21 +30,15 @@ from thrudesk.services.errors import (
 from thrudesk.services.senders import INVITE_URL_PREFIX, token_from_link
 from thrudesk.services.starter import StarterAccount, create_starter_account
 
-Unchanged = Callable[[], AbstractContextManager[None]]
-
-
-@pytest.fixture
-def quiet(thrudesk_services: Services, thrudesk_account: StarterAccount) -> None:
-    """Simulated senders and contacts stay still: each test drives the team itself."""
-    manual_sending(thrudesk_services, thrudesk_account)
-
 
 # ---------------------------------------------------------------------- C12, C13
 @pytest.mark.usefixtures("quiet")
 def test_c12_a_campaign_launches_with_no_senders_and_all_conversations_unassigned(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 7)
+    ready = campaign_with_contacts(7)
     team = thrudesk_services.senders.team(thrudesk_account.actor, ready.campaign_id)
     assert team.status is CampaignStatus.ACTIVE
     assert team.senders == ()
@@ -57,9 +50,11 @@ def test_c12_a_campaign_launches_with_no_senders_and_all_conversations_unassigne
 
 @pytest.mark.usefixtures("quiet")
 def test_c12_senders_can_be_added_once_the_campaign_is_active(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 4)
+    ready = campaign_with_contacts(4)
     (sam,) = add_sender_users(thrudesk_services, thrudesk_account, 1)
     team = thrudesk_services.senders.add(thrudesk_account.actor, ready.campaign_id, [sam.user_id])
     assert [(s.name, s.source, s.assigned) for s in team.senders] == [
@@ -76,9 +71,11 @@ def test_c12_senders_can_be_added_once_the_campaign_is_active(
 
 @pytest.mark.usefixtures("quiet")
 def test_c13_adding_senders_splits_the_unassigned_conversations_evenly(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 10)
+    ready = campaign_with_contacts(10)
     senders = add_sender_users(thrudesk_services, thrudesk_account, 3)
     team = thrudesk_services.senders.add(
         thrudesk_account.actor, ready.campaign_id, [s.user_id for s in senders]
@@ -94,10 +91,13 @@ def test_c13_adding_senders_splits_the_unassigned_conversations_evenly(
 
 @pytest.mark.usefixtures("quiet")
 def test_c13_senders_added_later_share_only_what_is_still_unassigned(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 5)
+    ready = campaign_with_contacts(5)
     first, second, third = add_sender_users(thrudesk_services, thrudesk_account, 3)
     thrudesk_services.senders.add(actor, ready.campaign_id, [first.user_id])
     thrudesk_services.contacts.import_csv(
@@ -109,12 +109,13 @@ def test_c13_senders_added_later_share_only_what_is_still_unassigned(
 
 @pytest.mark.usefixtures("quiet")
 def test_c13_removing_a_sender_returns_their_unsent_conversations_to_unassigned(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 4)
-    (sam,) = add_sender_users(thrudesk_services, thrudesk_account, 1)
-    thrudesk_services.senders.add(actor, ready.campaign_id, [sam.user_id])
+    ready = campaign_with_contacts(4)
+    sam = sender_on(thrudesk_services, thrudesk_account, ready.campaign_id)
     sent = conversation_ids(thrudesk_services, ready.campaign_id)[0]
     thrudesk_services.messaging.send_initial(sam, ready.campaign_id, sent)
     team = thrudesk_services.senders.remove(actor, ready.campaign_id, sam.user_id)
@@ -128,13 +129,12 @@ def test_c13_removing_a_sender_returns_their_unsent_conversations_to_unassigned(
 def test_c13_adding_senders_refuses_admins_strangers_and_repeats_and_writes_nothing(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 2)
-    (sam,) = add_sender_users(thrudesk_services, thrudesk_account, 1)
-    thrudesk_services.senders.add(actor, ready.campaign_id, [sam.user_id])
+    ready = campaign_with_contacts(2)
+    sam = sender_on(thrudesk_services, thrudesk_account, ready.campaign_id)
     other = create_starter_account(thrudesk_services, "Other Org", admin_name="Olga Other")
     with unchanged():
         with pytest.raises(InvalidInput, match="already a sender"):
@@ -156,14 +156,14 @@ def test_c13_adding_senders_refuses_admins_strangers_and_repeats_and_writes_noth
 def test_c14_self_assign_is_off_by_default_and_switches_in_draft_or_active(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
     draft = thrudesk_services.campaigns.create(actor, "Draft one")
     assert not thrudesk_services.senders.team(actor, draft).self_assign
     assert thrudesk_services.senders.set_self_assign(actor, draft, True).self_assign
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
+    ready = campaign_with_contacts(1)
     assert thrudesk_services.senders.set_self_assign(actor, ready.campaign_id, True).self_assign
     thrudesk_services.campaigns.pause(actor, ready.campaign_id)
     with unchanged(), pytest.raises(InvalidTransition, match="Draft or Active"):
@@ -195,11 +195,11 @@ def test_c14_batch_size_follows_the_account_default_unless_set_per_campaign(
 def test_c14_a_sender_gets_min_of_batch_size_and_unassigned_then_none_are_left(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 7)
+    ready = campaign_with_contacts(7)
     thrudesk_services.senders.set_self_assign(actor, ready.campaign_id, True)
     thrudesk_services.senders.set_batch_size(actor, ready.campaign_id, 3)
     sam, kim = add_sender_users(thrudesk_services, thrudesk_account, 2)
@@ -224,9 +224,10 @@ def test_c14_only_the_campaigns_senders_may_request_and_only_with_self_assign_on
     thrudesk_account: StarterAccount,
     tmp_path: Path,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 5)
+    ready = campaign_with_contacts(5)
     sam, stranger = add_sender_users(thrudesk_services, thrudesk_account, 2)
     thrudesk_services.senders.add(actor, ready.campaign_id, [sam.user_id])
     thrudesk_services.senders.remove(actor, ready.campaign_id, sam.user_id)
@@ -250,11 +251,11 @@ def test_c14_only_the_campaigns_senders_may_request_and_only_with_self_assign_on
 def test_c15_the_invite_link_exists_only_while_self_assign_is_on(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
+    ready = campaign_with_contacts(1)
     assert thrudesk_services.senders.invite_link(actor, ready.campaign_id) is None
     with unchanged(), pytest.raises(InvalidTransition, match="only while Self Assign is on"):
         thrudesk_services.senders.enable_invite_link(actor, ready.campaign_id)
@@ -270,10 +271,12 @@ def test_c15_the_invite_link_exists_only_while_self_assign_is_on(
 
 @pytest.mark.usefixtures("quiet")
 def test_c15_tokens_are_unguessable_and_new_after_a_disable(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
+    ready = campaign_with_contacts(1)
     first = thrudesk_services.senders.set_self_assign(actor, ready.campaign_id, True).invite
     assert first is not None
     raw = base64.urlsafe_b64decode(first.token + "=" * (-len(first.token) % 4))
@@ -294,10 +297,12 @@ def test_c15_tokens_are_unguessable_and_new_after_a_disable(
 
 @pytest.mark.usefixtures("quiet")
 def test_c15_following_an_enabled_link_makes_the_user_a_sender(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
+    ready = campaign_with_contacts(1)
     link = thrudesk_services.senders.set_self_assign(actor, ready.campaign_id, True).invite
     assert link is not None
     (sam,) = add_sender_users(thrudesk_services, thrudesk_account, 1)
@@ -315,11 +320,11 @@ def test_c15_following_an_enabled_link_makes_the_user_a_sender(
 def test_c15_a_disabled_or_unknown_link_is_refused(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
+    ready = campaign_with_contacts(1)
     old = thrudesk_services.senders.set_self_assign(actor, ready.campaign_id, True).invite
     assert old is not None
     thrudesk_services.senders.disable_invite_link(actor, ready.campaign_id)
@@ -344,9 +349,11 @@ def test_c15_a_disabled_or_unknown_link_is_refused(
 
 @pytest.mark.usefixtures("quiet")
 def test_c15_n12_a_link_of_another_account_is_refused_as_unknown(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
+    ready = campaign_with_contacts(1)
     link = thrudesk_services.senders.set_self_assign(
         thrudesk_account.actor, ready.campaign_id, True
     ).invite
@@ -371,12 +378,12 @@ def test_c15_links_are_read_from_a_url_or_a_bare_token() -> None:
 def test_c14_c15_simulated_senders_join_through_the_link_and_take_batches(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     sim_clock: ManualClock,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
     thrudesk_services.messaging.set_parameters(actor, simulated_senders=3)
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 40)
+    ready = campaign_with_contacts(40)
     thrudesk_services.senders.set_batch_size(actor, ready.campaign_id, 10)
     unassigned = [thrudesk_services.campaigns.details(actor, ready.campaign_id).unassigned]
     thrudesk_services.senders.set_self_assign(actor, ready.campaign_id, True)

@@ -4,18 +4,16 @@ initial messages going out when the window opens.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 
+from tests.snapshots import Unchanged
 from tests.unit.services.teamwork_helpers import (
-    active_campaign_with_contacts,
+    CampaignWithContacts,
     add_sender_users,
     conversation_ids,
-    manual_sending,
+    sender_on,
 )
 from thrudesk.models.enums import MessageState
 from thrudesk.services.clock import ManualClock
@@ -25,20 +23,16 @@ from thrudesk.services.messaging import SendStatus
 from thrudesk.services.sending_window import WindowStatus
 from thrudesk.services.starter import StarterAccount
 
-Unchanged = Callable[[], AbstractContextManager[None]]
 # DEFAULT_START of the fixtures is Monday 2 March 2026, 09:00 in New York (14:00 UTC).
 MONDAY_9AM = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def quiet(thrudesk_services: Services, thrudesk_account: StarterAccount) -> None:
-    manual_sending(thrudesk_services, thrudesk_account)
-
-
 def test_c11_launch_opens_the_window_now_with_default_sending_hours(
-    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
+    ready = campaign_with_contacts(1)
     window = thrudesk_services.sending_window.window(thrudesk_account.actor, ready.campaign_id)
     assert window.start_at == MONDAY_9AM
     assert (window.hours_start, window.hours_end) == (time(9), time(21))
@@ -50,11 +44,11 @@ def test_c11_launch_opens_the_window_now_with_default_sending_hours(
 def test_c11_the_start_date_moves_only_to_a_time_in_the_future(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
+    ready = campaign_with_contacts(1)
     with unchanged():
         for when in (MONDAY_9AM, MONDAY_9AM - timedelta(days=1)):
             with pytest.raises(InvalidInput, match="only be moved to a time in the future") as r:
@@ -74,12 +68,12 @@ def test_c11_the_start_date_moves_only_to_a_time_in_the_future(
 def test_c11_the_end_date_can_be_extended_but_not_set_in_the_past(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     sim_clock: ManualClock,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
+    ready = campaign_with_contacts(1)
     friday = MONDAY_9AM + timedelta(days=4)
     thrudesk_services.sending_window.set_end(actor, ready.campaign_id, friday)
     sim_clock.jump_to(friday + timedelta(hours=1))
@@ -98,11 +92,11 @@ def test_c11_the_end_date_can_be_extended_but_not_set_in_the_past(
 def test_c11_sending_hours_are_read_in_the_campaigns_timezone(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
+    ready = campaign_with_contacts(1)
     # 09:00 in New York is 06:00 in Los Angeles: before a 09:00 opening there.
     window = thrudesk_services.sending_window.set_timezone(
         actor, ready.campaign_id, "America/Los_Angeles"
@@ -131,13 +125,12 @@ def test_c11_sending_hours_are_read_in_the_campaigns_timezone(
 def test_c11_m1_messages_sent_before_the_start_are_held_until_the_window_opens(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     sim_clock: ManualClock,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 3)
-    (sam,) = add_sender_users(thrudesk_services, thrudesk_account, 1)
-    thrudesk_services.senders.add(actor, ready.campaign_id, [sam.user_id])
+    ready = campaign_with_contacts(3)
+    sam = sender_on(thrudesk_services, thrudesk_account, ready.campaign_id)
     # Tuesday 07:00 New York: before Tuesday's sending hours, so the window opens at 09:00.
     start = MONDAY_9AM + timedelta(days=1) - timedelta(hours=2)
     thrudesk_services.sending_window.set_start(actor, ready.campaign_id, start)
@@ -168,21 +161,12 @@ def test_c11_m1_messages_sent_before_the_start_are_held_until_the_window_opens(
 def test_c11_m3_a_held_message_to_a_contact_who_opted_out_meanwhile_never_goes_out(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     sim_clock: ManualClock,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    number_campaign = active_campaign_with_contacts(
-        thrudesk_services, thrudesk_account, tmp_path, 1, title="First"
-    )
-    later = active_campaign_with_contacts(
-        thrudesk_services,
-        thrudesk_account,
-        tmp_path,
-        1,
-        title="Later",
-        number_id=number_campaign.number_id,
-    )
+    number_campaign = campaign_with_contacts(1, title="First")
+    later = campaign_with_contacts(1, title="Later", number_id=number_campaign.number_id)
     (sam,) = add_sender_users(thrudesk_services, thrudesk_account, 1)
     for campaign_id in (number_campaign.campaign_id, later.campaign_id):
         thrudesk_services.senders.add(actor, campaign_id, [sam.user_id])
@@ -206,14 +190,12 @@ def test_c11_m3_a_held_message_to_a_contact_who_opted_out_meanwhile_never_goes_o
 def test_c11_m1_outside_sending_hours_an_initial_message_is_refused(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     sim_clock: ManualClock,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
-    actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
-    (sam,) = add_sender_users(thrudesk_services, thrudesk_account, 1)
-    thrudesk_services.senders.add(actor, ready.campaign_id, [sam.user_id])
+    ready = campaign_with_contacts(1)
+    sam = sender_on(thrudesk_services, thrudesk_account, ready.campaign_id)
     sim_clock.jump_to(MONDAY_9AM + timedelta(hours=12, minutes=30))  # 21:30 in New York
     (conversation,) = conversation_ids(thrudesk_services, ready.campaign_id)
     with unchanged(), pytest.raises(OutsideSendingHours, match=r"09:00–21:00") as refusal:
@@ -226,11 +208,11 @@ def test_c11_m1_outside_sending_hours_an_initial_message_is_refused(
 def test_c11_the_window_of_an_archived_campaign_cannot_change(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
+    ready = campaign_with_contacts(1)
     thrudesk_services.campaigns.archive(actor, ready.campaign_id)
     with unchanged(), pytest.raises(InvalidTransition, match="archived"):
         thrudesk_services.sending_window.set_end(
@@ -242,13 +224,12 @@ def test_c11_the_window_of_an_archived_campaign_cannot_change(
 def test_c11_held_messages_of_a_paused_campaign_go_out_once_it_is_resumed(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
-    tmp_path: Path,
     sim_clock: ManualClock,
+    campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    ready = active_campaign_with_contacts(thrudesk_services, thrudesk_account, tmp_path, 1)
-    (sam,) = add_sender_users(thrudesk_services, thrudesk_account, 1)
-    thrudesk_services.senders.add(actor, ready.campaign_id, [sam.user_id])
+    ready = campaign_with_contacts(1)
+    sam = sender_on(thrudesk_services, thrudesk_account, ready.campaign_id)
     thrudesk_services.sending_window.set_start(
         actor, ready.campaign_id, MONDAY_9AM + timedelta(hours=1)
     )
