@@ -29,8 +29,10 @@ from thrudesk.services.starter import StarterAccount
 from thrudesk.views.main_window import MainWindow
 
 HEARTBEAT_MS = 20
-# Generous: the window must keep turning, not meet a benchmark (QUALITY.md P2 measures that).
-LONGEST_GAP_S = 0.25
+# Generous: the window must keep turning, not meet a benchmark (make bench P5 measures that).
+# An import on the window's thread would stand it still for seconds; a busy test machine can
+# delay a turn by a few hundred milliseconds.
+LONGEST_GAP_S = 0.5
 IMPORT_TIMEOUT_MS = 120_000
 
 
