@@ -14,7 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
+# Bytecode compiled ahead, as an installed program has it (an editable install has none, and
+# a shell with PYTHONDONTWRITEBYTECODE would compile every module at every start).
+BYTECODE := $(BIN)/python -m compileall -q thrudesk
+
 run: $(STAMP)
+	@$(BYTECODE)
 	$(BIN)/thrudesk $(ARGS)
 
 lint: $(STAMP)
@@ -30,6 +35,7 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 bench: $(STAMP)
+	@$(BYTECODE) benchmarks
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks $(ARGS)
 
 # The one-folder program in dist/thrudesk/ (PyInstaller comes with the test extra);

@@ -15,9 +15,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-import phonenumbers
-from phonenumbers import PhoneMetadata
-
 # What people put between the digits of a phone number.
 _SEPARATORS = str.maketrans("", "", " ()-./\u00a0")
 _TYPE_DESCS = (
@@ -58,7 +55,14 @@ def _desc_pattern(desc: object, length: int) -> str | None:
 
 @cache
 def _nanp_regions() -> tuple[_Region, ...]:
-    """The NANP regions in phonenumbers' order, with their patterns for 10-digit numbers."""
+    """The NANP regions in phonenumbers' order, with their patterns for 10-digit numbers.
+
+    phonenumbers is imported here, at the first number checked: its metadata is not needed
+    for the window's first paint (QUALITY.md P1).
+    """
+    import phonenumbers
+    from phonenumbers import PhoneMetadata
+
     regions: list[_Region] = []
     for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1]:
         metadata = PhoneMetadata.metadata_for_region(code, None)
