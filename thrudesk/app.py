@@ -330,9 +330,9 @@ def _build(
     """The clock, the services, the simulator (not yet running) and the window over ``store``."""
     from PySide6.QtCore import QSettings
 
+    from thrudesk.services.accounts import store_is_empty
     from thrudesk.services.clock import utcnow
     from thrudesk.services.container import Services
-    from thrudesk.services.demo import DEMO_ACCOUNT, seed_demo, store_is_empty
     from thrudesk.services.simulation.clock_state import clock_from_store
     from thrudesk.services.simulation.engine import Simulator
     from thrudesk.services.simulation.state import load_state
@@ -345,12 +345,16 @@ def _build(
             load_state(session, now=demo_moment(utcnow()))
     clock = clock_from_store(store, speed=args.speed)
     if fresh:
+        from thrudesk.services.demo import seed_demo
+
         log.info("empty store: playing the demo history into it")
         seed_demo(store, clock.now(), attach_simulator=Simulator)
     services = Services(store, clock)
     simulator = Simulator(services)
     actor = None
     if args.demo:
+        from thrudesk.services.demo import DEMO_ACCOUNT
+
         demo = services.accounts.find(DEMO_ACCOUNT)
         if demo is not None:
             actor = services.accounts.admin_actor(demo.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -16,8 +17,17 @@ from thrudesk.services.errors import InvalidInput, NotFound, PermissionDenied
 from thrudesk.services.rows import AccountRow, UserRow
 from thrudesk.services.unit_of_work import Actor
 
+if TYPE_CHECKING:
+    from thrudesk.services.store import Store
+
 BATCH_SIZE_MIN = 1
 BATCH_SIZE_MAX = 5000
+
+
+def store_is_empty(store: Store) -> bool:
+    """Whether the store holds no account yet (a new profile, which the demo fills)."""
+    with store.read() as session:
+        return session.scalar(select(Account.id).limit(1)) is None
 
 
 def check_batch_size(value: object, *, field: str = "batch_size") -> int:

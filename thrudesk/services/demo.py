@@ -18,9 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
-
-from thrudesk.models import Account
 from thrudesk.models.enums import BrandStatus, Carrier, NumberMode, Role, UseCaseStatus
 from thrudesk.services.campaigns import FollowupTargeting
 from thrudesk.services.clock import ManualClock
@@ -108,11 +105,6 @@ NEIGHBORHOODS = (
 class DemoAccounts:
     main: Actor
     second: Actor
-
-
-def store_is_empty(store: Store) -> bool:
-    with store.read() as session:
-        return (session.scalar(select(func.count(Account.id))) or 0) == 0
 
 
 class _Demo:

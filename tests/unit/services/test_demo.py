@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from thrudesk.models.enums import CampaignStatus, ClockKind, NumberKind, ProvisioningStatus
+from thrudesk.services.accounts import store_is_empty
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
 from thrudesk.services.demo import (
@@ -15,7 +16,6 @@ from thrudesk.services.demo import (
     TEAMWORK_BATCH_SIZE,
     TEAMWORK_CAMPAIGN,
     seed_demo,
-    store_is_empty,
 )
 from thrudesk.services.rows import CampaignFlagKind, CampaignStatusFilter, SenderSource
 from thrudesk.services.simulation.engine import Simulator
