@@ -4,7 +4,8 @@ and live badge (C16), filtered by status and text, sorted and paged in SQL for l
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, Signal
@@ -36,6 +37,19 @@ if TYPE_CHECKING:
     from thrudesk.views.campaign_dialogs import LaunchDialog, NewCampaignDialog
 
 FILTER_DELAY_MS = 250
+# What each sort of the index orders a row by (a row whose value changed may have moved).
+_SORT_VALUES: dict[CampaignSortKey, Callable[[CampaignIndexRow], object]] = {
+    CampaignSortKey.TITLE: attrgetter("title"),
+    CampaignSortKey.STATUS: attrgetter("status"),
+    CampaignSortKey.PHONE: attrgetter("phone_e164"),
+    CampaignSortKey.BADGE: attrgetter("provisioning_status"),
+    CampaignSortKey.KIND: attrgetter("number_mode"),
+    CampaignSortKey.START: attrgetter("start_at"),
+    CampaignSortKey.CONTACTS: attrgetter("contact_count"),
+    CampaignSortKey.SENDERS: attrgetter("sender_count"),
+    CampaignSortKey.UNASSIGNED: attrgetter("unassigned_count"),
+    CampaignSortKey.CREATED: attrgetter("created_at"),
+}
 
 
 def kind_text(row: CampaignIndexRow) -> str:
@@ -150,19 +164,7 @@ class CampaignTableModel(AccountTableModel[CampaignIndexRow]):
         self.update_rows(named)
 
     def sort_value(self, row: CampaignIndexRow) -> object:
-        values: dict[CampaignSortKey, object] = {
-            CampaignSortKey.TITLE: row.title,
-            CampaignSortKey.STATUS: row.status,
-            CampaignSortKey.PHONE: row.phone_e164,
-            CampaignSortKey.BADGE: row.provisioning_status,
-            CampaignSortKey.KIND: row.number_mode,
-            CampaignSortKey.START: row.start_at,
-            CampaignSortKey.CONTACTS: row.contact_count,
-            CampaignSortKey.SENDERS: row.sender_count,
-            CampaignSortKey.UNASSIGNED: row.unassigned_count,
-            CampaignSortKey.CREATED: row.created_at,
-        }
-        return values[CampaignSortKey(self.sort_key or CampaignSortKey.CREATED)]
+        return _SORT_VALUES[CampaignSortKey(self.sort_key or CampaignSortKey.CREATED)](row)
 
     def keeps_place(self, old: CampaignIndexRow, new: CampaignIndexRow) -> bool:
         if new.status is not old.status and self._status is not CampaignStatusFilter.ALL:

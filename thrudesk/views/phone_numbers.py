@@ -4,7 +4,8 @@ U2 above it, and the actions Add, Rename, Delete and Request hard-to-get number.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from operator import attrgetter
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
@@ -33,6 +34,19 @@ from thrudesk.views.throttle import Throttle
 from thrudesk.views.widgets import button, confirm, label, set_role
 
 FILTER_DELAY_MS = 200
+# What each sort of the table orders a row by (a row whose value changed may have moved).
+_SORT_VALUES: dict[NumberSortKey, Callable[[PhoneNumberRow], object]] = {
+    NumberSortKey.NUMBER: attrgetter("e164"),
+    NumberSortKey.NAME: attrgetter("name"),
+    NumberSortKey.KIND: attrgetter("kind"),
+    NumberSortKey.AREA_CODE: attrgetter("area_code"),
+    NumberSortKey.USE_CASE: attrgetter("use_case_name"),
+    NumberSortKey.STATUS: attrgetter("provisioning_status"),
+    NumberSortKey.CARRIERS: attrgetter("confirmed"),
+    NumberSortKey.CAMPAIGNS: attrgetter("campaigns_using"),
+    NumberSortKey.CREATED: attrgetter("created_at"),
+    NumberSortKey.COMPLETED: attrgetter("completed_at"),
+}
 # The usage figures above the table follow the simulator at most this often (QUALITY.md P2).
 USAGE_REFRESH_MS = 250
 
@@ -127,19 +141,7 @@ class PhoneNumberTableModel(AccountTableModel[PhoneNumberRow]):
         return self._services.numbers.rows(self._actor, ids)
 
     def sort_value(self, row: PhoneNumberRow) -> object:
-        values: dict[NumberSortKey, object] = {
-            NumberSortKey.NUMBER: row.e164,
-            NumberSortKey.NAME: row.name,
-            NumberSortKey.KIND: row.kind,
-            NumberSortKey.AREA_CODE: row.area_code,
-            NumberSortKey.USE_CASE: row.use_case_name,
-            NumberSortKey.STATUS: row.provisioning_status,
-            NumberSortKey.CARRIERS: row.confirmed,
-            NumberSortKey.CAMPAIGNS: row.campaigns_using,
-            NumberSortKey.CREATED: row.created_at,
-            NumberSortKey.COMPLETED: row.completed_at,
-        }
-        return values[NumberSortKey(self.sort_key or NumberSortKey.CREATED)]
+        return _SORT_VALUES[NumberSortKey(self.sort_key or NumberSortKey.CREATED)](row)
 
     def keeps_place(self, old: PhoneNumberRow, new: PhoneNumberRow) -> bool:
         if self._text and (new.name, new.use_case_name) != (old.name, old.use_case_name):

@@ -380,22 +380,17 @@ class PagedTableModel(ColumnTableModel[RowT]):
         """
         self._stale = {self.row_id(row) for row in self._rows}
 
-    def take_stale(self, first: int, last: int) -> list[int]:
-        """The stale rows between positions ``first`` and ``last``, no longer stale."""
+    def refresh_stale(self, first: int, last: int) -> None:
+        """Read again the stale rows between positions ``first`` and ``last``."""
         if not self._stale:
-            return []
+            return
         ids = [
             self.row_id(row)
             for row in self._rows[max(0, first) : last + 1]
             if self.row_id(row) in self._stale
         ]
-        self._stale.difference_update(ids)
-        return ids
-
-    def refresh_stale(self, first: int, last: int) -> None:
-        """Read again the stale rows between positions ``first`` and ``last``."""
-        ids = self.take_stale(first, last)
         if ids:
+            self._stale.difference_update(ids)
             self.refresh_ids(ids)
 
     def _remove(self, ids: Collection[int]) -> None:
@@ -420,13 +415,18 @@ class PagedTableModel(ColumnTableModel[RowT]):
     def _replace(self, rows: Sequence[RowT]) -> None:
         """Put fresh copies of loaded rows in place (rows not loaded are ignored)."""
         positions = self._position_map()
-        last = len(self.columns) - 1
         for row in rows:
             position = positions.get(self.row_id(row))
-            if position is None or self._rows[position] == row:
-                continue
+            if position is not None:
+                self._put(position, row)
+
+    def _put(self, position: int, row: RowT) -> None:
+        """Show ``row`` at ``position``, announcing it only when it differs."""
+        if self._rows[position] != row:
             self._rows[position] = row
-            self.dataChanged.emit(self.index(position, 0), self.index(position, last))
+            self.dataChanged.emit(
+                self.index(position, 0), self.index(position, len(self.columns) - 1)
+            )
 
     def _apply(self, fresh: list[RowT]) -> None:
         self._changing = True
@@ -442,7 +442,8 @@ class PagedTableModel(ColumnTableModel[RowT]):
         # From the end backwards, so that the positions of earlier blocks stay valid.
         for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
             if tag == "equal":
-                self._update_block(i1, fresh[j1:j2])
+                for offset, row in enumerate(fresh[j1:j2]):
+                    self._put(i1 + offset, row)
                 continue
             if i2 > i1:
                 self.beginRemoveRows(QModelIndex(), i1, i2 - 1)
@@ -454,14 +455,6 @@ class PagedTableModel(ColumnTableModel[RowT]):
                 self._rows[i1:i1] = fresh[j1:j2]
                 self._positions = None
                 self.endInsertRows()
-
-    def _update_block(self, start: int, fresh: Sequence[RowT]) -> None:
-        last = len(self.columns) - 1
-        for offset, row in enumerate(fresh):
-            position = start + offset
-            if self._rows[position] != row:
-                self._rows[position] = row
-                self.dataChanged.emit(self.index(position, 0), self.index(position, last))
 
     def _set_total(self, total: int) -> None:
         if total != self._total:
