@@ -142,15 +142,43 @@ def tag_font(base: QFont) -> QFont:
     return font
 
 
-def tag_width(tag: Tag, metrics: QFontMetrics, base_metrics: QFontMetrics) -> int:
-    if tag.dot is not None:
-        return DOT_SIZE + 6 + base_metrics.horizontalAdvance(tag.text)
-    return metrics.horizontalAdvance(tag.text) + 2 * TAG_PADDING
+class _TagMeasures:
+    """A base font's tag font, and each tag text's width in it: tables paint the same few
+    tags over and over, and measuring them at every cell cost more than painting them.
+    """
+
+    def __init__(self, base: QFont) -> None:
+        self.font = tag_font(base)
+        self._metrics = QFontMetrics(self.font)
+        self._base_metrics = QFontMetrics(base)
+        self._widths: dict[tuple[str, bool], int] = {}
+
+    def width(self, tag: Tag) -> int:
+        key = (tag.text, tag.dot is not None)
+        width = self._widths.get(key)
+        if width is None:
+            if tag.dot is not None:
+                width = DOT_SIZE + 6 + self._base_metrics.horizontalAdvance(tag.text)
+            else:
+                width = self._metrics.horizontalAdvance(tag.text) + 2 * TAG_PADDING
+            self._widths[key] = width
+        return width
+
+
+_measures: dict[str, _TagMeasures] = {}
+
+
+def _measures_for(base: QFont) -> _TagMeasures:
+    key = base.key()
+    measures = _measures.get(key)
+    if measures is None:
+        measures = _measures[key] = _TagMeasures(base)
+    return measures
 
 
 def tags_width(tags: Sequence[Tag], base: QFont) -> int:
-    metrics, base_metrics = QFontMetrics(tag_font(base)), QFontMetrics(base)
-    widths = [tag_width(tag, metrics, base_metrics) for tag in tags]
+    measures = _measures_for(base)
+    widths = [measures.width(tag) for tag in tags]
     return sum(widths) + TAG_GAP * max(0, len(widths) - 1)
 
 
@@ -164,8 +192,7 @@ def paint_tags(
 ) -> None:
     """Paint ``tags`` left to right, vertically centred in ``rect``, clipped at its right edge."""
     colours = theme.current()
-    font = tag_font(base)
-    metrics, base_metrics = QFontMetrics(font), QFontMetrics(base)
+    measures = _measures_for(base)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setClipRect(rect)
@@ -175,7 +202,7 @@ def paint_tags(
     for tag in tags:
         if x >= rect.right():
             break
-        width = tag_width(tag, metrics, base_metrics)
+        width = measures.width(tag)
         if tag.dot is not None:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colours.colour(tag.dot))
@@ -191,7 +218,7 @@ def paint_tags(
             painter.setPen(QPen(tone.border, 1))
             painter.setBrush(tone.background)
             painter.drawRoundedRect(pill, 4, 4)
-            painter.setFont(font)
+            painter.setFont(measures.font)
             painter.setPen(tone.text)
             painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, tag.text)
         x += width + TAG_GAP
