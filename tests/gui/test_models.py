@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -18,6 +19,7 @@ from thrudesk.services.rows import CampaignStatusFilter, NumberMode
 from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
 from thrudesk.services.unit_of_work import Actor
+from thrudesk.views import table_model
 from thrudesk.views.campaigns import CampaignTableModel
 from thrudesk.views.hard_to_get import HardToGetDialog
 from thrudesk.views.main_window import MainWindow
@@ -90,6 +92,40 @@ def test_p3_campaign_model_pages_sorts_and_filters_in_the_store_under_the_model_
     assert resets == []
     assert inserted == [(0, 0)]
     assert _ids(model)[0] == newest
+
+
+def test_p3_a_fast_scroll_reads_ever_longer_pages_and_a_pause_reads_short_ones_again(
+    qtmodeltester: ModelTester,
+    monkeypatch: pytest.MonkeyPatch,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    _many_campaigns(thrudesk_services, thrudesk_account, 90)
+    monkeypatch.setattr(CampaignTableModel, "PAGE_SIZE", 5)
+    monkeypatch.setattr(CampaignTableModel, "LONGEST_PAGE", 20)
+    moment = [100.0]
+    monkeypatch.setattr(table_model, "monotonic", lambda: moment[0])
+    model = _campaign_model(thrudesk_services, thrudesk_account.actor)
+    model.reload()
+
+    def scroll_to_end(after_s: float) -> int:
+        moment[0] += after_s
+        before = model.rowCount()
+        model.fetchMore(QModelIndex())
+        return model.rowCount() - before
+
+    # A quick succession of pages: each twice the last, up to the longest.
+    assert [scroll_to_end(0.1) for _ in range(5)] == [5, 10, 20, 20, 20]
+    # After a pause the next page is short again; the one after it is longer, and ends with
+    # the last of the 90 campaigns.
+    assert [scroll_to_end(5.0), scroll_to_end(0.1)] == [5, 5]
+    assert model.rowCount() == model.total == 90
+    assert not model.canFetchMore(QModelIndex())
+    check_model(qtmodeltester, model)
+    # A new order starts again from a short page.
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert model.rowCount() == 5
+    assert scroll_to_end(0.1) == 5
 
 
 def test_campaign_model_refreshes_only_the_rows_a_change_names(

@@ -16,10 +16,12 @@ store, is still the window's last row only if nothing came into the window befor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import SequenceMatcher
+from time import monotonic
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -93,6 +95,41 @@ def time_column(
     )
 
 
+def _read_display(column: Column[Any], row: Any) -> Any:
+    return column.text(row)
+
+
+def _read_tooltip(column: Column[Any], row: Any) -> Any:
+    return column.tooltip(row) if column.tooltip else None
+
+
+def _read_alignment(column: Column[Any], _row: Any) -> Any:
+    return column.align
+
+
+def _read_tags(column: Column[Any], row: Any) -> Any:
+    return column.tags(row) if column.tags else None
+
+
+def _read_carriers(column: Column[Any], row: Any) -> Any:
+    return column.carriers(row) if column.carriers else None
+
+
+def _read_row(_column: Column[Any], row: Any) -> Any:
+    return row
+
+
+# What a cell answers for each role it knows (by the role's number); the model answers ID_ROLE.
+_CELL_READERS: dict[int, Callable[[Column[Any], Any], Any]] = {
+    Qt.ItemDataRole.DisplayRole.value: _read_display,
+    Qt.ItemDataRole.ToolTipRole.value: _read_tooltip,
+    Qt.ItemDataRole.TextAlignmentRole.value: _read_alignment,
+    TAGS_ROLE: _read_tags,
+    CARRIERS_ROLE: _read_carriers,
+    ROW_ROLE: _read_row,
+}
+
+
 class ColumnTableModel(QAbstractTableModel, Generic[RowT]):
     """Rows shown through :class:`Column` s: the cells, headers and flags of every thrudesk
     table. Subclasses fill ``_rows`` and say what a row's id is.
@@ -122,25 +159,18 @@ class ColumnTableModel(QAbstractTableModel, Generic[RowT]):
         return read_only_flags(index)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        # Qt asks for a dozen roles per cell at every paint; those no column answers cost one
+        # lookup (QUALITY.md P3). An invalid index has row -1.
+        reader = _CELL_READERS.get(role)
+        if reader is None and role != ID_ROLE:
             return None
-        row = self._rows[index.row()]
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return column.align
-        if role == TAGS_ROLE:
-            return column.tags(row) if column.tags else None
-        if role == CARRIERS_ROLE:
-            return column.carriers(row) if column.carriers else None
-        if role == ROW_ROLE:
-            return row
-        if role == ID_ROLE:
+        position = index.row()
+        if not 0 <= position < len(self._rows):
+            return None
+        row = self._rows[position]
+        if reader is None:
             return self.row_id(row)
-        return None
+        return reader(self.columns[index.column()], row)
 
     def headerData(
         self,
@@ -173,6 +203,11 @@ class PagedTableModel(ColumnTableModel[RowT]):
     reloaded = Signal()
 
     PAGE_SIZE = 200
+    # Pages asked for in quick succession are a fast scroll towards the end: each is twice the
+    # one before, up to LONGEST_PAGE rows, so that a long scroll reads a few long pages rather
+    # than hundreds of short ones (QUALITY.md P3). A pause brings pages back to PAGE_SIZE.
+    LONGEST_PAGE = 3200
+    QUICK_PAGES_S = 1.0
     # Above this many loaded rows a live update re-reads only the rows it names: re-reading the
     # whole window would cost more than a stale position deep in the list is worth.
     REQUERY_LIMIT = 2000
@@ -193,6 +228,8 @@ class PagedTableModel(ColumnTableModel[RowT]):
         self._loaded_once = False
         self._fetching = False
         self._changing = False
+        self._page_length = self.PAGE_SIZE
+        self._last_page_at = -math.inf
         # Loaded rows that may be out of date in ways no change names (time-dependent flags,
         # counts of other things): read again when they come into view (refresh_stale).
         self._stale: set[int] = set()
@@ -253,7 +290,8 @@ class PagedTableModel(ColumnTableModel[RowT]):
             return
         self._fetching = True
         try:
-            page = self.fetch_page(len(self._rows), self.PAGE_SIZE, count=False)
+            length = self._next_page_length()
+            page = self.fetch_page(len(self._rows), length, count=False)
             known = self._position_map()
             # Offsets shift when rows arrive meanwhile; a row already shown is not shown twice.
             fresh = [row for row in page.rows if self.row_id(row) not in known]
@@ -266,13 +304,23 @@ class PagedTableModel(ColumnTableModel[RowT]):
                 for offset, row in enumerate(fresh):
                     known[self.row_id(row)] = first + offset
                 self.endInsertRows()
-            if len(page.rows) < self.PAGE_SIZE:
+            if len(page.rows) < length:
                 # The query ended (earlier than its count said, maybe): believe the rows.
                 self._set_total(len(self._rows))
             elif page.total >= 0:
                 self._set_total(page.total)
         finally:
             self._fetching = False
+
+    def _next_page_length(self) -> int:
+        """How many rows the next page reads: more when the last page was read moments ago."""
+        now = monotonic()
+        if now - self._last_page_at < self.QUICK_PAGES_S:
+            self._page_length = min(self._page_length * 2, self.LONGEST_PAGE)
+        else:
+            self._page_length = self.PAGE_SIZE
+        self._last_page_at = now
+        return self._page_length
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or self.columns[column].sort_key is None:
@@ -301,6 +349,8 @@ class PagedTableModel(ColumnTableModel[RowT]):
             self._positions = None
             self._stale = set()
             self._loaded_once = True
+            self._page_length = self.PAGE_SIZE
+            self._last_page_at = -math.inf
             self.endResetModel()
         finally:
             self._changing = False
