@@ -9,8 +9,11 @@ import asyncio
 import sqlite3
 import sys
 
-import qasync
+# SQLAlchemy before anything that loads PySide6 (qasync does): the order the program imports in.
 import sqlalchemy
+
+# isort: split
+import qasync
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 

@@ -8,6 +8,12 @@ import sys
 
 
 def main() -> int:
+    # What the program loads before Qt, loaded before Qt here too: the probe's QApplication
+    # must not change the order the program imports in.
+    from thrudesk.app import load_before_qt
+
+    load_before_qt()
+
     from PySide6.QtWidgets import QApplication
 
     from benchmarks.paint_probe import FirstPaintProbe
