@@ -539,18 +539,69 @@ class NumberService:
     ) -> Page[PhoneNumberRow]:
         """The Phone Numbers table: filtered, sorted and paged in SQL."""
         with self._context.store.read() as session:
-            query = self._base_query(actor)
-            if not include_released:
-                query = query.where(PhoneNumber.released_at.is_(None))
-            condition = self._text_condition(text)
-            if condition is not None:
-                query = query.where(condition)
-            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-            key = self._sort_column(sort)
-            order = key.desc() if descending else key.asc()
-            tie = PhoneNumber.id.desc() if descending else PhoneNumber.id.asc()
-            query = query.order_by(order, tie).offset(max(0, offset)).limit(max(0, limit))
+            filters = self._filters(text, include_released)
+            total = self._count(session, actor, filters)
+            query = (
+                self._base_query(actor)
+                .where(*filters)
+                .order_by(*self._order(sort, descending))
+                .offset(max(0, offset))
+                .limit(max(0, limit))
+            )
             return Page(rows=tuple(self._rows(session, query)), total=total, offset=offset)
+
+    def id_at(
+        self,
+        actor: Actor,
+        position: int,
+        *,
+        sort: NumberSortKey = NumberSortKey.CREATED,
+        descending: bool = False,
+        text: str = "",
+        include_released: bool = False,
+    ) -> tuple[int | None, int]:
+        """The id of the number at ``position`` of the Phone Numbers table (None past its end),
+        and how many numbers the table holds: what a live update reads to learn whether rows
+        came into the part of the table already shown, at a fraction of a page's cost (P2).
+        """
+        with self._context.store.read() as session:
+            filters = self._filters(text, include_released)
+            number_id = session.scalar(
+                self._scoped(select(PhoneNumber.id), actor, filters)
+                .order_by(*self._order(sort, descending))
+                .offset(max(0, position))
+                .limit(1)
+            )
+            return number_id, self._count(session, actor, filters)
+
+    def _filters(self, text: str, include_released: bool) -> list[ColumnElement[bool]]:
+        """The table's filters (beside the account): released numbers, the filter text."""
+        filters: list[ColumnElement[bool]] = []
+        if not include_released:
+            filters.append(PhoneNumber.released_at.is_(None))
+        condition = self._text_condition(text)
+        if condition is not None:
+            filters.append(condition)
+        return filters
+
+    @staticmethod
+    def _scoped(query: AnySelect, actor: Actor, filters: list[ColumnElement[bool]]) -> AnySelect:
+        """``query`` over the account's numbers (with their use case, which the filter text
+        and a sort may name) that pass ``filters``.
+        """
+        return query.join(UseCase, PhoneNumber.use_case_id == UseCase.id).where(
+            PhoneNumber.account_id == actor.account_id, *filters
+        )
+
+    def _count(self, session: Session, actor: Actor, filters: list[ColumnElement[bool]]) -> int:
+        counted = self._scoped(select(func.count(PhoneNumber.id)), actor, filters)
+        return session.scalar(counted) or 0
+
+    def _order(self, sort: NumberSortKey, descending: bool) -> tuple[ColumnElement[Any], ...]:
+        key = self._sort_column(sort)
+        if descending:
+            return key.desc(), PhoneNumber.id.desc()
+        return key.asc(), PhoneNumber.id.asc()
 
     # ------------------------------------------------------------------ query parts
     _campaigns_using = (

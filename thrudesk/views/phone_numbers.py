@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from operator import attrgetter
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
@@ -126,16 +127,20 @@ class PhoneNumberTableModel(AccountTableModel[PhoneNumberRow]):
         self._text = text
         self.reload()
 
+    def _query(self) -> dict[str, Any]:
+        """The table's order and filters, as the number service's queries take them."""
+        return {
+            "sort": NumberSortKey(self.sort_key or NumberSortKey.CREATED),
+            "descending": self.descending,
+            "text": self._text,
+            "include_released": self._include_released,
+        }
+
     def fetch_page(self, offset: int, limit: int, *, count: bool = True) -> Page[PhoneNumberRow]:
-        return self._services.numbers.page(
-            self._actor,
-            sort=NumberSortKey(self.sort_key or NumberSortKey.CREATED),
-            descending=self.descending,
-            text=self._text,
-            include_released=self._include_released,
-            offset=offset,
-            limit=limit,
-        )
+        return self._services.numbers.page(self._actor, offset=offset, limit=limit, **self._query())
+
+    def id_at(self, position: int) -> tuple[int | None, int]:
+        return self._services.numbers.id_at(self._actor, position, **self._query())
 
     def fetch_rows(self, ids: Collection[int]) -> list[PhoneNumberRow]:
         return self._services.numbers.rows(self._actor, ids)

@@ -246,6 +246,13 @@ class PagedTableModel(ColumnTableModel[RowT]):
         """Fresh rows for ``ids`` (those that no longer exist are simply absent)."""
         raise NotImplementedError
 
+    def id_at(self, position: int) -> tuple[int | None, int]:
+        """The id of the row at ``position`` of the whole query (None past its end), and the
+        size of the whole; a subclass may read it more cheaply than a page of one row.
+        """
+        page = self.fetch_page(position, 1)
+        return (self.row_id(page.rows[0]) if page.rows else None), page.total
+
     def sort_value(self, row: RowT) -> object:
         """What the current sort orders ``row`` by (compared for equality only: a row whose
         value changed may have moved).
@@ -414,12 +421,12 @@ class PagedTableModel(ColumnTableModel[RowT]):
             self.requery()
             return
         held_all = len(self._rows) >= self._total
-        probe = self.fetch_page(len(self._rows) - 1, 1)
-        if not probe.rows or self.row_id(probe.rows[0]) != self.row_id(self._rows[-1]):
+        last_id, total = self.id_at(len(self._rows) - 1)
+        if last_id != self.row_id(self._rows[-1]):
             self.requery()
             return
-        if probe.total >= 0:
-            self._set_total(max(probe.total, len(self._rows)))
+        if total >= 0:
+            self._set_total(max(total, len(self._rows)))
         if held_all and len(self._rows) < self._total:
             # Everything was shown and rows came after the last one: show them too.
             self.fetchMore(QModelIndex())

@@ -386,3 +386,26 @@ def test_numbers_page_sorts_and_filters_in_sql(
     assert b.id in [r.id for r in thrudesk_services.numbers.page(actor, text=digits).rows]
     for key in NumberSortKey:
         assert thrudesk_services.numbers.page(actor, sort=key).total == 2
+
+
+def test_p2_the_number_at_a_position_is_the_pages_and_none_past_the_end(
+    thrudesk_services: Services, thrudesk_account: StarterAccount
+) -> None:
+    actor = thrudesk_account.actor
+    numbers = thrudesk_services.numbers
+    austin = numbers.create_dedicated(actor, ["512"], thrudesk_account.use_case_id, "Austin")
+    bay = numbers.create_dedicated(actor, ["415"], thrudesk_account.use_case_id, "Bay")
+    numbers.create_dedicated(actor, ["312"], thrudesk_account.use_case_id, "Chicago")
+    complete(thrudesk_services, bay.id)
+    for key in NumberSortKey:
+        for descending in (False, True):
+            page = numbers.page(actor, sort=key, descending=descending)
+            for position, row in enumerate(page.rows):
+                assert numbers.id_at(actor, position, sort=key, descending=descending) == (
+                    row.id,
+                    3,
+                ), (key, descending, position)
+            assert numbers.id_at(actor, 3, sort=key, descending=descending) == (None, 3)
+    # The filter text narrows both the order and the count, as it does the page.
+    assert numbers.id_at(actor, 0, text="austin") == (austin.id, 1)
+    assert numbers.id_at(actor, 1, text="austin") == (None, 1)
