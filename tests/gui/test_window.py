@@ -424,3 +424,34 @@ def test_p1_the_program_builds_a_tab_when_it_is_first_shown_and_remembers_the_ca
     assert title.text() == "First campaign"
     window.close()
     window.shutdown()
+
+
+def test_p2_a_tab_out_of_view_hears_of_changes_later_together_and_at_once_when_shown(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    actor = thrudesk_account.actor
+    window.tabs.setCurrentIndex(PHONE_NUMBERS)
+    campaigns = window.campaigns_tab.model
+    inserted: list[int] = []
+    campaigns.rowsInserted.connect(lambda _parent, first, last: inserted.append(last - first + 1))
+    before = campaigns.rowCount()
+
+    # Out of view: held, then applied in one go a moment later.
+    thrudesk_services.campaigns.create(actor, "Held one")
+    window.bridge.flush()
+    thrudesk_services.campaigns.create(actor, "Held two")
+    window.bridge.flush()
+    assert inserted == []
+    qtbot.waitUntil(lambda: campaigns.rowCount() == before + 2, timeout=2000)
+    assert sum(inserted) == 2
+
+    # Shown: what was held is applied before the tab paints.
+    thrudesk_services.campaigns.create(actor, "Held until shown")
+    window.bridge.flush()
+    assert campaigns.rowCount() == before + 2
+    window.tabs.setCurrentIndex(tab_index("Campaigns"))
+    assert campaigns.rowCount() == before + 3
+    assert campaigns.index(0, 0).data() == "Held until shown"

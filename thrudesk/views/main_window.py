@@ -44,7 +44,7 @@ from thrudesk.services.rows import (
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import formatting, theme
 from thrudesk.views.about import AboutDialog, AboutFacts
-from thrudesk.views.bridge import ChangeBridge
+from thrudesk.views.bridge import ChangeBridge, merge
 from thrudesk.views.clock_controls import JumpDialog, SimulationControls, speed_text
 from thrudesk.views.notifications import NotificationsButton, NotificationsPopup
 from thrudesk.views.simulation import SimulationControl
@@ -69,6 +69,9 @@ FLAG_REFRESH_MIN_MS = 2000
 FLAG_REFRESH_ROWS = 400
 # The status bar's counters follow the simulator at most this often (QUALITY.md P2).
 STATUS_REFRESH_MS = 250
+# Tabs out of view hear of changes this much later, all held changes merged into one, a tab per
+# turn of the loop: at 3600× the tab in view alone fits in the window's turn (QUALITY.md P2).
+HELD_CHANGES_MS = 250
 
 
 def tab_index(name: str) -> int:
@@ -143,6 +146,11 @@ class MainWindow(QMainWindow):
         self._details_campaign: int | None = None
         self._notifications_popup: NotificationsPopup | None = None
         self._status_throttle = Throttle(STATUS_REFRESH_MS, self._refresh_status, self)
+        # Changes held for the built tabs out of view, by tab position.
+        self._held: dict[int, list[Change]] = {}
+        self._held_timer = QTimer(self)
+        self._held_timer.setSingleShot(True)
+        self._held_timer.timeout.connect(self._on_held_timer_timeout)
 
         self._build_toolbar()
         self.tabs = QTabWidget()
@@ -201,6 +209,7 @@ class MainWindow(QMainWindow):
             )
             self._phone_numbers_tab = tab
             self._hold(PHONE_NUMBERS, tab)
+        self._catch_up(PHONE_NUMBERS)
         return tab
 
     @property
@@ -220,6 +229,7 @@ class MainWindow(QMainWindow):
             tab.details_requested.connect(self._on_campaigns_tab_details_requested)
             tab.manage_numbers_requested.connect(self._on_campaigns_tab_manage_numbers_requested)
             self._hold(CAMPAIGNS_TAB, tab)
+        self._catch_up(CAMPAIGNS_TAB)
         return tab
 
     @property
@@ -249,6 +259,7 @@ class MainWindow(QMainWindow):
                 if tab.campaign_id is None:
                     tab.show_campaign(self._interesting_campaign())
             tab.campaign_shown.connect(self._on_details_tab_campaign_shown)
+        self._catch_up(CAMPAIGN_DETAILS)
         return tab
 
     def _tab_at(self, position: int) -> QWidget:
@@ -261,6 +272,15 @@ class MainWindow(QMainWindow):
     def _hold(self, position: int, tab: QWidget) -> None:
         if self._lazy_tabs:
             self._pages[position].hold(tab)
+
+    def _catch_up(self, position: int) -> None:
+        """Apply to a built tab the changes held while it was out of view, merged into one."""
+        changes = self._held.pop(position, None)
+        if not changes:
+            return
+        tab = dict(self._built_tabs()).get(position)
+        if tab is not None:
+            tab.apply_change(merge(changes))
 
     def _built_tabs(self) -> list[tuple[int, PhoneNumbersTab | CampaignsTab | CampaignDetailsTab]]:
         tabs = (self._phone_numbers_tab, self._campaigns_tab, self._campaign_details_tab)
@@ -435,6 +455,7 @@ class MainWindow(QMainWindow):
         self._account = self._services.accounts.get(account_id)
         tz = self._account.timezone
         self._details_campaign = None
+        self._held.clear()  # every tab reads the other account afresh
         for _position, tab in self._built_tabs():
             tab.set_account(self._actor, tz)
         if self._campaign_details_tab is not None:
@@ -638,9 +659,16 @@ class MainWindow(QMainWindow):
                 return
         if change.account_ids and self._actor.account_id not in change.account_ids:
             return  # another account's work (N12)
-        # A tab not built yet reads everything afresh when it is.
-        for _position, tab in self._built_tabs():
-            tab.apply_change(change)
+        # A tab not built yet reads everything afresh when it is; one out of view is told
+        # later (or when shown, or asked for), with what else came meanwhile.
+        current = self.tabs.currentIndex()
+        for position, tab in self._built_tabs():
+            if position == current:
+                tab.apply_change(change)
+            else:
+                self._held.setdefault(position, []).append(change)
+        if self._held and not self._held_timer.isActive():
+            self._held_timer.start(HELD_CHANGES_MS)
         if change.touches(NOTIFICATIONS):
             self._refresh_notifications()
         if change.touches(NUMBERS) or change.touches(CAMPAIGNS) or change.touches(ACCOUNTS):
@@ -718,7 +746,14 @@ class MainWindow(QMainWindow):
     def _on_details_tab_number_requested(self, number_id: int) -> None:
         self.open_subject("phone_number", number_id)
 
+    def _on_held_timer_timeout(self) -> None:
+        if self._held:
+            self._catch_up(next(iter(self._held)))
+        if self._held:
+            self._held_timer.start(0)  # the next tab at the next turn of the loop
+
     def _on_tabs_current_changed(self, index: int) -> None:
+        self._catch_up(index)
         if index == CAMPAIGN_DETAILS:
             built = self._campaign_details_tab is not None
             details = self.campaign_details_tab
