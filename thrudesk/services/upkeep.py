@@ -41,6 +41,9 @@ AUTO_ARCHIVE_REASON = "no activity for 30 days"
 COUNTDOWN_REFRESH = timedelta(days=1)
 # C6 says "more than 4 hours": the check runs just past the mark.
 STUCK_MARGIN = timedelta(seconds=1)
+# Launches noted stuck by one check; more, and the next check is due at once, in a batch of its
+# own: a thousand launches stuck together would otherwise hold the window (QUALITY.md P2).
+STUCK_NOTES_PER_CHECK = 16
 
 
 def _next_whole_hour(moment: datetime) -> datetime:
@@ -145,9 +148,12 @@ class UpkeepService:
                     )
                 )
             )
-            for campaign_id, launched_at, title in stuck:
-                if campaign_id in noted or launched_at is None:
-                    continue
+            unnoted = [
+                (campaign_id, launched_at, title)
+                for campaign_id, launched_at, title in stuck
+                if campaign_id not in noted and launched_at is not None
+            ]
+            for campaign_id, launched_at, title in unnoted[:STUCK_NOTES_PER_CHECK]:
                 hours = int((uow.now - launched_at).total_seconds() // 3600)
                 uow.record(
                     "campaign_stuck",
@@ -161,6 +167,9 @@ class UpkeepService:
                     },
                 )
                 uow.changes.add(CAMPAIGNS, account_id=account_id, campaign_id=campaign_id)
+            if len(unnoted) > STUCK_NOTES_PER_CHECK:
+                self._plan_stuck_check(uow, account_id, include_stuck=True)  # due at once
+                return
         self._plan_stuck_check(uow, account_id, include_stuck=False)
 
     def apply_auto_archive(self, uow: UnitOfWork, job: ScheduledJob) -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.unit.simulation.helpers import ChangeLog, draft, flag_kinds, launch_single_use
 from thrudesk.models.enums import JobKind
+from thrudesk.services import upkeep
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
 from thrudesk.services.rows import CampaignFlagKind, CampaignStatus, ProvisioningStatus
@@ -177,3 +180,35 @@ def test_c17_auto_archive_releases_a_single_use_number(
         if u.id == thrudesk_account.use_case_id
     )
     assert usage.used == 0
+
+
+def test_c6_many_launches_stuck_together_are_each_noted_once_a_few_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    """C6 (P2): five launches stuck at the same moment, noted two per check: three checks in
+    a row, each told to the window on its own, and every launch flagged exactly once.
+    """
+    monkeypatch.setattr(upkeep, "STUCK_NOTES_PER_CHECK", 2)
+    thrudesk_simulator.force_next("stall", count=5)
+    launched = [
+        launch_single_use(thrudesk_services, thrudesk_account, title=f"Turnout {n}")
+        for n in range(5)
+    ]
+    log = ChangeLog(thrudesk_services)
+    sim_clock.advance(hours=4, seconds=1)
+    for row in launched:
+        assert stuck_events(thrudesk_services, thrudesk_account, row.id) == 1
+        fresh = thrudesk_services.campaigns.index_row(thrudesk_account.actor, row.id)
+        assert CampaignFlagKind.STUCK in flag_kinds(fresh)
+    noting = [
+        change
+        for change in log.changes
+        if change.campaign_ids and change.campaign_ids <= {row.id for row in launched}
+    ]
+    assert [len(change.campaign_ids) for change in noting] == [2, 2, 1]
+    sim_clock.advance(hours=1)
+    assert all(stuck_events(thrudesk_services, thrudesk_account, row.id) == 1 for row in launched)
