@@ -131,45 +131,45 @@ class UpkeepService:
         """C6: note each launch that has waited more than 4 hours, once, and plan the next look."""
         account_id = job.subject_id
         session = uow.session
-        stuck = session.execute(
-            select(Campaign.id, Campaign.launched_at, Campaign.title).where(
+        noted = (
+            select(Event.id)
+            .where(
+                Event.subject_type == "campaign",
+                Event.subject_id == Campaign.id,
+                Event.kind == "campaign_stuck",
+            )
+            .exists()
+        )
+        unnoted = session.execute(
+            select(Campaign.id, Campaign.launched_at, Campaign.title)
+            .where(
                 Campaign.account_id == account_id,
                 Campaign.status == CampaignStatus.LAUNCHING,
                 Campaign.launched_at < uow.now - STUCK_AFTER,
+                ~noted,
             )
+            .order_by(Campaign.launched_at, Campaign.id)
+            .limit(STUCK_NOTES_PER_CHECK + 1)
         ).all()
-        if stuck:
-            noted = set(
-                session.scalars(
-                    select(Event.subject_id).where(
-                        Event.subject_type == "campaign",
-                        Event.kind == "campaign_stuck",
-                        Event.subject_id.in_([row.id for row in stuck]),
-                    )
-                )
+        for campaign_id, launched_at, title in unnoted[:STUCK_NOTES_PER_CHECK]:
+            if launched_at is None:  # not so: the query compared it with a moment
+                continue
+            hours = int((uow.now - launched_at).total_seconds() // 3600)
+            uow.record(
+                "campaign_stuck",
+                "campaign",
+                campaign_id,
+                account_id=account_id,
+                after={
+                    "launched_at": launched_at,
+                    "hours_launching": hours,
+                    "advice": f"“{title}” has been Launching over 4 hours; contact support.",
+                },
             )
-            unnoted = [
-                (campaign_id, launched_at, title)
-                for campaign_id, launched_at, title in stuck
-                if campaign_id not in noted and launched_at is not None
-            ]
-            for campaign_id, launched_at, title in unnoted[:STUCK_NOTES_PER_CHECK]:
-                hours = int((uow.now - launched_at).total_seconds() // 3600)
-                uow.record(
-                    "campaign_stuck",
-                    "campaign",
-                    campaign_id,
-                    account_id=account_id,
-                    after={
-                        "launched_at": launched_at,
-                        "hours_launching": hours,
-                        "advice": f"“{title}” has been Launching over 4 hours; contact support.",
-                    },
-                )
-                uow.changes.add(CAMPAIGNS, account_id=account_id, campaign_id=campaign_id)
-            if len(unnoted) > STUCK_NOTES_PER_CHECK:
-                self._plan_stuck_check(uow, account_id, include_stuck=True)  # due at once
-                return
+            uow.changes.add(CAMPAIGNS, account_id=account_id, campaign_id=campaign_id)
+        if len(unnoted) > STUCK_NOTES_PER_CHECK:
+            self._plan_stuck_check(uow, account_id, include_stuck=True)  # due at once
+            return
         self._plan_stuck_check(uow, account_id, include_stuck=False)
 
     def apply_auto_archive(self, uow: UnitOfWork, job: ScheduledJob) -> None:
