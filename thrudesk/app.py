@@ -227,8 +227,6 @@ def load_before_qt() -> None:
 
     for name in (
         "asyncio",
-        "difflib",
-        "html",
         "sqlalchemy.dialects.sqlite",
         "thrudesk.logs",
         "thrudesk.paths",
