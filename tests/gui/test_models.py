@@ -20,7 +20,7 @@ from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import table_model
-from thrudesk.views.campaigns import CampaignTableModel
+from thrudesk.views.campaigns import CampaignsTab, CampaignTableModel
 from thrudesk.views.hard_to_get import HardToGetDialog
 from thrudesk.views.main_window import MainWindow
 from thrudesk.views.notifications import NotificationListModel
@@ -55,10 +55,12 @@ def test_p3_campaign_model_pages_sorts_and_filters_in_the_store_under_the_model_
     model = _campaign_model(thrudesk_services, thrudesk_account.actor)
     model.reload()
 
-    # Lazy: one page at a time.
+    # Lazy: one page at a time. A full first page leaves the count of the whole due.
     assert model.rowCount() == 200
-    assert model.total == 450
+    assert (model.total, model.counted) == (200, False)
     assert model.canFetchMore(QModelIndex())
+    model.count_rows()
+    assert (model.total, model.counted) == (450, True)
     model.fetchMore(QModelIndex())
     assert model.rowCount() == 400
     model.fetchMore(QModelIndex())
@@ -92,6 +94,39 @@ def test_p3_campaign_model_pages_sorts_and_filters_in_the_store_under_the_model_
     assert resets == []
     assert inserted == [(0, 0)]
     assert _ids(model)[0] == newest
+
+
+def test_p3_a_full_first_page_shows_at_once_and_is_counted_once_the_table_has_painted(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    _many_campaigns(thrudesk_services, thrudesk_account, 20)
+    monkeypatch.setattr(CampaignTableModel, "PAGE_SIZE", 8)
+    tab = CampaignsTab(
+        thrudesk_services, thrudesk_account.actor, timezone="America/New_York", simulator=None
+    )
+    qtbot.addWidget(tab)
+    tab.resize(900, 300)  # once shown, fewer rows in view than a page holds
+    # Not painted yet: the count says what is loaded, and that there is more.
+    qtbot.wait(20)
+    loaded = tab.model.rowCount()
+    assert loaded < 20
+    assert tab.count_label.text() == f"{loaded}+ campaigns"
+    assert not tab.model.counted
+    assert tab.model.canFetchMore(QModelIndex())
+
+    tab.show()
+    qtbot.waitUntil(lambda: tab.count_label.text() == "20 campaigns")
+    assert (tab.model.rowCount(), tab.model.total) == (loaded, 20)
+
+    # A filter with a full first page is counted again once painted; a short one at once.
+    tab.model.set_filter(text="Campaign 000")
+    assert tab.count_label.text() == "8+ campaigns"
+    qtbot.waitUntil(lambda: tab.count_label.text() == "10 campaigns")
+    tab.model.set_filter(text="Campaign 0015")
+    assert tab.count_label.text() == "1 campaign"
 
 
 def test_p3_a_fast_scroll_reads_ever_longer_pages_and_a_pause_reads_short_ones_again(

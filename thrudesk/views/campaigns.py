@@ -146,6 +146,9 @@ class CampaignTableModel(AccountTableModel[CampaignIndexRow]):
             with_total=count,
         )
 
+    def fetch_total(self) -> int:
+        return self._services.campaigns.count(self._actor, status=self._status, text=self._text)
+
     def fetch_rows(self, ids: Collection[int]) -> list[CampaignIndexRow]:
         return self._services.campaigns.index_rows(self._actor, ids)
 

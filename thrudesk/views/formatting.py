@@ -66,5 +66,7 @@ def count(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
-def plural(value: int, word: str, words: str | None = None) -> str:
-    return f"{count(value)} {word if value == 1 else (words or word + 's')}"
+def plural(value: int, word: str, words: str | None = None, *, or_more: bool = False) -> str:
+    """``3 campaigns``; with ``or_more``, a count not yet complete: ``200+ campaigns``."""
+    many = or_more or value != 1
+    return f"{count(value)}{'+' if or_more else ''} {(words or word + 's') if many else word}"

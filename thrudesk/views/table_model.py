@@ -194,13 +194,20 @@ class ColumnTableModel(QAbstractTableModel, Generic[RowT]):
 class PagedTableModel(ColumnTableModel[RowT]):
     """Rows of one service query, ``PAGE_SIZE`` at a time.
 
+    The whole query is counted apart from its first page: a full first page leaves the count
+    due (:attr:`counted` False, :attr:`total` the rows loaded so far), and :meth:`count_rows`
+    counts it once the table has painted those rows (see ``make_table``). Counting 100,000
+    campaigns costs as much as reading their first page (QUALITY.md P1, P3).
+
     Signals:
-        total_changed(int): the size of the whole filtered query changed.
+        total_changed(int): the size of the whole filtered query changed, or was counted.
         reloaded(): the rows were read afresh (new sort, new filter, new account).
+        count_due(): the first page was full; the whole is still to be counted.
     """
 
     total_changed = Signal(int)
     reloaded = Signal()
+    count_due = Signal()
 
     PAGE_SIZE = 200
     # Pages asked for in quick succession are a fast scroll towards the end: each is twice the
@@ -222,6 +229,7 @@ class PagedTableModel(ColumnTableModel[RowT]):
     ) -> None:
         super().__init__(columns, parent)
         self._total = 0
+        self._counted = True
         self._positions: dict[int, int] | None = None
         self._sort_column = sort_column
         self._descending = descending
@@ -245,6 +253,10 @@ class PagedTableModel(ColumnTableModel[RowT]):
     def fetch_rows(self, ids: Collection[int]) -> list[RowT]:
         """Fresh rows for ``ids`` (those that no longer exist are simply absent)."""
         raise NotImplementedError
+
+    def fetch_total(self) -> int:
+        """The size of the whole filtered query; a subclass may count it more cheaply."""
+        return self.fetch_page(0, 0).total
 
     def id_at(self, position: int) -> tuple[int | None, int]:
         """The id of the row at ``position`` of the whole query (None past its end), and the
@@ -284,13 +296,25 @@ class PagedTableModel(ColumnTableModel[RowT]):
 
     @property
     def total(self) -> int:
+        """The size of the whole filtered query; until :attr:`counted`, the rows loaded."""
         return self._total
+
+    @property
+    def counted(self) -> bool:
+        """Whether :attr:`total` is the size of the whole query rather than a lower bound."""
+        return self._counted
+
+    def count_rows(self) -> None:
+        """Count the whole query, if its count is due."""
+        if not self._counted:
+            self._set_total(max(self.fetch_total(), len(self._rows)))
 
     # ------------------------------------------------------------------ Qt model interface
     def canFetchMore(self, parent: AnyIndex) -> bool:
         # Not while a reset or a live update is being announced: whoever reacts to those
         # signals must not start inserting rows inside the notification.
-        return not parent.isValid() and not self._changing and len(self._rows) < self._total
+        more = len(self._rows) < self._total or not self._counted
+        return not parent.isValid() and not self._changing and more
 
     def fetchMore(self, parent: AnyIndex) -> None:
         if not self.canFetchMore(parent) or self._fetching:
@@ -316,6 +340,8 @@ class PagedTableModel(ColumnTableModel[RowT]):
                 self._set_total(len(self._rows))
             elif page.total >= 0:
                 self._set_total(page.total)
+            elif not self._counted:
+                self._set_total(len(self._rows), counted=False)
         finally:
             self._fetching = False
 
@@ -343,16 +369,24 @@ class PagedTableModel(ColumnTableModel[RowT]):
         """Read the first page afresh (new sort, filter or account).
 
         ``count=False`` when only the order changed: the size of the whole stays as it was.
+        Otherwise a full first page leaves the count due (:meth:`count_rows`).
         """
-        page = self.fetch_page(0, self.PAGE_SIZE, count=count)
-        total = page.total if page.total >= 0 else self._total
+        page = self.fetch_page(0, self.PAGE_SIZE, count=False)
+        counted = self._counted
         if len(page.rows) < self.PAGE_SIZE:
-            total = len(page.rows)
+            total, counted = len(page.rows), True
+        elif page.total >= 0:
+            total, counted = page.total, True
+        elif count:
+            total, counted = len(page.rows), False
+        else:
+            total = self._total
         self._changing = True
         try:
             self.beginResetModel()
             self._rows = list(page.rows)
             self._total = max(total, len(self._rows))
+            self._counted = counted
             self._positions = None
             self._stale = set()
             self._loaded_once = True
@@ -363,6 +397,8 @@ class PagedTableModel(ColumnTableModel[RowT]):
             self._changing = False
         self.total_changed.emit(self._total)
         self.reloaded.emit()
+        if not self._counted:
+            self.count_due.emit()
 
     def requery(self) -> None:
         """Read the loaded window again and apply the difference (rows in, out, or changed)."""
@@ -420,7 +456,7 @@ class PagedTableModel(ColumnTableModel[RowT]):
         if not self._rows:
             self.requery()
             return
-        held_all = len(self._rows) >= self._total
+        held_all = self._counted and len(self._rows) >= self._total
         last_id, total = self.id_at(len(self._rows) - 1)
         if last_id != self.row_id(self._rows[-1]):
             self.requery()
@@ -467,7 +503,7 @@ class PagedTableModel(ColumnTableModel[RowT]):
                 self.endRemoveRows()
         finally:
             self._changing = False
-        self._set_total(max(len(self._rows), self._total - len(doomed)))
+        self._set_total(max(len(self._rows), self._total - len(doomed)), counted=self._counted)
 
     def _replace(self, rows: Sequence[RowT]) -> None:
         """Put fresh copies of loaded rows in place (rows not loaded are ignored)."""
@@ -513,9 +549,9 @@ class PagedTableModel(ColumnTableModel[RowT]):
                 self._positions = None
                 self.endInsertRows()
 
-    def _set_total(self, total: int) -> None:
-        if total != self._total:
-            self._total = total
+    def _set_total(self, total: int, *, counted: bool = True) -> None:
+        if (total, counted) != (self._total, self._counted):
+            self._total, self._counted = total, counted
             self.total_changed.emit(total)
 
     # ------------------------------------------------------------------ lookups

@@ -198,7 +198,9 @@ class TableTab(QWidget, Generic[ModelT]):
         self._apply_filter(self._filter_edit.text())
 
     def _on_model_total_changed(self, total: int) -> None:
-        self._count_label.setText(formatting.plural(total, self._noun))
+        # Until the first page has painted, the rows loaded: counted a moment later.
+        more = not self.model.counted
+        self._count_label.setText(formatting.plural(total, self._noun, or_more=more))
 
     def _on_model_data_changed(self, *_args: object) -> None:
         self._update_actions()
