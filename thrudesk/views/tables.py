@@ -41,43 +41,52 @@ def make_table(
         view.setSortingEnabled(True)
     if isinstance(model, PagedTableModel):
         _StaleRowsReader(view)
+        _CountAfterPaint(view, model)
     return view
 
 
 class _StaleRowsReader(QObject):
     """Reads a paged model's stale rows again as they come into view: when the table is
-    shown and when it scrolls (see :func:`refresh_rows_in_view`). Counts the model's rows
-    once the table has painted its first page, when that count is due.
+    shown and when it scrolls (see :func:`refresh_rows_in_view`).
     """
 
     def __init__(self, view: QTableView) -> None:
         super().__init__(view)
         self._view = view
-        model = view.model()
-        assert isinstance(model, PagedTableModel)
-        self._model: PagedTableModel[Any] = model
         view.installEventFilter(self)
         view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
-        self._model.count_due.connect(self._on_model_count_due)
-        if not self._model.counted:
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            refresh_rows_in_view(self._view)
+        return False
+
+    def _on_scrolled(self, _value: int) -> None:
+        refresh_rows_in_view(self._view)
+
+
+class _CountAfterPaint(QObject):
+    """Counts a paged model's rows once the table has painted a first page whose count is due
+    (:meth:`PagedTableModel.count_rows`): the rows first, their number a moment later.
+    """
+
+    def __init__(self, view: QTableView, model: PagedTableModel[Any]) -> None:
+        super().__init__(view)
+        self._viewport = view.viewport()
+        self._model = model
+        model.count_due.connect(self._on_model_count_due)
+        if not model.counted:
             self._on_model_count_due()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind == QEvent.Type.Show and watched is self._view:
-            refresh_rows_in_view(self._view)
-        elif kind == QEvent.Type.Paint and watched is not self._view:
-            # The first page is on screen: count the whole on the next turn of the loop.
-            watched.removeEventFilter(self)
+        if event.type() == QEvent.Type.Paint:
+            self._viewport.removeEventFilter(self)
             QTimer.singleShot(0, self._model, self._model.count_rows)
         return False
 
     def _on_model_count_due(self) -> None:
-        # Installed again on a filter that is already there, it still filters once.
-        self._view.viewport().installEventFilter(self)
-
-    def _on_scrolled(self, _value: int) -> None:
-        refresh_rows_in_view(self._view)
+        # Installed again while already there, it still filters once.
+        self._viewport.installEventFilter(self)
 
 
 def refresh_rows_in_view(view: QTableView) -> None:
