@@ -58,15 +58,6 @@ def stored_json(value: Any) -> str:
     return json.dumps(value, default=_plain)
 
 
-def stored(value: Any) -> Any:
-    """A plain column's value in its stored form (enums as values, moments as UTC text)."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return stored_datetime(value)
-    return value
-
-
 def cursor(session: Session) -> DBAPICursor:
     """The driver's cursor in ``session``'s transaction, once the session's pending rows are
     written.

@@ -929,8 +929,16 @@ class CampaignService:
         return or_(title, Campaign.phone_number_id.in_(number_ids)) if number_ids else title
 
     def _count_in(
-        self, session: Session, actor: Actor, status: CampaignStatusFilter, needle: str
+        self,
+        session: Session,
+        actor: Actor,
+        status: CampaignStatusFilter,
+        needle: str,
+        number_ids: list[int] | None = None,
     ) -> int:
+        """How many campaigns pass the filter; ``number_ids``: the numbers the text names, when
+        the caller has looked them up already.
+        """
         scope = self._scope(actor, status)
         if not needle:
             # Counted on an index of ``campaign`` alone: no join, no table rows read.
@@ -945,7 +953,8 @@ class CampaignService:
             )
             or 0
         )
-        number_ids = self._numbers_matching(session, actor, needle)
+        if number_ids is None:
+            number_ids = self._numbers_matching(session, actor, needle)
         if not number_ids:
             return titles
         by_number = (
@@ -995,9 +1004,11 @@ class CampaignService:
         needle = text.strip()
         offset, limit = max(0, offset), max(0, limit)
         with self._context.store.read() as session:
-            total = self._count_in(session, actor, status, needle) if with_total else -1
             if needle:
                 number_ids = self._numbers_matching(session, actor, needle)
+                total = (
+                    self._count_in(session, actor, status, needle, number_ids) if with_total else -1
+                )
                 key = self._sort_column(sort)
                 tie = Campaign.id.desc() if descending else Campaign.id.asc()
                 query = (
@@ -1009,6 +1020,7 @@ class CampaignService:
                 )
                 rows = tuple(self._row(r, now) for r in session.execute(query))
                 return Page(rows=rows, total=total, offset=offset)
+            total = self._count_in(session, actor, status, needle) if with_total else -1
             if sort in _BUCKETED_SORTS:
                 ids = self._bucketed_ids(session, actor, status, sort, descending, offset, limit)
             else:

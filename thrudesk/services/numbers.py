@@ -83,14 +83,7 @@ def release_number(uow: UnitOfWork, number: PhoneNumber, reason: str) -> None:
 
 def unreleased_on_use_case(session: Session, use_case_id: int) -> int:
     """N3: numbers attached to the use case that have not been released, of both kinds."""
-    return (
-        session.scalar(
-            select(func.count(PhoneNumber.id)).where(
-                PhoneNumber.use_case_id == use_case_id, PhoneNumber.released_at.is_(None)
-            )
-        )
-        or 0
-    )
+    return unreleased_on_use_cases(session, [use_case_id]).get(use_case_id, 0)
 
 
 def unreleased_counts(
