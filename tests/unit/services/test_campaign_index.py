@@ -16,6 +16,7 @@ from tests.unit.services.helpers import (
     fail,
     launch_single_use,
 )
+from thrudesk.services import campaigns as campaigns_module
 from thrudesk.services.container import Services
 from thrudesk.services.rows import (
     CampaignIndexRow,
@@ -92,10 +93,18 @@ def _all(services: Services, actor: Actor, status: CampaignStatusFilter) -> list
     return list(services.campaigns.index(actor, status=status, limit=1000).rows)
 
 
+@pytest.mark.parametrize("depth", [0, 4, 1000], ids=["ids-first", "both", "one-statement"])
 @pytest.mark.parametrize("status", list(CampaignStatusFilter))
 def test_c16_every_sort_pages_through_one_consistent_order(
-    thrudesk_services: Services, busy_account: StarterAccount, status: CampaignStatusFilter
+    thrudesk_services: Services,
+    busy_account: StarterAccount,
+    status: CampaignStatusFilter,
+    depth: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Pages above the depth are read in one statement, deeper ones by their ids first: both
+    # ways, and a walk that crosses from one to the other, give the same order.
+    monkeypatch.setattr(campaigns_module, "ONE_STATEMENT_DEPTH", depth)
     services, actor = thrudesk_services, busy_account.actor
     rows = _all(services, actor, status)
     assert rows, "the fixture has campaigns in every filter"
