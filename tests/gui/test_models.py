@@ -50,7 +50,10 @@ def test_p3_campaign_model_pages_sorts_and_filters_in_the_store_under_the_model_
     thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
     sim_clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Pages of 200: the 450 campaigns come in pages of 200, 200 and 50.
+    monkeypatch.setattr(CampaignTableModel, "PAGE_SIZE", 200)
     _many_campaigns(thrudesk_services, thrudesk_account, 450)
     model = _campaign_model(thrudesk_services, thrudesk_account.actor)
     model.reload()

@@ -67,6 +67,6 @@ def count(value: int) -> str:
 
 
 def plural(value: int, word: str, words: str | None = None, *, or_more: bool = False) -> str:
-    """``3 campaigns``; with ``or_more``, a count not yet complete: ``200+ campaigns``."""
+    """``3 campaigns``; with ``or_more``, a count not yet complete: ``100+ campaigns``."""
     many = or_more or value != 1
     return f"{count(value)}{'+' if or_more else ''} {(words or word + 's') if many else word}"
