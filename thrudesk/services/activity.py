@@ -23,7 +23,11 @@ from thrudesk.services.unit_of_work import UnitOfWork
 def pending_due(
     uow: UnitOfWork, kind: JobKind, subject_id: int, *, exclude_job_id: int | None = None
 ) -> datetime | None:
-    """The earliest due time of the pending jobs of ``kind`` for ``subject_id``, if any."""
+    """The earliest due time of the pending jobs of ``kind`` for ``subject_id``, if any.
+
+    The subject's few jobs are read and the earliest kept here: ordered in SQL, SQLite walks
+    every pending job in due order instead, thousands while numbers provision (QUALITY.md P2).
+    """
     query = select(SimulationJob.due_at).where(
         SimulationJob.kind == kind,
         SimulationJob.subject_id == subject_id,
@@ -31,7 +35,7 @@ def pending_due(
     )
     if exclude_job_id is not None:
         query = query.where(SimulationJob.id != exclude_job_id)
-    return uow.session.scalar(query.order_by(SimulationJob.due_at).limit(1))
+    return min(uow.session.scalars(query), default=None)
 
 
 def plan_job(
