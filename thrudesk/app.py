@@ -312,7 +312,7 @@ def _run_locked(
     try:
         # R4: the integrity check of a big store reads every page; it goes on beside the
         # first paint, and the first write waits for its verdict.
-        store = open_store(url, check_in_background=True, checkpoint_in_background=True)
+        store = open_store(url, check_in_background=True)
     except StoreError as error:
         _refuse(args, "store refused", error.message)
         return EXIT_REFUSED

@@ -113,8 +113,12 @@ class IntegrityCheck:
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        # The verdict is needed before the first write, not before the first paint.
-        _lower_priority()
+        # The verdict is needed before the first write, not before the first paint: on a busy
+        # machine the window's own thread goes first.
+        native_id = threading.get_native_id()
+        if hasattr(os, "setpriority") and native_id:
+            with suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, native_id, 10)
         assert self._path is not None
         error: StoreError | None = None
         try:
@@ -143,64 +147,6 @@ class IntegrityCheck:
                 connection.interrupt()
 
 
-class Checkpointer:
-    """Copies the store's write-ahead log into its file on a worker thread of its own, so that
-    no commit on the window's thread pays for it: with SQLite's own checkpoints, one commit in
-    a hundred took 6 to 8 ms instead of 0.1 (QUALITY.md P2).
-
-    The store's connections then never checkpoint (``wal_autocheckpoint=0``); this thread runs
-    a PASSIVE checkpoint, which waits for no reader or writer, every :attr:`INTERVAL_S`. It
-    starts once the integrity check has passed (R4), and SQLite still checkpoints when the last
-    connection closes.
-    """
-
-    INTERVAL_S = 0.5
-
-    def __init__(self, path: Path, integrity: IntegrityCheck) -> None:
-        self._path = path
-        self._integrity = integrity
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="store checkpoints", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        _lower_priority()
-        while not self._integrity.wait(self.INTERVAL_S):
-            if self._stop.is_set():
-                return
-        if self._integrity.error is not None:
-            return
-        connection = sqlite3.connect(
-            self._path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
-        )
-        try:
-            while not self._stop.wait(self.INTERVAL_S):
-                try:
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                except sqlite3.Error as error:
-                    # The next turn tries again; SQLite checkpoints at the last close anyway.
-                    log.warning("a checkpoint of %s failed: %s", self._path, error)
-        finally:
-            connection.close()
-
-
-def _lower_priority() -> None:
-    """Let the window's thread go first on a busy machine (a worker's work can wait)."""
-    native_id = threading.get_native_id()
-    if hasattr(os, "setpriority") and native_id:
-        with suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, native_id, 10)
-
-
 class Store:
     """An open, migrated store: an engine and a session factory."""
 
@@ -211,13 +157,11 @@ class Store:
         path: Path | None,
         backup: Path | None = None,
         integrity: IntegrityCheck | None = None,
-        checkpointer: Checkpointer | None = None,
     ) -> None:
         self.engine = engine
         self.path = path
         self.backup_path = backup
         self.integrity = integrity or IntegrityCheck.passed()
-        self._checkpointer = checkpointer
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @property
@@ -253,8 +197,6 @@ class Store:
 
     def dispose(self) -> None:
         self.integrity.cancel()
-        if self._checkpointer is not None:
-            self._checkpointer.stop()
         self.engine.dispose()
 
 
@@ -276,14 +218,6 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-    finally:
-        cursor.close()
-
-
-def _no_automatic_checkpoints(dbapi_connection: Any, connection_record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA wal_autocheckpoint=0")
     finally:
         cursor.close()
 
@@ -482,15 +416,11 @@ def run_migrations(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def open_store(
-    url: str, *, check_in_background: bool = False, checkpoint_in_background: bool = False
-) -> Store:
+def open_store(url: str, *, check_in_background: bool = False) -> Store:
     """Open the store at ``url``, creating or migrating its schema; refuse what is not ours.
 
     With ``check_in_background`` a SQLite store at the newest schema is opened before its
-    integrity check ends (see the module's notes); otherwise the check comes first. With
-    ``checkpoint_in_background`` a SQLite file's write-ahead log is copied into it by a
-    :class:`Checkpointer`, not by the commits.
+    integrity check ends (see the module's notes); otherwise the check comes first.
     """
     path = sqlite_path(url)
     backup: Path | None = None
@@ -516,10 +446,6 @@ def open_store(
         if migrate and state.revision is not None:
             backup = _backup(path, state.revision)
     engine = create_store_engine(url)
-    checkpointer: Checkpointer | None = None
-    if path is not None and checkpoint_in_background:
-        event.listen(engine, "connect", _no_automatic_checkpoints)
-        checkpointer = Checkpointer(path, integrity or IntegrityCheck.passed())
     try:
         if path is None:
             migrate = _decide(read_schema_state(engine), url)
@@ -533,6 +459,4 @@ def open_store(
             restrict_to_owner(path.with_name(path.name + suffix))
     if integrity is not None:
         integrity.start()
-    if checkpointer is not None:
-        checkpointer.start()
-    return Store(engine, path=path, backup=backup, integrity=integrity, checkpointer=checkpointer)
+    return Store(engine, path=path, backup=backup, integrity=integrity)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -122,17 +121,14 @@ def test_r4_an_intact_store_opened_before_its_check_takes_writes(tmp_path: Path)
         store.dispose()
 
 
-@pytest.mark.parametrize("checkpoints", [False, True], ids=["sqlite-checkpoints", "checkpointer"])
 def test_r4_a_damaged_page_found_after_opening_refuses_every_write_and_leaves_the_file_untouched(
-    tmp_path: Path, checkpoints: bool
+    tmp_path: Path,
 ) -> None:
     path = tmp_path / "damaged.sqlite3"
     open_store(url_for_path(path)).dispose()
     damage_table(path, "event")
     before = _digest(path)
-    store = open_store(
-        url_for_path(path), check_in_background=True, checkpoint_in_background=checkpoints
-    )
+    store = open_store(url_for_path(path), check_in_background=True)
     try:
         assert store.integrity.wait(30)
         assert store.integrity.error is not None
@@ -189,42 +185,3 @@ def test_r4_a_write_made_while_the_check_runs_waits_for_its_verdict(
         writer.join(30)
         store.dispose()
     assert _digest(path) == before
-
-
-def _autocheckpoint(store: Store) -> int:
-    with store.engine.connect() as connection:
-        return int(connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one())
-
-
-def _accounts_in_file_alone(path: Path) -> list[str]:
-    """The account names the store file itself holds, its write-ahead log left unread."""
-    connection = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
-    try:
-        return [row[0] for row in connection.execute("SELECT name FROM account")]
-    finally:
-        connection.close()
-
-
-def test_p2_the_checkpointer_copies_the_log_into_the_file_so_that_commits_never_do(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from thrudesk.services.store import Checkpointer
-
-    monkeypatch.setattr(Checkpointer, "INTERVAL_S", 0.05)
-    path = tmp_path / "checkpointed.sqlite3"
-    plain = open_store(url_for_path(path))
-    try:
-        assert _autocheckpoint(plain) == 1000  # SQLite's own, at a commit now and then
-    finally:
-        plain.dispose()
-    store = open_store(url_for_path(path), check_in_background=True, checkpoint_in_background=True)
-    try:
-        assert _autocheckpoint(store) == 0
-        _write_one_account(store)
-        # One account is far below SQLite's threshold: only the checkpointer copies it.
-        deadline = time.monotonic() + 10
-        while "Written" not in _accounts_in_file_alone(path) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _accounts_in_file_alone(path) == ["Written"]
-    finally:
-        store.dispose()
