@@ -329,8 +329,7 @@ def program_window(store: str, account_id: int) -> ProgramWindow:
     tune_interpreter()
     app = QApplication([sys.argv[0]])
     app.setQuitOnLastWindowClosed(False)
-    # As the program opens its store: the write-ahead log is copied into the file on a worker.
-    opened = open_store(url_for_path(Path(store)), checkpoint_in_background=True)
+    opened = open_store(url_for_path(Path(store)))
     services = Services(opened, clock_from_store(opened))
     simulator = Simulator(services)
     window = MainWindow(
