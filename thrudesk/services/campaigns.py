@@ -1027,23 +1027,24 @@ class CampaignService:
                     .offset(offset)
                     .limit(limit)
                 )
-                rows = tuple(self._row(r, now) for r in session.execute(query))
+                return Page(
+                    rows=tuple(self._row(r, now) for r in session.execute(query)),
+                    total=total,
+                    offset=offset,
+                )
+            if sort in _BUCKETED_SORTS:
+                ids = self._bucketed_ids(session, actor, status, sort, descending, offset, limit)
             else:
-                if sort in _BUCKETED_SORTS:
-                    ids = self._bucketed_ids(
-                        session, actor, status, sort, descending, offset, limit
+                ids = list(
+                    session.scalars(
+                        select(Campaign.id)
+                        .where(*scope)
+                        .order_by(*self._order(sort, descending))
+                        .offset(offset)
+                        .limit(limit)
                     )
-                else:
-                    ids = list(
-                        session.scalars(
-                            select(Campaign.id)
-                            .where(*scope)
-                            .order_by(*self._order(sort, descending))
-                            .offset(offset)
-                            .limit(limit)
-                        )
-                    )
-                rows = self._rows_in_order(session, actor, ids, now)
+                )
+            rows = self._rows_in_order(session, actor, ids, now)
         return Page(rows=rows, total=total, offset=offset)
 
     def _rows_in_order(
