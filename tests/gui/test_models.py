@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QTableView, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -26,6 +27,7 @@ from thrudesk.views.main_window import MainWindow
 from thrudesk.views.notifications import NotificationListModel
 from thrudesk.views.phone_numbers import PhoneNumberTableModel
 from thrudesk.views.roles import ID_ROLE
+from thrudesk.views.tables import VIEWPORT_NAME, viewport_of
 
 
 def _many_campaigns(services: Services, account: StarterAccount, count: int) -> list[int]:
@@ -319,3 +321,15 @@ def test_p2_a_row_that_leaves_the_status_filter_is_taken_out_and_the_rest_stay(
     assert _ids(model) == [i for i in before if i != ids[2]]
     assert model.total == 3
     assert resets == []
+
+
+def test_p3_a_tables_viewport_is_the_one_qt_paints_on_even_when_replaced(qtbot: QtBot) -> None:
+    view = QTableView()
+    qtbot.addWidget(view)
+    found = viewport_of(view)
+    assert found is view.viewport()
+    assert found.objectName() == VIEWPORT_NAME
+
+    replacement = QWidget()
+    view.setViewport(replacement)
+    assert viewport_of(view) is replacement is view.viewport()
