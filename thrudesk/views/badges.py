@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html import escape
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
     QSizePolicy,
     QStyle,
@@ -147,7 +147,9 @@ class _TagMeasures:
     tags over and over, and measuring them at every cell cost more than painting them.
     """
 
-    def __init__(self, base: QFont) -> None:
+    def __init__(self, base: QFont, key: str) -> None:
+        self.key = key
+        self.base = QFont(base)
         self.font = tag_font(base)
         self._metrics = QFontMetrics(self.font)
         self._base_metrics = QFontMetrics(base)
@@ -172,7 +174,7 @@ def _measures_for(base: QFont) -> _TagMeasures:
     key = base.key()
     measures = _measures.get(key)
     if measures is None:
-        measures = _measures[key] = _TagMeasures(base)
+        measures = _measures[key] = _TagMeasures(base, key)
     return measures
 
 
@@ -193,36 +195,82 @@ def paint_tags(
     """Paint ``tags`` left to right, vertically centred in ``rect``, clipped at its right edge."""
     colours = theme.current()
     measures = _measures_for(base)
+    device = painter.device()
+    scale = device.devicePixelRatioF() if device is not None else 1.0
     painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setClipRect(rect)
     x = rect.left()
-    height = min(TAG_HEIGHT, rect.height() - 2)
-    top = rect.top() + (rect.height() - height) // 2
     for tag in tags:
         if x >= rect.right():
             break
-        width = measures.width(tag)
-        if tag.dot is not None:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(colours.colour(tag.dot))
-            dot_top = rect.top() + (rect.height() - DOT_SIZE) / 2
-            painter.drawEllipse(QRectF(x, dot_top, DOT_SIZE, DOT_SIZE))
-            painter.setFont(base)
-            painter.setPen(text_colour or colours.colour("text"))
-            text_rect = QRect(x + DOT_SIZE + 6, rect.top(), width - DOT_SIZE - 6, rect.height())
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, tag.text)
-        else:
-            tone = colours.tone(tag.tone)
-            pill = QRectF(x + 0.5, top + 0.5, width - 1, height - 1)
-            painter.setPen(QPen(tone.border, 1))
-            painter.setBrush(tone.background)
-            painter.drawRoundedRect(pill, 4, 4)
-            painter.setFont(measures.font)
-            painter.setPen(tone.text)
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, tag.text)
-        x += width + TAG_GAP
+        picture = _tag_picture(tag, colours, measures, rect.height(), scale, text_colour)
+        painter.drawPixmap(x, rect.top(), picture)
+        x += measures.width(tag) + TAG_GAP
     painter.restore()
+
+
+# Each tag drawn once, for each font, height, pixel ratio and colours it is painted with: a table
+# paints the same few tags in every row, and drawing a pill and its words cost some 45 µs a cell
+# (QUALITY.md P2, P3). Flags carry a count of days, so the cache is emptied when it grows.
+_pictures: dict[tuple[object, ...], QPixmap] = {}
+PICTURES_KEPT = 512
+
+
+def _tag_picture(
+    tag: Tag,
+    colours: theme.Theme,
+    measures: _TagMeasures,
+    height: int,
+    scale: float,
+    text_colour: QColor | None,
+) -> QPixmap:
+    own_text = text_colour.rgba() if text_colour is not None else None
+    key = (tag, colours.scheme, measures.key, height, scale, own_text)
+    picture = _pictures.get(key)
+    if picture is None:
+        if len(_pictures) >= PICTURES_KEPT:
+            _pictures.clear()
+        width = measures.width(tag)
+        picture = QPixmap(max(1, round(width * scale)), max(1, round(height * scale)))
+        picture.setDevicePixelRatio(scale)
+        picture.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(picture)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        _draw_tag(painter, tag, colours, measures, width, height, text_colour)
+        painter.end()
+        _pictures[key] = picture
+    return picture
+
+
+def _draw_tag(
+    painter: QPainter,
+    tag: Tag,
+    colours: theme.Theme,
+    measures: _TagMeasures,
+    width: int,
+    height: int,
+    text_colour: QColor | None,
+) -> None:
+    """One tag in a box of ``width`` by ``height`` at the painter's origin."""
+    if tag.dot is not None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colours.colour(tag.dot))
+        painter.drawEllipse(QRectF(0, (height - DOT_SIZE) / 2, DOT_SIZE, DOT_SIZE))
+        painter.setFont(measures.base)
+        painter.setPen(text_colour or colours.colour("text"))
+        text_rect = QRect(DOT_SIZE + 6, 0, width - DOT_SIZE - 6, height)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, tag.text)
+        return
+    tone = colours.tone(tag.tone)
+    pill_height = min(TAG_HEIGHT, height - 2)
+    top = (height - pill_height) // 2
+    pill = QRectF(0.5, top + 0.5, width - 1, pill_height - 1)
+    painter.setPen(QPen(tone.border, 1))
+    painter.setBrush(tone.background)
+    painter.drawRoundedRect(pill, 4, 4)
+    painter.setFont(measures.font)
+    painter.setPen(tone.text)
+    painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, tag.text)
 
 
 class PaintedDelegate(QStyledItemDelegate):
