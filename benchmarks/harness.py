@@ -313,22 +313,34 @@ class ProgramWindow:
         self.store.dispose()
 
 
-def program_window(store: str, account_id: int) -> ProgramWindow:
-    """The program on ``store``, its window as ``account_id``'s admin sees it, sized as on a
-    laptop; the interpreter tuned as ``thrudesk.app.run`` tunes it.
+def program_app() -> Any:
+    """The QApplication as ``thrudesk.app.run`` makes it: the interpreter tuned, and the theme
+    (palette and style sheet) applied, so that widgets are polished and painted as in the
+    program.
     """
     from PySide6.QtWidgets import QApplication
 
     from thrudesk.app import tune_interpreter
+    from thrudesk.views.theme import ThemeManager
+
+    tune_interpreter()
+    app = QApplication([sys.argv[0]])
+    app.setQuitOnLastWindowClosed(False)
+    ThemeManager(app).apply()
+    return app
+
+
+def program_window(store: str, account_id: int) -> ProgramWindow:
+    """The program on ``store``, its window as ``account_id``'s admin sees it, sized as on a
+    laptop, in the application :func:`program_app` makes.
+    """
     from thrudesk.services.container import Services
     from thrudesk.services.simulation.clock_state import clock_from_store
     from thrudesk.services.simulation.engine import Simulator
     from thrudesk.services.store import open_store, url_for_path
     from thrudesk.views.main_window import MainWindow
 
-    tune_interpreter()
-    app = QApplication([sys.argv[0]])
-    app.setQuitOnLastWindowClosed(False)
+    app = program_app()
     opened = open_store(url_for_path(Path(store)))
     services = Services(opened, clock_from_store(opened))
     simulator = Simulator(services)
