@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QDateTime, QSettings, QSize, Qt
+import pytest
+from PySide6.QtCore import QByteArray, QDateTime, QEvent, QObject, QSettings, QSize, Qt
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,7 +18,10 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
+    QStyle,
+    QToolBar,
     QToolButton,
+    QWidget,
 )
 from pytestqt.qtbot import QtBot
 
@@ -38,6 +43,7 @@ from thrudesk.services.store import Store
 from thrudesk.views import theme
 from thrudesk.views.main_window import CAMPAIGN_DETAILS, PHONE_NUMBERS, MainWindow, tab_index
 from thrudesk.views.notifications import NotificationsButton
+from thrudesk.views.tables import viewport_of
 from thrudesk.views.theme import Scheme, Tone, load_theme, style_sheet
 
 
@@ -455,3 +461,73 @@ def test_p2_a_tab_out_of_view_hears_of_changes_later_together_and_at_once_when_s
     window.tabs.setCurrentIndex(tab_index("Campaigns"))
     assert campaigns.rowCount() == before + 3
     assert campaigns.index(0, 0).data() == "Held until shown"
+
+
+class _Events(QObject):
+    """The events of some types that reach a widget, in order."""
+
+    def __init__(self, widget: QWidget, *types: QEvent.Type) -> None:
+        super().__init__(widget)
+        self._types = types
+        self.seen: list[QEvent.Type] = []
+        self.full_paints = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self._types:
+            self.seen.append(event.type())
+        if isinstance(event, QPaintEvent) and isinstance(watched, QWidget):
+            self.full_paints += event.rect() == watched.rect()
+        return False
+
+
+def test_p2_a_count_that_changes_repaints_the_count_and_not_the_whole_table(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.tabs.setCurrentIndex(PHONE_NUMBERS)
+    tab = window.phone_numbers_tab
+    qtbot.waitExposed(window)
+    qtbot.wait(100)  # the first paints are over
+    viewport = _Events(viewport_of(tab.table), QEvent.Type.Paint)
+
+    tab.count_label.setText("1,000,000 numbers in a much longer count than before")
+    qtbot.waitUntil(lambda: tab.count_label.width() >= tab.count_label.sizeHint().width())
+    qtbot.wait(50)
+    assert viewport.full_paints == 0, "the table was repainted whole for a count"
+
+    # A tab title that grows still lays the tab bar out again.
+    bar = window.tabs.tabBar()
+    window.tabs.setTabText(PHONE_NUMBERS, "Phone Numbers, with a title much longer than before")
+    qtbot.waitUntil(lambda: bar.width() >= bar.sizeHint().width())
+
+
+def test_p2_a_live_update_restyles_and_relays_out_only_what_changed(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    qtbot.waitExposed(window)
+    # Every restyle from the program goes through its style's unpolish.
+    style_type = type(window.style())
+    restyled: list[str] = []
+    unpolish = style_type.unpolish
+
+    def counted(style: QStyle, widget: QWidget) -> None:
+        restyled.append(widget.objectName())
+        unpolish(style, widget)
+
+    monkeypatch.setattr(style_type, "unpolish", counted)
+    bell = window.notifications_button
+    bell.set_unread(3)
+    qtbot.wait(50)
+    restyled.clear()
+    toolbar = _Events(child(window, QToolBar, "main_toolbar"), QEvent.Type.LayoutRequest)
+
+    bell.set_unread(4)  # still some unread: the same look, another number
+    window.simulation.refresh()  # nothing changed: the clock runs as it ran
+    window.phone_numbers_tab.refresh_usage()  # the same usage as shown
+    qtbot.wait(50)
+    assert bell.unread == 4
+    assert restyled == [], "widgets were restyled for the same look"
+    assert toolbar.seen == [], "the toolbar was laid out again for nothing"
+
+    bell.set_unread(0)  # none unread: the room for the count goes
+    assert restyled == ["notifications_button"]

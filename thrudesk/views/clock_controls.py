@@ -97,6 +97,8 @@ class SimulationControls(QObject):
         self._parent = parent
         self._clock = clock
         self._simulator = simulator
+        # The pause state the button shows (None: to be shown afresh, after a theme change).
+        self._shown_paused: bool | None = None
         self.pause_button = QToolButton(parent)
         self.pause_button.setObjectName("clock_pause_button")
         self.pause_button.setCheckable(True)
@@ -132,6 +134,7 @@ class SimulationControls(QObject):
 
     def retheme(self) -> None:
         self.jump_button.setIcon(theme.icon("jump"))
+        self._shown_paused = None
         self._show_pause_state()
 
     def refresh(self) -> None:
@@ -168,6 +171,11 @@ class SimulationControls(QObject):
     def _show_pause_state(self) -> None:
         paused = self._clock.paused
         self.pause_button.setChecked(paused)
+        if paused == self._shown_paused:
+            # Setting even the same icon lays the toolbar and the window out again, and this
+            # runs at every live update (QUALITY.md P2).
+            return
+        self._shown_paused = paused
         self.pause_button.setText("Resume" if paused else "Pause")
         self.pause_button.setIcon(theme.icon("play" if paused else "pause"))
         if isinstance(self._clock, ScaledClock):

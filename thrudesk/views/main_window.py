@@ -49,7 +49,7 @@ from thrudesk.views.clock_controls import JumpDialog, SimulationControls, speed_
 from thrudesk.views.notifications import NotificationsButton, NotificationsPopup
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.throttle import Throttle
-from thrudesk.views.widgets import label, retint_icons
+from thrudesk.views.widgets import label, retint_icons, steady_pages
 
 if TYPE_CHECKING:
     from thrudesk.views.campaign_details import CampaignDetailsTab
@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
         self.tabs.setDocumentMode(True)
+        steady_pages(self.tabs)
         self._pages: list[_TabPage] = []
         if lazy_tabs:
             for name, title in zip(

@@ -32,7 +32,7 @@ from thrudesk.views.badges import PaintedDelegate
 from thrudesk.views.roles import ROW_ROLE
 from thrudesk.views.table_model import Column, ColumnTableModel
 from thrudesk.views.theme import Tone
-from thrudesk.views.widgets import button, label, repolish
+from thrudesk.views.widgets import button, label, set_style_property
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ITEM_HEIGHT = 68
@@ -214,8 +214,8 @@ class NotificationsButton(QToolButton):
             formatting.plural(count, "unread notification") if count else "No unread notifications"
         )
         # The style sheet leaves room on the right for the count while there is one.
-        self.setProperty("unread", count > 0)
-        repolish(self)
+        set_style_property(self, "unread", count > 0)
+        self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

@@ -32,7 +32,7 @@ from thrudesk.views.table_tab import AccountTableModel, TableTab, filter_edit
 from thrudesk.views.tables import refresh_rows_in_view, select_row
 from thrudesk.views.theme import Tone
 from thrudesk.views.throttle import Throttle
-from thrudesk.views.widgets import button, confirm, label, set_role
+from thrudesk.views.widgets import button, confirm, label, set_role, set_style_property
 
 FILTER_DELAY_MS = 200
 # What each sort of the table orders a row by (a row whose value changed may have moved).
@@ -336,8 +336,8 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
         """N2 and U2: '3 of 5 dedicated numbers' and each use case's '37 of 49 numbers'."""
         usage = self._services.numbers.dedicated_usage(self._actor)
         self.dedicated_usage_label.setText(usage.text)
-        self.dedicated_usage_label.setProperty("warning", usage.used >= usage.limit)
         set_role(self.dedicated_usage_label, "usage")
+        set_style_property(self.dedicated_usage_label, "warning", usage.used >= usage.limit)
         shown: set[int] = set()
         for use_case in self._services.numbers.use_cases(self._actor):
             if not use_case.usable:
@@ -349,7 +349,6 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
                 self._use_case_chips[use_case.id] = chip
                 self._use_case_row.addWidget(chip)
             chip.setText(f"{use_case.name}: {use_case.usage_text}")
-            chip.setProperty("warning", use_case.warning)
             chip.setToolTip(
                 f"A use case holds at most {use_case.limit} numbers, dedicated and single-use "
                 "together."
@@ -361,6 +360,7 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
                 )
             )
             set_role(chip, "usage")
+            set_style_property(chip, "warning", use_case.warning)
         for use_case_id in set(self._use_case_chips) - shown:
             self._use_case_chips.pop(use_case_id).deleteLater()
 
