@@ -121,7 +121,7 @@ class TableTab(QWidget, Generic[ModelT]):
         self.page = QVBoxLayout(self)
         self.page.setContentsMargins(16, 14, 16, 12)
         self.page.setSpacing(10)
-        self.message_bar = MessageBar()
+        self.message_bar = MessageBar(self)
 
     def _add_table(
         self,
@@ -137,7 +137,7 @@ class TableTab(QWidget, Generic[ModelT]):
         self.page.addWidget(self.message_bar)
         self.model = model
         model.reload()
-        self.table = make_table(model, name)
+        self.table = make_table(model, name, self)
         self.page.addWidget(self.table, 1)
         self.setFocusProxy(self.table)
         self._filter_edit = filter_edit
