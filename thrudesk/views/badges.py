@@ -366,6 +366,9 @@ class ProvisioningBadge(QWidget):
         self._status: ProvisioningStatus | None = None
 
     def set_status(self, status: ProvisioningStatus | None, tooltip: str | None = None) -> None:
+        shown = (self._status, self.toolTip(), self.isHidden())
+        if shown == (status, tooltip or "", status is None):
+            return  # the same badge: no layout, no repaint
         self._status = status
         self.setToolTip(tooltip or "")
         self.setVisible(status is not None)
@@ -404,6 +407,8 @@ class TagStrip(QWidget):
         self._tags: tuple[Tag, ...] = ()
 
     def set_tags(self, tags: Sequence[Tag]) -> None:
+        if tuple(tags) == self._tags:
+            return  # the same tags: no layout, no repaint
         self._tags = tuple(tags)
         self.updateGeometry()
         self.update()
