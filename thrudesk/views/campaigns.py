@@ -9,7 +9,15 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from thrudesk.services.changes import CAMPAIGNS, NUMBERS, Change
 from thrudesk.services.container import Services
@@ -208,35 +216,24 @@ class CampaignTableModel(AccountTableModel[CampaignIndexRow]):
         )
 
 
-class CampaignsTab(TableTab[CampaignTableModel]):
-    """The campaign index with its actions: New campaign, Launch, Create Followup, Clone,
-    Archive and Open details (double-click or Enter).
-
-    Signals:
-        details_requested(int): open Campaign Details for this campaign.
-        manage_numbers_requested(): the launch dialog's Manage button (C2) was pressed.
+class CampaignControls:
+    """The row above the campaign index: the actions on the selected campaign, the count of
+    campaigns, the status filter and the text filter; and which actions a selection allows.
     """
 
-    details_requested = Signal(int)
-    manage_numbers_requested = Signal()
+    new_campaign_button: QPushButton
+    edit_campaign_button: QPushButton
+    launch_button: QPushButton
+    pause_resume_button: QPushButton
+    followup_button: QPushButton
+    clone_button: QPushButton
+    archive_button: QPushButton
+    open_details_button: QPushButton
+    count_label: QLabel
+    campaign_status_filter: QComboBox
+    campaign_filter_edit: QLineEdit
 
-    def __init__(
-        self,
-        services: Services,
-        actor: Actor,
-        *,
-        timezone: str,
-        simulator: SimulationControl | None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(
-            services,
-            actor,
-            name="campaigns_tab",
-            timezone=timezone,
-            simulator=simulator,
-            parent=parent,
-        )
+    def _add_controls(self, page: QVBoxLayout) -> None:
         actions = QHBoxLayout()
         actions.setSpacing(8)
         self.new_campaign_button = button(
@@ -296,7 +293,63 @@ class CampaignsTab(TableTab[CampaignTableModel]):
             "campaign_filter_edit", "Filter by title or number", min_width=180
         )
         actions.addWidget(self.campaign_filter_edit)
-        self.page.addLayout(actions)
+        page.addLayout(actions)
+
+    def _show_actions_for(self, campaign: CampaignIndexRow | None) -> None:
+        """Enable the actions ``campaign`` (the selected one, or None) allows."""
+        original = campaign is not None and campaign.parent_id is None
+        status = campaign.status if campaign else None
+        self.launch_button.setEnabled(original and status is CampaignStatus.DRAFT)
+        self.edit_campaign_button.setEnabled(original and status is CampaignStatus.DRAFT)
+        self.pause_resume_button.setEnabled(
+            status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
+        )
+        show_pause_or_resume(
+            self.pause_resume_button,
+            status,
+            pause_tip="Pause sending; nothing goes out until resumed (C1)",
+            resume_tip="Resume sending (C1)",
+        )
+        self.followup_button.setEnabled(
+            original and status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
+        )
+        self.clone_button.setEnabled(original)
+        self.archive_button.setEnabled(
+            campaign is not None and status is not CampaignStatus.ARCHIVED
+        )
+        self.open_details_button.setEnabled(campaign is not None)
+
+
+class CampaignsTab(TableTab[CampaignTableModel], CampaignControls):
+    """The campaign index with its actions: New campaign, Launch, Create Followup, Clone,
+    Archive and Open details (double-click or Enter).
+
+    Signals:
+        details_requested(int): open Campaign Details for this campaign.
+        manage_numbers_requested(): the launch dialog's Manage button (C2) was pressed.
+    """
+
+    details_requested = Signal(int)
+    manage_numbers_requested = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        *,
+        timezone: str,
+        simulator: SimulationControl | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            services,
+            actor,
+            name="campaigns_tab",
+            timezone=timezone,
+            simulator=simulator,
+            parent=parent,
+        )
+        self._add_controls(self.page)
 
         self._add_table(
             CampaignTableModel(
@@ -380,28 +433,7 @@ class CampaignsTab(TableTab[CampaignTableModel]):
         self.model.set_filter(status=CampaignStatusFilter(value))
 
     def _update_actions(self) -> None:
-        campaign = self.selected_campaign()
-        original = campaign is not None and campaign.parent_id is None
-        status = campaign.status if campaign else None
-        self.launch_button.setEnabled(original and status is CampaignStatus.DRAFT)
-        self.edit_campaign_button.setEnabled(original and status is CampaignStatus.DRAFT)
-        self.pause_resume_button.setEnabled(
-            status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
-        )
-        show_pause_or_resume(
-            self.pause_resume_button,
-            status,
-            pause_tip="Pause sending; nothing goes out until resumed (C1)",
-            resume_tip="Resume sending (C1)",
-        )
-        self.followup_button.setEnabled(
-            original and status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
-        )
-        self.clone_button.setEnabled(original)
-        self.archive_button.setEnabled(
-            campaign is not None and status is not CampaignStatus.ARCHIVED
-        )
-        self.open_details_button.setEnabled(campaign is not None)
+        self._show_actions_for(self.selected_campaign())
 
     def _on_new_campaign_button_clicked(self) -> None:
         self.message_bar.clear()

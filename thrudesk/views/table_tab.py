@@ -17,7 +17,7 @@ from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import formatting
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import Column, PagedTableModel, time_column
-from thrudesk.views.tables import make_table, selected_position
+from thrudesk.views.tables import first_page_for_screens, make_table, selected_position
 from thrudesk.views.widgets import MessageBar, open_beside
 
 
@@ -92,6 +92,16 @@ def filter_edit(name: str, placeholder: str, *, min_width: int) -> QLineEdit:
     return edit
 
 
+def table_page(tab: QWidget) -> QVBoxLayout:
+    """The layout of a tab over a table: rows of controls, then the table, with the margins
+    and spacing every such tab has.
+    """
+    page = QVBoxLayout(tab)
+    page.setContentsMargins(16, 14, 16, 12)
+    page.setSpacing(10)
+    return page
+
+
 class TableTab(QWidget, Generic[ModelT]):
     """A tab over one account's paged table. Subclasses add their rows of controls to
     ``page``, then :meth:`_add_table`; they say what the filter text does
@@ -118,9 +128,7 @@ class TableTab(QWidget, Generic[ModelT]):
         self._timezone = timezone
         self._simulator = simulator
         self._dialog: QDialog | None = None
-        self.page = QVBoxLayout(self)
-        self.page.setContentsMargins(16, 14, 16, 12)
-        self.page.setSpacing(10)
+        self.page = table_page(self)
         self.message_bar = MessageBar(self)
 
     def _add_table(
@@ -136,6 +144,7 @@ class TableTab(QWidget, Generic[ModelT]):
         """The message bar and the table below the controls, and what ties them together."""
         self.page.addWidget(self.message_bar)
         self.model = model
+        model.first_page = first_page_for_screens(model.PAGE_SIZE)
         model.reload()
         self.table = make_table(model, name, self)
         self.page.addWidget(self.table, 1)
