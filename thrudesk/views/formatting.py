@@ -7,6 +7,12 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 EASTERN = "America/New_York"
+# The window's words for days and months, written out rather than asked of strftime: the
+# window speaks English whatever the system's locale, and strftime imports the time module at
+# every call, which PySide6's import hook makes cost more than the formatting (a table cell
+# with a date was drawn in twice the time; QUALITY.md P3).
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @cache
@@ -28,10 +34,10 @@ def date_time(moment: datetime | None, timezone: str, *, year: bool = False) -> 
     if moment is None:
         return "—"
     when = local(moment, timezone)
-    text = f"{when:%a} {when.day} {when:%b}"
+    text = f"{DAYS[when.weekday()]} {when.day} {MONTHS[when.month - 1]}"
     if year:
         text += f" {when.year}"
-    return f"{text}, {when:%H:%M}"
+    return f"{text}, {when.hour:02d}:{when.minute:02d}"
 
 
 def short_date_time(moment: datetime | None, timezone: str) -> str:
@@ -39,11 +45,12 @@ def short_date_time(moment: datetime | None, timezone: str) -> str:
     if moment is None:
         return "—"
     when = local(moment, timezone)
-    return f"{when.day} {when:%b} {when:%H:%M}"
+    return f"{when.day} {MONTHS[when.month - 1]} {when.hour:02d}:{when.minute:02d}"
 
 
 def clock_time(moment: datetime, timezone: str) -> str:
-    return f"{local(moment, timezone):%H:%M}"
+    when = local(moment, timezone)
+    return f"{when.hour:02d}:{when.minute:02d}"
 
 
 def duration(span: timedelta) -> str:
