@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QStyleOptionViewItem, QTableView, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -21,13 +22,20 @@ from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import table_model
+from thrudesk.views.badges import CellDelegate
 from thrudesk.views.campaigns import CampaignsTab, CampaignTableModel
 from thrudesk.views.hard_to_get import HardToGetDialog
 from thrudesk.views.main_window import MainWindow
 from thrudesk.views.notifications import NotificationListModel
 from thrudesk.views.phone_numbers import PhoneNumberTableModel
 from thrudesk.views.roles import ID_ROLE
-from thrudesk.views.tables import VIEWPORT_NAME, viewport_of
+from thrudesk.views.tables import (
+    MIN_FIRST_PAGE,
+    ROW_HEIGHT,
+    VIEWPORT_NAME,
+    first_page_for_screens,
+    viewport_of,
+)
 
 
 def _many_campaigns(services: Services, account: StarterAccount, count: int) -> list[int]:
@@ -333,3 +341,59 @@ def test_p3_a_tables_viewport_is_the_one_qt_paints_on_even_when_replaced(qtbot: 
     replacement = QWidget()
     view.setViewport(replacement)
     assert viewport_of(view) is replacement is view.viewport()
+
+
+def test_cells_are_selectable_and_never_edited_in_place(
+    thrudesk_services: Services, thrudesk_account: StarterAccount
+) -> None:
+    _many_campaigns(thrudesk_services, thrudesk_account, 1)
+    model = _campaign_model(thrudesk_services, thrudesk_account.actor)
+    model.reload()
+    for column in range(model.columnCount()):
+        flags = model.flags(model.index(0, column))
+        assert flags & Qt.ItemFlag.ItemIsSelectable
+        assert flags & Qt.ItemFlag.ItemIsEnabled
+        assert not flags & Qt.ItemFlag.ItemIsEditable
+        assert flags & Qt.ItemFlag.ItemNeverHasChildren
+    assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
+
+
+def test_p3_a_table_paints_each_cell_from_its_column_as_the_model_answers_it(
+    qtbot: QtBot, thrudesk_services: Services, thrudesk_account: StarterAccount
+) -> None:
+    _many_campaigns(thrudesk_services, thrudesk_account, 3)
+    tab = CampaignsTab(
+        thrudesk_services, thrudesk_account.actor, timezone="America/New_York", simulator=None
+    )
+    qtbot.addWidget(tab)
+    model = tab.model
+    for column in range(model.columnCount()):
+        index = model.index(0, column)
+        option = QStyleOptionViewItem()
+        delegate = tab.table.itemDelegateForIndex(index)
+        assert isinstance(delegate, CellDelegate)
+        delegate.initStyleOption(option, index)
+        assert option.text == index.data()
+        assert option.displayAlignment == index.data(Qt.ItemDataRole.TextAlignmentRole)
+        assert option.features & QStyleOptionViewItem.ViewItemFeature.HasDisplay
+        assert option.index == index
+
+
+def test_p3_a_table_first_reads_what_the_tallest_screen_can_show(
+    qtbot: QtBot, thrudesk_services: Services, thrudesk_account: StarterAccount
+) -> None:
+    tallest = max(s.availableGeometry().height() for s in QGuiApplication.screens())
+    first = first_page_for_screens(100)
+    assert first * ROW_HEIGHT >= tallest
+    assert MIN_FIRST_PAGE <= first <= 100
+    assert first_page_for_screens(8) == 8  # never more than a page
+
+    _many_campaigns(thrudesk_services, thrudesk_account, first + 5)
+    tab = CampaignsTab(
+        thrudesk_services, thrudesk_account.actor, timezone="America/New_York", simulator=None
+    )
+    qtbot.addWidget(tab)
+    assert tab.model.rowCount() == first
+    assert tab.count_label.text() == f"{first}+ campaigns"
+    tab.model.fetchMore(QModelIndex())
+    assert tab.model.rowCount() == first + 5

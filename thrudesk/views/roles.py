@@ -1,8 +1,8 @@
-"""Custom item-data roles, and the item flags, shared by the item models and their delegates."""
+"""Custom item-data roles, shared by the item models and their delegates."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 _USER = Qt.ItemDataRole.UserRole.value
 
@@ -14,14 +14,3 @@ TAGS_ROLE = _USER + 3
 """A tuple of :class:`~thrudesk.views.badges.Tag` painted by the TagDelegate."""
 CARRIERS_ROLE = _USER + 4
 """The three carriers' states, painted as a small 0–3 progress."""
-
-_READ_ONLY = (
-    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-)
-
-
-def read_only_flags(index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-    """The flags of every thrudesk cell: shown and selectable, never edited in place (the
-    services change rows, through dialogs), with no children.
-    """
-    return _READ_ONLY if index.isValid() else Qt.ItemFlag.NoItemFlags

@@ -36,7 +36,7 @@ from PySide6.QtCore import (
 from thrudesk.services.rows import CarrierState, Page
 from thrudesk.views import formatting
 from thrudesk.views.badges import Tag
-from thrudesk.views.roles import CARRIERS_ROLE, ID_ROLE, ROW_ROLE, TAGS_ROLE, read_only_flags
+from thrudesk.views.roles import CARRIERS_ROLE, ID_ROLE, ROW_ROLE, TAGS_ROLE
 
 RowT = TypeVar("RowT")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -131,8 +131,13 @@ _CELL_READERS: dict[int, Callable[[Column[Any], Any], Any]] = {
 
 
 class ColumnTableModel(QAbstractTableModel, Generic[RowT]):
-    """Rows shown through :class:`Column` s: the cells, headers and flags of every thrudesk
-    table. Subclasses fill ``_rows`` and say what a row's id is.
+    """Rows shown through :class:`Column` s: the cells and headers of every thrudesk table.
+    Subclasses fill ``_rows`` and say what a row's id is.
+
+    Cells are shown and selectable, never edited in place (the services change rows, through
+    dialogs), and have no children: the flags ``QAbstractTableModel`` gives, answered in C++.
+    Qt asks for them at every cell it paints, and a Python ``flags`` cost a call into Python
+    each time (QUALITY.md P3).
     """
 
     def __init__(self, columns: Sequence[Column[RowT]], parent: QObject | None = None) -> None:
@@ -155,9 +160,6 @@ class ColumnTableModel(QAbstractTableModel, Generic[RowT]):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return read_only_flags(index)
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Qt asks for a dozen roles per cell at every paint; those no column answers cost one
         # lookup (QUALITY.md P3). An invalid index has row -1.
@@ -171,6 +173,13 @@ class ColumnTableModel(QAbstractTableModel, Generic[RowT]):
         if reader is None:
             return self.row_id(row)
         return reader(self.columns[index.column()], row)
+
+    def cell_text(self, position: int, column: int) -> tuple[str, Qt.AlignmentFlag] | None:
+        """The text and alignment of a cell, as its delegate paints them (see CellDelegate)."""
+        if not 0 <= position < len(self._rows):
+            return None
+        shown = self.columns[column]
+        return shown.text(self._rows[position]), shown.align
 
     def headerData(
         self,
@@ -209,8 +218,9 @@ class PagedTableModel(ColumnTableModel[RowT]):
     reloaded = Signal()
     count_due = Signal()
 
-    # The first page is read before the table first paints: a tall window shows about 60 rows,
-    # and each row read costs about 20 µs (QUALITY.md P3).
+    # Rows read at a time once the table scrolls. The first page is read before the table first
+    # paints, and each row read then costs some 20 µs (QUALITY.md P3): a table holds it to
+    # what a window on its screen can show (``first_page``, at most PAGE_SIZE).
     PAGE_SIZE = 100
     # Pages asked for in quick succession are a fast scroll towards the end: each is twice the
     # one before, up to LONGEST_PAGE rows, so that a long scroll reads a few long pages rather
@@ -240,6 +250,7 @@ class PagedTableModel(ColumnTableModel[RowT]):
         self._changing = False
         self._page_length = self.PAGE_SIZE
         self._last_page_at = -math.inf
+        self.first_page = self.PAGE_SIZE
         # Loaded rows that may be out of date in ways no change names (time-dependent flags,
         # counts of other things): read again when they come into view (refresh_stale).
         self._stale: set[int] = set()
@@ -373,9 +384,9 @@ class PagedTableModel(ColumnTableModel[RowT]):
         ``count=False`` when only the order changed: the size of the whole stays as it was.
         Otherwise a full first page leaves the count due (:meth:`count_rows`).
         """
-        page = self.fetch_page(0, self.PAGE_SIZE, count=False)
+        page = self.fetch_page(0, self.first_page, count=False)
         counted = self._counted
-        if len(page.rows) < self.PAGE_SIZE:
+        if len(page.rows) < self.first_page:
             total, counted = len(page.rows), True
         elif page.total >= 0:
             total, counted = page.total, True
