@@ -123,24 +123,32 @@ def interleaved_children(
     timeout: float,
     pairs: int,
     label: str,
+    context: Sequence[str] = (),
 ) -> Sides:
     """Run ``python -m module program …`` and ``python -m module floor …`` in turn (see
     :func:`interleaved`); each run's figure is ``key`` of its answer.
 
     ``args`` answers a side's arguments after its name; it is called just before each run, so
-    it may prepare that run (a fresh working copy of a store).
+    it may prepare that run (a fresh working copy of a store). Each side named in ``context``
+    runs once after each floor, its answers kept beside the others' (reported, not compared).
     """
-    answers: dict[str, list[dict[str, Any]]] = {"program": [], "floor": []}
+    answers: dict[str, list[dict[str, Any]]] = {name: [] for name in ("program", "floor", *context)}
 
-    def side(name: str) -> Callable[[int], float]:
-        def run(_index: int) -> float:
-            answer = run_child(module, [name, *args(name)], timeout=timeout)
-            answers[name].append(answer)
-            return float(answer[key])
+    def child(name: str) -> dict[str, Any]:
+        answer = run_child(module, [name, *args(name)], timeout=timeout)
+        answers[name].append(answer)
+        return answer
 
-        return run
+    def program(_index: int) -> float:
+        return float(child("program")[key])
 
-    ours, theirs = interleaved(side("program"), side("floor"), pairs=pairs, label=label)
+    def floor(_index: int) -> float:
+        figure = float(child("floor")[key])
+        for name in context:
+            child(name)
+        return figure
+
+    ours, theirs = interleaved(program, floor, pairs=pairs, label=label)
     return Sides(ours, theirs, answers)
 
 
