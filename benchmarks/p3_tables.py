@@ -346,21 +346,18 @@ def _floor_tab_type(columns: list[tuple[str, int, bool]]) -> Any:
     return QtModelTab
 
 
-def _floor(store: str, account_id: int, admin_id: int) -> dict[str, Any]:
-    before = _before(store, account_id, admin_id)
-    from PySide6.QtSql import QSqlDatabase, QSqlQuery, QSqlQueryModel
+def _qt_index(store: str, account_id: int) -> tuple[Any, Any]:
+    """The store opened by Qt's own SQLite driver, and how the floor reads the campaign index
+    in one order: ``select(where, order, descending)``, the program's order as plain SQL.
+    Everything is imported here, before any clock starts.
+    """
+    from PySide6.QtSql import QSqlDatabase, QSqlQuery
 
-    from thrudesk.app import freeze_startup_objects
-
-    app, tabs = before.app, before.tabs
     database = QSqlDatabase.addDatabase("QSQLITE")
     database.setDatabaseName(store)
     if not database.open():
         raise RuntimeError(database.lastError().text())
     base = FLOOR_SELECT.format(account=int(account_id))
-    tab_type = _floor_tab_type(_campaign_columns())
-    freeze_startup_objects()
-    painted = _Painted(app)
 
     def select(where: str, order: str, descending: bool) -> QSqlQuery:
         direction = "DESC" if descending else "ASC"
@@ -368,6 +365,21 @@ def _floor(store: str, account_id: int, admin_id: int) -> dict[str, Any]:
         query.setForwardOnly(False)
         query.exec(f"{base}{where} ORDER BY {order} {direction}, campaign.id {direction}")
         return query
+
+    return database, select
+
+
+def _floor(store: str, account_id: int, admin_id: int) -> dict[str, Any]:
+    before = _before(store, account_id, admin_id)
+    from PySide6.QtSql import QSqlQuery, QSqlQueryModel
+
+    from thrudesk.app import freeze_startup_objects
+
+    app, tabs = before.app, before.tabs
+    database, select = _qt_index(store, account_id)
+    tab_type = _floor_tab_type(_campaign_columns())
+    freeze_startup_objects()
+    painted = _Painted(app)
 
     started = time.perf_counter()
     model = QSqlQueryModel()
@@ -420,16 +432,11 @@ def _bare(store: str, account_id: int, _admin_id: int) -> dict[str, Any]:
     """Context, not the floor: one unstyled table over ``QSqlQueryModel`` in a bare
     application, with no controls around it. Only its open is measured.
     """
-    from PySide6.QtSql import QSqlDatabase, QSqlQuery, QSqlQueryModel
+    from PySide6.QtSql import QSqlQueryModel
     from PySide6.QtWidgets import QApplication, QTableView, QVBoxLayout, QWidget
 
     app = QApplication([sys.argv[0]])
-    database = QSqlDatabase.addDatabase("QSQLITE")
-    database.setDatabaseName(store)
-    if not database.open():
-        raise RuntimeError(database.lastError().text())
-    base = FLOOR_SELECT.format(account=int(account_id))
-    order = FLOOR_ORDERS[-1]
+    _database, select = _qt_index(store, account_id)
     _window_ref, tabs = _window(app, QWidget())
     painted = _Painted(app)
 
@@ -437,10 +444,7 @@ def _bare(store: str, account_id: int, _admin_id: int) -> dict[str, Any]:
     tab = QWidget()
     layout = QVBoxLayout(tab)
     model = QSqlQueryModel(tab)
-    query = QSqlQuery(database)
-    query.setForwardOnly(False)
-    query.exec(f"{base} ORDER BY {order} DESC, campaign.id DESC")
-    model.setQuery(query)
+    model.setQuery(select("", FLOOR_ORDERS[-1], True))
     view = QTableView()
     view.setModel(model)
     layout.addWidget(view)
