@@ -397,3 +397,30 @@ def test_p3_a_table_first_reads_what_the_tallest_screen_can_show(
     assert tab.count_label.text() == f"{first}+ campaigns"
     tab.model.fetchMore(QModelIndex())
     assert tab.model.rowCount() == first + 5
+
+
+def test_p3_a_tables_header_shows_its_models_titles_tooltips_and_alignment(
+    qtbot: QtBot, thrudesk_services: Services, thrudesk_account: StarterAccount
+) -> None:
+    _many_campaigns(thrudesk_services, thrudesk_account, 2)
+    tab = CampaignsTab(
+        thrudesk_services, thrudesk_account.actor, timezone="America/New_York", simulator=None
+    )
+    qtbot.addWidget(tab)
+    header = tab.table.horizontalHeader()
+    shown, model = header.model(), tab.model
+    assert shown.columnCount() == model.columnCount() == header.count()
+    horizontal = Qt.Orientation.Horizontal
+    for section, column in enumerate(model.columns):
+        assert shown.headerData(section, horizontal) == column.title
+        assert shown.headerData(section, horizontal, Qt.ItemDataRole.ToolTipRole) == (
+            model.headerData(section, horizontal, Qt.ItemDataRole.ToolTipRole)
+        )
+        alignment = shown.headerData(section, horizontal, Qt.ItemDataRole.TextAlignmentRole)
+        assert Qt.AlignmentFlag(alignment) == column.align
+        assert tab.table.columnWidth(section) == column.width or column.stretch
+    contacts = [c.title for c in model.columns].index("Contacts")
+    tooltip = shown.headerData(contacts, horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tooltip == "Sort by contacts"
+    alignment = shown.headerData(contacts, horizontal, Qt.ItemDataRole.TextAlignmentRole)
+    assert Qt.AlignmentFlag(alignment) & Qt.AlignmentFlag.AlignRight
