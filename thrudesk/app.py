@@ -549,8 +549,9 @@ async def _refuse_running(window: MainWindow, args: argparse.Namespace, message:
     """Tell why thrudesk stops, with the loop running: the dialog is opened, not exec'd."""
     import asyncio
 
-    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
+
+    from thrudesk.views.widgets import open_beside
 
     _report_refusal("store refused", message)
     if not _dialogs_allowed(args):
@@ -563,7 +564,6 @@ async def _refuse_running(window: MainWindow, args: argparse.Namespace, message:
         window,
     )
     box.setObjectName("store_refused_dialog")
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dismissed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def finished(_result: int) -> None:
@@ -571,7 +571,7 @@ async def _refuse_running(window: MainWindow, args: argparse.Namespace, message:
             dismissed.set_result(None)
 
     box.finished.connect(finished)
-    box.open()
+    open_beside(box)
     await dismissed
 
 
@@ -623,8 +623,9 @@ def install_excepthook(window: MainWindow, outcome: _Outcome, *, quit_on_error: 
     import logging
     import traceback
 
-    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from thrudesk.views.widgets import open_beside
 
     log = logging.getLogger("thrudesk.crash")
 
@@ -644,7 +645,6 @@ def install_excepthook(window: MainWindow, outcome: _Outcome, *, quit_on_error: 
         box.setText("Something went wrong. thrudesk logged the details; you can carry on.")
         box.setInformativeText(str(error) or kind.__name__)
         box.setDetailedText("".join(traceback.format_exception(kind, error, trace)))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        open_beside(box)
 
     sys.excepthook = hook

@@ -31,7 +31,7 @@ from thrudesk.services.rows import CampaignDetails, CampaignStatus, NumberKind
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import formatting
 from thrudesk.views.background import BackgroundTask, Progress, Work
-from thrudesk.views.widgets import Card, button, label
+from thrudesk.views.widgets import Card, button, label, open_beside
 
 FIGURES = (
     ("contacts", "Contacts"),
@@ -343,13 +343,12 @@ class AudienceCard(Card):
         else:
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
             dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         return dialog
 
     def _on_import_contacts_button_clicked(self) -> None:
         dialog = self._file_dialog("import_file_dialog", "Import contacts from CSV", save=False)
         dialog.fileSelected.connect(self._on_import_file_dialog_file_selected)
-        dialog.open()
+        open_beside(dialog)
 
     def _on_import_file_dialog_file_selected(self, path: str) -> None:
         self._directory = str(Path(path).parent)
@@ -365,7 +364,7 @@ class AudienceCard(Card):
             self.start_export(path, results=results)
 
         dialog.fileSelected.connect(chosen)
-        dialog.open()
+        open_beside(dialog)
 
     def _on_export_contacts_action_triggered(self) -> None:
         self._open_export_dialog(False)

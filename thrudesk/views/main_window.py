@@ -49,7 +49,7 @@ from thrudesk.views.clock_controls import JumpDialog, SimulationControls, speed_
 from thrudesk.views.notifications import NotificationsButton, NotificationsPopup
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.throttle import Throttle
-from thrudesk.views.widgets import label, retint_icons, steady_pages
+from thrudesk.views.widgets import label, open_beside, retint_icons, steady_pages
 
 if TYPE_CHECKING:
     from thrudesk.views.campaign_details import CampaignDetailsTab
@@ -495,8 +495,7 @@ class MainWindow(QMainWindow):
 
     def open_jump_dialog(self) -> JumpDialog:
         dialog = JumpDialog(self._services.clock, self._account.timezone, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_beside(dialog)
         return dialog
 
     def open_sending_parameters_dialog(self) -> SendingParametersDialog:
@@ -504,8 +503,7 @@ class MainWindow(QMainWindow):
         from thrudesk.views.settings_dialogs import SendingParametersDialog
 
         dialog = SendingParametersDialog(self._services, self._actor, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_beside(dialog)
         return dialog
 
     def open_account_settings_dialog(self) -> AccountSettingsDialog:
@@ -513,8 +511,7 @@ class MainWindow(QMainWindow):
         from thrudesk.views.settings_dialogs import AccountSettingsDialog
 
         dialog = AccountSettingsDialog(self._services, self._actor, self._account, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_beside(dialog)
         return dialog
 
     def show_campaign_details(self, campaign_id: int) -> None:
@@ -805,8 +802,7 @@ class MainWindow(QMainWindow):
             settings_file=self._settings.fileName() if self._settings else None,
         )
         dialog = AboutDialog(facts, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_beside(dialog)
         return dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:
