@@ -19,7 +19,7 @@ from thrudesk.services.rows import (
     ProvisioningStatus,
 )
 from thrudesk.services.simulation.engine import ScenarioOptions, Simulator, day_before_advice
-from thrudesk.services.starter import StarterAccount
+from thrudesk.services.starter import StarterAccount, create_starter_account
 from thrudesk.testing import DEFAULT_START
 
 SATURDAY_NIGHT = datetime(2026, 3, 8, 3, 0, tzinfo=UTC)  # Saturday 22:00 US Eastern
@@ -206,6 +206,34 @@ def test_s6_estimate_is_quick_enough_to_refresh_while_a_dialog_is_open(
         thrudesk_simulator.estimate(thrudesk_account.account_id)
         timings.append(time.perf_counter() - began)
     assert sorted(timings)[len(timings) // 2] < 0.050
+
+
+def test_s6_the_estimate_waits_longer_for_each_of_the_accounts_numbers_in_the_queue(
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    """S6, N10: the more of this account's numbers wait in the carriers' queue, the later a
+    new one is estimated to be done; other accounts' numbers do not count (N12), nor do
+    numbers the carriers have finished with.
+    """
+    sim_clock.jump_to(DEFAULT_START + timedelta(hours=5))  # 14:00 Eastern
+    account_id = thrudesk_account.account_id
+    alone = thrudesk_simulator.estimate(account_id)
+    other = create_starter_account(thrudesk_services, "Other Organisation")
+    for _ in range(4):
+        thrudesk_services.numbers.create_dedicated(other.actor, "415", other.use_case_id)
+    assert thrudesk_simulator.estimate(account_id) == alone
+    for _ in range(4):
+        thrudesk_services.numbers.create_dedicated(
+            thrudesk_account.actor, "415", thrudesk_account.use_case_id
+        )
+    crowded = thrudesk_simulator.estimate(account_id)
+    assert crowded.p50 > alone.p50
+    assert crowded.p90 > alone.p90
+    sim_clock.advance(days=2)  # every number answered: none waits any more
+    assert thrudesk_simulator.estimate(account_id) == thrudesk_simulator.estimate(other.account_id)
 
 
 def test_s6_a_number_in_flight_shows_what_remains(

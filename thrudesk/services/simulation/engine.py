@@ -20,7 +20,6 @@ import asyncio
 import heapq
 import json
 import logging
-import math
 import random
 import threading
 import time
@@ -29,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from thrudesk.models import Account, PhoneNumber, SimulationJob
@@ -46,8 +45,6 @@ from thrudesk.services.rows import format_phone
 from thrudesk.services.simulation import scenarios
 from thrudesk.services.simulation.clock_state import save_clock_state
 from thrudesk.services.simulation.model import (
-    PRESSURE_CAP,
-    PRESSURE_PER_NUMBER,
     ProvisioningEstimate,
     ScenarioOptions,
     completion_samples,
@@ -81,8 +78,6 @@ LIVE_BUDGET_S = 0.003
 # Carrier answers applied together on a live clock, between two looks at the budget.
 LIVE_RUN = 4
 MANUAL_BATCH = 5000
-# Beyond this many waiting numbers the queue pressure is at its cap: no need to count further.
-PRESSURE_COUNT_LIMIT = math.ceil((PRESSURE_CAP - 1.0) / PRESSURE_PER_NUMBER) + 1
 
 
 @dataclass(frozen=True)
@@ -788,26 +783,10 @@ class Simulator:
             PhoneNumber.provisioning_status == ProvisioningStatus.INITIATED,
         )
 
-    @staticmethod
-    def _in_flight_of(session: Session, account_id: int) -> int:
-        """The account's numbers waiting in the carriers' queue, counted only as far as the
-        pressure model can tell them apart (it is capped).
-        """
-        waiting = (
-            select(PhoneNumber.id)
-            .where(
-                PhoneNumber.account_id == account_id,
-                PhoneNumber.provisioning_status == ProvisioningStatus.INITIATED,
-                PhoneNumber.released_at.is_(None),
-            )
-            .limit(PRESSURE_COUNT_LIMIT)
-        )
-        return session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
-
     # ------------------------------------------------------------------ estimates (S6)
     def _in_flight(self, account_id: int) -> int:
         with self._context.store.read() as session:
-            return self._in_flight_of(session, account_id)
+            return self._in_flight_of_accounts(session, {account_id}).get(account_id, 0)
 
     def estimate(self, account_id: int, at: datetime | None = None) -> ProvisioningEstimate:
         """p50 and p90 for a number of this account whose provisioning starts at ``at`` (now)."""
