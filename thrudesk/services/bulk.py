@@ -41,21 +41,24 @@ def read_moment(stored: str) -> datetime:
     return datetime.fromisoformat(stored).replace(tzinfo=UTC)
 
 
-def _plain(value: Any) -> Any:
+def recorded_value(value: Any) -> Any:
+    """A value as the audit trail and JSON columns record it: an enum as its value, a moment
+    in ISO 8601, what JSON holds as it is, anything else as its text.
+    """
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):
         return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool | list | dict):
+        return value
     return str(value)
 
 
 def stored_json(value: Any) -> str:
-    """A JSON column's value as SQLAlchemy's JSON type writes it (``None`` as JSON ``null``).
-
-    Enums are written as their values and moments in ISO 8601, as the audit trail records them;
-    anything else JSON cannot hold, as its text.
+    """A JSON column's value as SQLAlchemy's JSON type writes it (``None`` as JSON ``null``),
+    with what JSON cannot hold written as :func:`recorded_value` says.
     """
-    return json.dumps(value, default=_plain)
+    return json.dumps(value, default=recorded_value)
 
 
 def cursor(session: Session) -> DBAPICursor:

@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import select
@@ -61,17 +60,7 @@ class AuditRecord:
 def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:
     if values is None:
         return None
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, Enum):
-            out[key] = value.value
-        elif isinstance(value, datetime):
-            out[key] = value.isoformat()
-        elif value is None or isinstance(value, str | int | float | bool | list | dict):
-            out[key] = value
-        else:
-            out[key] = str(value)
-    return out
+    return {key: bulk.recorded_value(value) for key, value in values.items()}
 
 
 class UnitOfWork:
