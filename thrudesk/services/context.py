@@ -4,10 +4,11 @@ hooks through which the simulator and the desktop take part without the services
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from thrudesk.models import PhoneNumber
+from thrudesk.models.enums import ProvisioningStatus
 from thrudesk.services.changes import ChangeBus
 from thrudesk.services.clock import Clock
 from thrudesk.services.jobs import JobQueue
@@ -15,13 +16,32 @@ from thrudesk.services.store import Store
 from thrudesk.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
+class StartingNumber(Protocol):
+    """A number whose provisioning starts: a bought ``PhoneNumber``, or its bulk-start record."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def account_id(self) -> int: ...
+
+    @property
+    def e164(self) -> str: ...
+
+    @property
+    def provisioning_status(self) -> ProvisioningStatus: ...
+
+
 class ProvisioningScheduler(Protocol):
-    """Schedules the carriers' answers for a number whose provisioning just started.
+    """Schedules the carriers' answers for numbers whose provisioning just started, in the
+    order they started (one number is a batch of one).
 
     Called inside the starting unit of work, so that the jobs commit (or roll back) with it (S4).
     """
 
-    def schedule_provisioning(self, uow: UnitOfWork, number: PhoneNumber) -> None: ...
+    def schedule_provisionings(
+        self, uow: UnitOfWork, numbers: Sequence[StartingNumber]
+    ) -> None: ...
 
 
 class DesktopNotifier(Protocol):
@@ -38,7 +58,7 @@ class DesktopNotifier(Protocol):
 class _NoScheduler:
     """Without a simulator, carrier answers arrive only through ProvisioningService calls."""
 
-    def schedule_provisioning(self, uow: UnitOfWork, number: PhoneNumber) -> None:
+    def schedule_provisionings(self, uow: UnitOfWork, numbers: Sequence[StartingNumber]) -> None:
         return None
 
 

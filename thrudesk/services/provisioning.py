@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +25,7 @@ from thrudesk.models.enums import (
 )
 from thrudesk.services import bulk
 from thrudesk.services.changes import CAMPAIGNS, NUMBERS
-from thrudesk.services.context import ServiceContext
+from thrudesk.services.context import ServiceContext, StartingNumber
 from thrudesk.services.errors import InvalidTransition, NotFound
 from thrudesk.services.notifications import Note, NotificationService
 from thrudesk.services.numbers import release_number
@@ -35,22 +34,6 @@ from thrudesk.services.sending_window import plan_campaign_opening
 from thrudesk.services.unit_of_work import SIMULATOR, Actor, AuditRecord, UnitOfWork
 
 CARRIERS: tuple[Carrier, ...] = (Carrier.ATT, Carrier.VERIZON, Carrier.TMOBILE)
-
-
-class StartingNumber(Protocol):
-    """A number whose provisioning starts: a bought ``PhoneNumber``, or its bulk-start record."""
-
-    @property
-    def id(self) -> int: ...
-
-    @property
-    def account_id(self) -> int: ...
-
-    @property
-    def e164(self) -> str: ...
-
-    @property
-    def provisioning_status(self) -> ProvisioningStatus: ...
 
 
 @dataclass(frozen=True)
@@ -185,15 +168,7 @@ class ProvisioningService:
                 )
             ]
         )
-        scheduler = self._context.scheduler
-        # A scheduler may plan many numbers at once (the simulator does); one that plans them
-        # one by one is asked for each, in order.
-        schedule_many = getattr(scheduler, "schedule_provisionings", None)
-        if callable(schedule_many):
-            schedule_many(uow, numbers)
-        else:
-            for number in numbers:
-                scheduler.schedule_provisioning(uow, session.get_one(PhoneNumber, number.id))
+        self._context.scheduler.schedule_provisionings(uow, numbers)
 
     # ------------------------------------------------------------------ answers
     def answer(

@@ -584,5 +584,5 @@ def test_c4_a_launching_campaign_waits_for_its_number_without_polling(
 class _NoCarriers:
     """A provisioning scheduler that plans no carrier answers."""
 
-    def schedule_provisioning(self, uow: object, number: object) -> None:
+    def schedule_provisionings(self, uow: object, numbers: object) -> None:
         return None

@@ -37,10 +37,11 @@ from thrudesk.services import bulk
 from thrudesk.services.changes import CAMPAIGNS, SIMULATION, Change
 from thrudesk.services.clock import TimerHandle
 from thrudesk.services.container import Services
+from thrudesk.services.context import StartingNumber
 from thrudesk.services.errors import InvalidInput, NotFound
 from thrudesk.services.jobs import JobHandler, JobSpec, ScheduledJob
 from thrudesk.services.numbers import unreleased_counts
-from thrudesk.services.provisioning import CarrierAnswer, StartingNumber
+from thrudesk.services.provisioning import CarrierAnswer
 from thrudesk.services.rows import format_phone
 from thrudesk.services.simulation import scenarios
 from thrudesk.services.simulation.clock_state import save_clock_state
@@ -599,10 +600,6 @@ class Simulator:
             save_clock_state(uow.session, self._clock)
 
     # ------------------------------------------------------------------ provisioning
-    def schedule_provisioning(self, uow: UnitOfWork, number: PhoneNumber) -> None:
-        """Plan the three carriers' answers for ``number``, in the unit of work that bought it."""
-        self.schedule_provisionings(uow, [number])
-
     def schedule_provisionings(self, uow: UnitOfWork, numbers: Sequence[StartingNumber]) -> None:
         """Plan the carriers' answers for ``numbers``, started in this order, in one insert.
 
