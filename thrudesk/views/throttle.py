@@ -33,29 +33,12 @@ class Throttle(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
 
-    @property
-    def pending(self) -> bool:
-        """Whether a call is waiting for its interval to end."""
-        return self._timer.isActive()
-
     def poke(self) -> None:
         if self._timer.isActive():
             return
         wait = self._last + self._interval - time.monotonic()
         self._timer.start(round(max(0.0, wait) * 1000))
 
-    def flush(self) -> None:
-        """Run a waiting call now (before reading what it shows)."""
-        if self._timer.isActive():
-            self._timer.stop()
-            self._run()
-
-    def cancel(self) -> None:
-        self._timer.stop()
-
-    def _run(self) -> None:
+    def _on_timer_timeout(self) -> None:
         self._last = time.monotonic()
         self._action()
-
-    def _on_timer_timeout(self) -> None:
-        self._run()
