@@ -17,6 +17,11 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 
 log = logging.getLogger("thrudesk.views.background")
 
+# From this many contacts, reading a campaign's audience (its counts, a followup's reach) is
+# taken to be slow before it has been timed, and done on a worker thread: the window keeps up,
+# and an import can make a campaign a hundred times bigger between two readings.
+BIG_CAMPAIGN = 10_000
+
 # What the work receives: a way to report progress, and the flag that asks it to stop.
 Progress = Callable[[object], None]
 Work = Callable[[Progress, threading.Event], Any]

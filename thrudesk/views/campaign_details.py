@@ -50,7 +50,7 @@ from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import formatting
 from thrudesk.views.aio import async_slot
 from thrudesk.views.audience_card import AudienceCard
-from thrudesk.views.background import BackgroundTask, Progress
+from thrudesk.views.background import BIG_CAMPAIGN, BackgroundTask, Progress
 from thrudesk.views.badges import ProvisioningBadge, TagStrip, badge_tooltip, status_tags
 from thrudesk.views.campaign_actions import pause_or_resume, show_pause_or_resume
 from thrudesk.views.campaign_dialogs import NewCampaignDialog
@@ -76,9 +76,6 @@ __all__ = [
 # A full reading quicker than this is done at every change; a slower one waits a while,
 # COST_FACTOR times what it took (between the bounds), so the window stays free most of the time.
 QUICK_REFRESH_S = 0.05
-# From this many contacts a reading is taken to be slow before it has been timed: an import
-# can make a campaign a hundred times bigger between two readings.
-BIG_CAMPAIGN = 10_000
 COST_FACTOR = 8
 MIN_DELAY_MS = 250
 MAX_DELAY_MS = 4000

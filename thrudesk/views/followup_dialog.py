@@ -35,7 +35,7 @@ from thrudesk.services.errors import InvalidInput, ThrudeskError
 from thrudesk.services.rows import CampaignIndexRow
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import formatting
-from thrudesk.views.background import BackgroundTask, Progress
+from thrudesk.views.background import BIG_CAMPAIGN, BackgroundTask, Progress
 from thrudesk.views.form_dialog import FormDialog
 from thrudesk.views.inputs import date_time_edit, local_date_time, set_local_date_time
 from thrudesk.views.roles import ID_ROLE, ROW_ROLE
@@ -50,8 +50,6 @@ TARGETING = (
     ("Only contacts who did not reply", False),
 )
 AUDIENCE_DELAY_MS = 150
-# From this many contacts the audience is counted on a worker thread: the dialog keeps up.
-BIG_AUDIENCE = 10_000
 FILTER_DELAY_MS = 250
 CHOICES_PAGE = 200
 
@@ -394,7 +392,7 @@ class FollowupDialog(FormDialog):
         """
         self._audience_timer.stop()
         targeting = self.targeting()
-        if self._campaign.contact_count < BIG_AUDIENCE:
+        if self._campaign.contact_count < BIG_CAMPAIGN:
             try:
                 reach = self._services.campaigns.followup_audience_size(
                     self._actor, self._campaign.id, targeting
