@@ -37,7 +37,7 @@ from thrudesk.models.enums import (
     NumberMode,
     ProvisioningStatus,
 )
-from thrudesk.services import validation
+from thrudesk.services import campaign_rules, validation
 from thrudesk.services.audience import audience_stats, recount
 from thrudesk.services.changes import CAMPAIGNS, CONVERSATIONS
 from thrudesk.services.context import ServiceContext
@@ -254,6 +254,12 @@ _INDEX_COLUMNS = (
 _INDEX_WIDTH = len(_INDEX_COLUMNS)
 
 
+def _refuse(reason: str | None) -> None:
+    """Refuse the action on the campaign with ``reason``, if there is one (campaign_rules)."""
+    if reason is not None:
+        raise InvalidTransition(reason, field="campaign")
+
+
 class CampaignService:
     """Every rule about a campaign's life lives here, and nowhere else."""
 
@@ -341,12 +347,7 @@ class CampaignService:
         """Change a Draft's title, message, area-code preferences or use case."""
         with self._context.unit_of_work(actor) as uow:
             campaign = self.campaign_in_account(uow.session, actor, campaign_id)
-            if campaign.status is not CampaignStatus.DRAFT:
-                raise InvalidTransition(
-                    f"Only a Draft can be edited this way; “{campaign.title}” is "
-                    f"{campaign.status.label}.",
-                    field="campaign",
-                )
+            _refuse(campaign_rules.edit_refusal(campaign.title, campaign.status))
             before = {"title": campaign.title, "use_case_id": campaign.use_case_id}
             if title is not None:
                 campaign.title = validation.clean_text(
@@ -488,16 +489,9 @@ class CampaignService:
         with self._context.unit_of_work(actor) as uow:
             session = uow.session
             campaign = self.campaign_in_account(session, actor, campaign_id)
-            if campaign.parent_id is not None:
-                raise InvalidTransition(
-                    "A followup sends on its campaign's number and needs no launch.",
-                    field="campaign",
-                )
-            if campaign.status is not CampaignStatus.DRAFT:
-                raise InvalidTransition(
-                    f"Only a Draft can be launched; “{campaign.title}” is {campaign.status.label}.",
-                    field="campaign",
-                )
+            _refuse(
+                campaign_rules.launch_refusal(campaign.title, campaign.status, campaign.parent_id)
+            )
             if campaign.provisioning_failed:
                 raise InvalidTransition(
                     f"The provisioning of “{campaign.title}” failed. Use Clone and archive to "
@@ -592,12 +586,7 @@ class CampaignService:
     ) -> None:
         with self._context.unit_of_work(actor) as uow:
             campaign = self.campaign_in_account(uow.session, actor, campaign_id)
-            if campaign.status is not source:
-                raise InvalidTransition(
-                    f"Only an {source.label} campaign can be {verb}; “{campaign.title}” is "
-                    f"{campaign.status.label}.",
-                    field="campaign",
-                )
+            _refuse(campaign_rules.move_refusal(campaign.title, campaign.status, source, verb))
             campaign.status = target
             if target is CampaignStatus.ACTIVE:
                 self._open_window(uow, campaign)
@@ -623,11 +612,7 @@ class CampaignService:
 
     def archive_in(self, uow: UnitOfWork, campaign: Campaign, *, reason: str) -> None:
         """Archive ``campaign`` and its followups inside ``uow`` (also used by auto-archive)."""
-        if campaign.status is CampaignStatus.ARCHIVED:
-            raise InvalidTransition(
-                f"“{campaign.title}” is already archived; archiving cannot be undone.",
-                field="campaign",
-            )
+        _refuse(campaign_rules.archive_refusal(campaign.title, campaign.status))
         followups = uow.session.scalars(
             select(Campaign).where(
                 Campaign.parent_id == campaign.id, Campaign.status != CampaignStatus.ARCHIVED
@@ -675,11 +660,7 @@ class CampaignService:
             return copy.id
 
     def _clone_in(self, uow: UnitOfWork, actor: Actor, source: Campaign) -> Campaign:
-        if source.parent_id is not None:
-            raise InvalidTransition(
-                "A followup cannot be cloned; create a new followup from its campaign.",
-                field="campaign",
-            )
+        _refuse(campaign_rules.clone_refusal(source.parent_id))
         title = f"Copy of {source.title}"[:TITLE_MAX]
         copy = Campaign(
             account_id=source.account_id,
@@ -745,17 +726,9 @@ class CampaignService:
         with self._context.unit_of_work(actor) as uow:
             session = uow.session
             original = self.campaign_in_account(session, actor, campaign_id)
-            if original.parent_id is not None:
-                raise InvalidTransition(
-                    "Create followups from the original campaign, not from a followup.",
-                    field="campaign",
-                )
-            if original.status not in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED):
-                raise InvalidTransition(
-                    f"A followup is created from an Active or Paused campaign; “{original.title}”"
-                    f" is {original.status.label}.",
-                    field="campaign",
-                )
+            _refuse(
+                campaign_rules.followup_refusal(original.title, original.status, original.parent_id)
+            )
             if not isinstance(expires_at, datetime) or expires_at.tzinfo is None:
                 raise InvalidInput("Choose when the followup expires.", field="expires_at")
             if expires_at <= uow.now:

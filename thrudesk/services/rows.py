@@ -27,6 +27,7 @@ from thrudesk.models.enums import (
     SenderSource,
     UseCaseStatus,
 )
+from thrudesk.services import campaign_rules
 
 __all__ = [
     "AccountRow",
@@ -307,6 +308,35 @@ class CampaignIndexRow:
         words = [self.status.label]
         words += [flag.text for flag in self.flags if flag.kind is not CampaignFlagKind.FOLLOWUP]
         return " · ".join(words)
+
+    # What the campaign's status allows (campaign_rules): the window's buttons follow these.
+    @property
+    def can_edit(self) -> bool:
+        return campaign_rules.edit_refusal(self.title, self.status) is None
+
+    @property
+    def can_launch(self) -> bool:
+        return campaign_rules.launch_refusal(self.title, self.status, self.parent_id) is None
+
+    @property
+    def can_pause_or_resume(self) -> bool:
+        """Paused, it can be resumed; Active, paused (C1)."""
+        return (
+            campaign_rules.pause_refusal(self.title, self.status) is None
+            or campaign_rules.resume_refusal(self.title, self.status) is None
+        )
+
+    @property
+    def can_follow_up(self) -> bool:
+        return campaign_rules.followup_refusal(self.title, self.status, self.parent_id) is None
+
+    @property
+    def can_clone(self) -> bool:
+        return campaign_rules.clone_refusal(self.parent_id) is None
+
+    @property
+    def can_archive(self) -> bool:
+        return campaign_rules.archive_refusal(self.title, self.status) is None
 
 
 @dataclass(frozen=True)

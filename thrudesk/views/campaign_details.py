@@ -35,7 +35,6 @@ from thrudesk.services.messaging import SendingSummary
 from thrudesk.services.rows import (
     CampaignDetails,
     CampaignFlagKind,
-    CampaignStatus,
     Carrier,
     CarrierCheckStatus,
     EventRow,
@@ -726,18 +725,14 @@ class CampaignDetailsTab(QWidget):
         script = details.script.strip()
         self.script_label.setText(f"“{script}”" if script else "No message yet.")
         self.clone_and_archive_button.setVisible(details.can_clone_and_archive)
-        status = details.status
-        pausable = status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
-        self.details_pause_resume_button.setVisible(pausable)
+        self.details_pause_resume_button.setVisible(row.can_pause_or_resume)
         show_pause_or_resume(
             self.details_pause_resume_button,
-            status,
+            details.status,
             pause_tip="Pause sending; held and unsent messages wait until it resumes",
             resume_tip="Resume sending: the window opens again and senders go on",
         )
-        self.details_edit_button.setVisible(
-            status is CampaignStatus.DRAFT and details.parent_id is None
-        )
+        self.details_edit_button.setVisible(row.can_edit)
         while self._warnings.count():
             item = self._warnings.takeAt(0)
             if item is not None and (widget := item.widget()) is not None:
@@ -762,7 +757,7 @@ class CampaignDetailsTab(QWidget):
         self.followups_table.setVisible(has_followups)
         self.followups_empty.setVisible(not has_followups)
         original = details.parent_id is None
-        can_follow = original and details.status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
+        can_follow = details.row.can_follow_up
         self.create_followup_button.setVisible(original)
         self.create_followup_button.setEnabled(can_follow)
         self.create_followup_button.setToolTip(

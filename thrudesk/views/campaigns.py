@@ -297,26 +297,18 @@ class CampaignControls:
 
     def _show_actions_for(self, campaign: CampaignIndexRow | None) -> None:
         """Enable the actions ``campaign`` (the selected one, or None) allows."""
-        original = campaign is not None and campaign.parent_id is None
-        status = campaign.status if campaign else None
-        self.launch_button.setEnabled(original and status is CampaignStatus.DRAFT)
-        self.edit_campaign_button.setEnabled(original and status is CampaignStatus.DRAFT)
-        self.pause_resume_button.setEnabled(
-            status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
-        )
+        self.launch_button.setEnabled(campaign is not None and campaign.can_launch)
+        self.edit_campaign_button.setEnabled(campaign is not None and campaign.can_edit)
+        self.pause_resume_button.setEnabled(campaign is not None and campaign.can_pause_or_resume)
         show_pause_or_resume(
             self.pause_resume_button,
-            status,
+            campaign.status if campaign else None,
             pause_tip="Pause sending; nothing goes out until resumed (C1)",
             resume_tip="Resume sending (C1)",
         )
-        self.followup_button.setEnabled(
-            original and status in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
-        )
-        self.clone_button.setEnabled(original)
-        self.archive_button.setEnabled(
-            campaign is not None and status is not CampaignStatus.ARCHIVED
-        )
+        self.followup_button.setEnabled(campaign is not None and campaign.can_follow_up)
+        self.clone_button.setEnabled(campaign is not None and campaign.can_clone)
+        self.archive_button.setEnabled(campaign is not None and campaign.can_archive)
         self.open_details_button.setEnabled(campaign is not None)
 
 

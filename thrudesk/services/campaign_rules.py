@@ -1,0 +1,71 @@
+"""What a campaign's status allows an admin to do to it (C1, C8, C9), written once.
+
+Each function answers why the action is refused, or None when it is allowed. The campaign
+service refuses with these sentences; the campaign rows answer ``can_…`` from the same
+functions, so that the window enables a button exactly where the service does what it says.
+"""
+
+from __future__ import annotations
+
+from thrudesk.models.enums import CampaignStatus
+
+# The statuses a followup can be created from (C8), and that pause or resume (C1).
+RUNNING = (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
+
+
+def edit_refusal(title: str, status: CampaignStatus) -> str | None:
+    """A Draft's title, message, area codes and use case can be edited."""
+    if status is not CampaignStatus.DRAFT:
+        return f"Only a Draft can be edited this way; “{title}” is {status.label}."
+    return None
+
+
+def launch_refusal(title: str, status: CampaignStatus, parent_id: int | None) -> str | None:
+    """A Draft is launched (C2); a followup sends on its campaign's number (C8)."""
+    if parent_id is not None:
+        return "A followup sends on its campaign's number and needs no launch."
+    if status is not CampaignStatus.DRAFT:
+        return f"Only a Draft can be launched; “{title}” is {status.label}."
+    return None
+
+
+def move_refusal(
+    title: str, status: CampaignStatus, source: CampaignStatus, verb: str
+) -> str | None:
+    """Active ⇄ Paused (C1): only a campaign in ``source`` can be moved (``verb``: "paused")."""
+    if status is not source:
+        return f"Only an {source.label} campaign can be {verb}; “{title}” is {status.label}."
+    return None
+
+
+def pause_refusal(title: str, status: CampaignStatus) -> str | None:
+    return move_refusal(title, status, CampaignStatus.ACTIVE, "paused")
+
+
+def resume_refusal(title: str, status: CampaignStatus) -> str | None:
+    return move_refusal(title, status, CampaignStatus.PAUSED, "resumed")
+
+
+def archive_refusal(title: str, status: CampaignStatus) -> str | None:
+    """Archiving is possible from any status and cannot be undone (C1)."""
+    if status is CampaignStatus.ARCHIVED:
+        return f"“{title}” is already archived; archiving cannot be undone."
+    return None
+
+
+def clone_refusal(parent_id: int | None) -> str | None:
+    """Any campaign can be cloned but a followup (C9)."""
+    if parent_id is not None:
+        return "A followup cannot be cloned; create a new followup from its campaign."
+    return None
+
+
+def followup_refusal(title: str, status: CampaignStatus, parent_id: int | None) -> str | None:
+    """A followup is created from an original campaign that is Active or Paused (C8)."""
+    if parent_id is not None:
+        return "Create followups from the original campaign, not from a followup."
+    if status not in RUNNING:
+        return (
+            f"A followup is created from an Active or Paused campaign; “{title}” is {status.label}."
+        )
+    return None
