@@ -9,7 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateTimeEdit, QLabel, QLineEdit
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+)
 from pytestqt.qtbot import QtBot
 
 from tests.gui.helpers import (
@@ -29,6 +36,7 @@ from tests.gui.teamwork_steps import (
 )
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
+from thrudesk.services.errors import InvalidTransition
 from thrudesk.services.rows import MessageState, NumberMode
 from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
@@ -72,6 +80,34 @@ def test_c11_start_date_in_the_past_is_refused_beside_it(
     click_named(qtbot, details, "start_date_cancel_button")
     assert not edit.isVisible()
     assert shown_text(error) == ""
+
+
+@pytest.mark.usefixtures("quiet")
+def test_c10_an_archived_campaigns_window_and_team_are_read_only_for_the_services_reason(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+    campaign_with_contacts: CampaignWithContacts,
+) -> None:
+    campaign = campaign_with_contacts(3)
+    details = show_details(window, campaign.id)
+    change = child(details, QPushButton, "start_date_change_button")
+    assert change.isVisible()
+    assert child(details, QPushButton, "add_senders_button").isEnabled()
+
+    thrudesk_services.campaigns.archive(thrudesk_account.actor, campaign.id)
+    details = show_details(window, campaign.id)
+    qtbot.waitUntil(lambda: not change.isVisible())
+    with pytest.raises(InvalidTransition) as refused:
+        thrudesk_services.sending_window.set_start(
+            thrudesk_account.actor, campaign.id, sim_clock.now() + timedelta(days=1)
+        )
+    assert child(details, QLabel, "start_date_value").toolTip() == refused.value.message
+    assert "archived" in refused.value.message
+    assert not child(details, QPushButton, "add_senders_button").isEnabled()
+    assert not child(details, QPushButton, "set_batch_size_button").isEnabled()
 
 
 @pytest.mark.usefixtures("quiet")

@@ -1,4 +1,4 @@
-"""What a campaign's status allows an admin to do to it (C1, C8, C9), written once.
+"""What a campaign's status allows an admin to do to it (C1, C8, C9, C10), written once.
 
 Each function answers why the action is refused, or None when it is allowed. The campaign
 service refuses with these sentences; the campaign rows answer ``can_…`` from the same
@@ -44,6 +44,15 @@ def pause_refusal(title: str, status: CampaignStatus) -> str | None:
 
 def resume_refusal(title: str, status: CampaignStatus) -> str | None:
     return move_refusal(title, status, CampaignStatus.PAUSED, "resumed")
+
+
+def change_refusal(title: str, status: CampaignStatus) -> str | None:
+    """An archived campaign stays readable, exportable and clonable (C10), and nothing more: its
+    sending window, team, contacts and settings no longer change (C1: archiving is final).
+    """
+    if status is CampaignStatus.ARCHIVED:
+        return f"“{title}” is archived; it can be read, exported and cloned, not changed."
+    return None
 
 
 def archive_refusal(title: str, status: CampaignStatus) -> str | None:

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thrudesk.models import Account, Campaign, CampaignSender, User
-from thrudesk.models.enums import CampaignStatus, Role
+from thrudesk.models.enums import Role
+from thrudesk.services import campaign_rules
 from thrudesk.services.errors import InvalidTransition, NotFound, PermissionDenied
 from thrudesk.services.unit_of_work import Actor
 
@@ -33,11 +34,9 @@ def campaign_to_manage(session: Session, actor: Actor, campaign_id: object) -> C
     """A campaign an admin may change: in the account and not archived (C1: archived is final)."""
     require_admin(session, actor)
     campaign = campaign_in_account(session, actor, campaign_id)
-    if campaign.status is CampaignStatus.ARCHIVED:
-        raise InvalidTransition(
-            f"“{campaign.title}” is archived; it can be read, exported and cloned, not changed.",
-            field="campaign",
-        )
+    refusal = campaign_rules.change_refusal(campaign.title, campaign.status)
+    if refusal is not None:
+        raise InvalidTransition(refusal, field="campaign")
     return campaign
 
 

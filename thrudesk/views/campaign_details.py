@@ -627,7 +627,10 @@ class CampaignDetailsTab(QWidget):
         self._stack.setCurrentIndex(1)
         self._show_header(details)
         self.sending_window_card.show_window(
-            reading.window, status=details.status, area_codes=details.area_codes
+            reading.window,
+            title=details.title,
+            status=details.status,
+            area_codes=details.area_codes,
         )
         self.audience_card.show_campaign(details)
         self.audience_card.show_figures(details, reading.summary)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from thrudesk.services import campaign_rules
 from thrudesk.services.accounts import BATCH_SIZE_MAX, BATCH_SIZE_MIN
 from thrudesk.services.container import Services
 from thrudesk.services.errors import ThrudeskError
@@ -233,7 +234,7 @@ class SendersCard(Card):
         self._title = title
         self._status = team.status
         self._team = team
-        archived = team.status is CampaignStatus.ARCHIVED
+        archived = campaign_rules.change_refusal(title, team.status) is not None
         self.preloading_value.setText(preloading_text(team))
         # C12 names the state while nobody sends yet; then the row just counts the team.
         self.preloading_caption.setText("Pre-loading" if not team.senders else "Team")
@@ -315,9 +316,11 @@ class SendersCard(Card):
         target.show()
 
     def _update_actions(self, *_args: object) -> None:
-        archived = self._status is CampaignStatus.ARCHIVED
+        changeable = self._status is not None and (
+            campaign_rules.change_refusal(self._title, self._status) is None
+        )
         self.remove_sender_button.setEnabled(
-            not archived and self.selected_sender() is not None and self._campaign_id is not None
+            changeable and self.selected_sender() is not None and self._campaign_id is not None
         )
 
     # ------------------------------------------------------------------ handlers

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from thrudesk.services import campaign_rules
 from thrudesk.services.container import Services
 from thrudesk.services.errors import ThrudeskError
 from thrudesk.services.rows import CampaignStatus
@@ -32,8 +33,6 @@ from thrudesk.views.inputs import (
     zone_names,
 )
 from thrudesk.views.widgets import Card, label
-
-ARCHIVED_REASON = "An archived campaign can be read, exported and cloned, not changed."
 
 
 def held_text(window: SendingWindowRow) -> str:
@@ -157,6 +156,7 @@ class SendingWindowCard(Card):
         self,
         window: SendingWindowRow,
         *,
+        title: str,
         status: CampaignStatus,
         area_codes: tuple[str, ...],
     ) -> None:
@@ -181,9 +181,9 @@ class SendingWindowCard(Card):
         )
         self.area_codes_value.setText(preferences_text(area_codes))
         self.held_value.setText(held_text(window))
-        editable = status is not CampaignStatus.ARCHIVED
+        refusal = campaign_rules.change_refusal(title, status)
         for editor in self._editors():
-            editor.set_editable(editable, ARCHIVED_REASON)
+            editor.set_editable(refusal is None, refusal or "")
         self._show_state(window, status)
 
     # ------------------------------------------------------------------ state
