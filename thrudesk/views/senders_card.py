@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -30,7 +29,16 @@ from thrudesk.views.static_model import StaticTableModel
 from thrudesk.views.table_model import Column, count_column, time_column
 from thrudesk.views.tables import make_table, selected_position
 from thrudesk.views.teamwork_dialogs import AddSendersDialog
-from thrudesk.views.widgets import Card, ElidedLabel, button, confirm, label, open_beside, set_role
+from thrudesk.views.widgets import (
+    Card,
+    ElidedLabel,
+    FieldErrors,
+    button,
+    confirm,
+    label,
+    open_beside,
+    set_role,
+)
 
 SOURCE_TEXT = {SenderSource.DIRECT: "Added directly", SenderSource.INVITE_LINK: "Invite link"}
 COPIED_SHOWN_MS = 2500
@@ -126,8 +134,10 @@ class SendersCard(Card):
         self_assign_column.addLayout(switch_row)
         self.self_assign_value = label(role="hint", name="self_assign_value", wrap=True)
         self_assign_column.addWidget(self.self_assign_value)
-        self.self_assign_error = self._error("self_assign_error")
-        self.batch_size_error = self._error("batch_size_error")
+        # Refusals beside what they refuse; others go to the tab's message bar.
+        self.errors = FieldErrors(self.refused.emit)
+        self.self_assign_error = self.errors.add("self_assign", self.self_assign_check)
+        self.batch_size_error = self.errors.add("batch_size", self.batch_size_edit)
         self_assign_column.addWidget(self.self_assign_error)
         self_assign_column.addWidget(self.batch_size_error)
 
@@ -162,7 +172,7 @@ class SendersCard(Card):
             action.setAutoDefault(False)
             link_row.addWidget(action)
         invite_column.addLayout(link_row)
-        self.invite_link_error = self._error("invite_link_error")
+        self.invite_link_error = self.errors.add("invite_link", self.invite_link_value)
         invite_column.addWidget(self.invite_link_error)
 
         rows: list[tuple[str, QWidget]] = [
@@ -192,7 +202,7 @@ class SendersCard(Card):
         )
         self.senders_table = make_table(self.senders_model, "senders_table", sortable=False)
         self.body.addWidget(self.senders_table)
-        self.senders_error = self._error("senders_error")
+        self.senders_error = self.errors.add("senders", self.senders_table)
         self.body.addWidget(self.senders_error)
 
         self._copied_timer = QTimer(self)
@@ -210,12 +220,6 @@ class SendersCard(Card):
         self.enable_link_button.clicked.connect(self._on_enable_link_button_clicked)
         self.senders_table.selectionModel().selectionChanged.connect(self._update_actions)
         self.senders_model.modelReset.connect(self._update_actions)
-
-    @staticmethod
-    def _error(name: str) -> QLabel:
-        error = label(role="field-error", name=name, wrap=True)
-        error.hide()
-        return error
 
     # ------------------------------------------------------------------ public
     @property
@@ -293,27 +297,11 @@ class SendersCard(Card):
 
     # ------------------------------------------------------------------ helpers
     def _clear_errors(self) -> None:
-        for error in (
-            self.self_assign_error,
-            self.batch_size_error,
-            self.invite_link_error,
-            self.senders_error,
-        ):
-            error.hide()
+        self.errors.clear()
 
     def _refuse(self, error: ThrudeskError) -> None:
         """Show a refusal beside the control its field names, else in the tab's message bar."""
-        target = {
-            "self_assign": self.self_assign_error,
-            "batch_size": self.batch_size_error,
-            "invite_link": self.invite_link_error,
-            "senders": self.senders_error,
-        }.get(error.field or "")
-        if target is None:
-            self.refused.emit(error.message)
-            return
-        target.setText(error.message)
-        target.show()
+        self.errors.show(error)
 
     def _update_actions(self, *_args: object) -> None:
         changeable = self._status is not None and (

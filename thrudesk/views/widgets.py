@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
@@ -215,17 +216,19 @@ class Notice(QFrame):
 
 
 class FieldErrors:
-    """Shows a refusal next to the control its ``field`` names, or in the general error label.
+    """Shows a refusal next to the control its ``field`` names, or where ``general`` says.
 
     Each registered field has a small red label under its control (``<field>_error``); a refusal
-    whose field is not registered goes to the dialog's ``error_label``.
+    whose field is not registered goes to ``general``: a dialog's ``error_label``, or what shows
+    a message elsewhere (a card's refusals go to its tab's message bar).
     """
 
-    def __init__(self, general: QLabel) -> None:
+    def __init__(self, general: QLabel | Callable[[str], object]) -> None:
         self._general = general
-        self._general.setObjectName("error_label")
-        self._general.setWordWrap(True)
-        self._general.hide()
+        if isinstance(general, QLabel):
+            general.setObjectName("error_label")
+            general.setWordWrap(True)
+            general.hide()
         self._fields: dict[str, tuple[QWidget, QLabel]] = {}
 
     def add(self, field: str, control: QWidget, *aliases: str) -> QLabel:
@@ -237,8 +240,9 @@ class FieldErrors:
         return error
 
     def clear(self) -> None:
-        self._general.clear()
-        self._general.hide()
+        if isinstance(self._general, QLabel):
+            self._general.clear()
+            self._general.hide()
         for control, error in self._fields.values():
             error.clear()
             error.hide()
@@ -250,8 +254,11 @@ class FieldErrors:
         self.clear()
         target = self._fields.get(error.field or "")
         if target is None:
-            self._general.setText(error.message)
-            self._general.show()
+            if isinstance(self._general, QLabel):
+                self._general.setText(error.message)
+                self._general.show()
+            else:
+                self._general(error.message)
             return
         control, field_label = target
         field_label.setText(error.message)
