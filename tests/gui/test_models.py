@@ -12,8 +12,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QStyleOptionViewItem, QTableView, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
+from sqlalchemy import update
 
 from tests.gui.helpers import check_model, wait_dialog
+from thrudesk.models import Campaign
 from thrudesk.services.changes import Change
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
@@ -424,3 +426,25 @@ def test_p3_a_tables_header_shows_its_models_titles_tooltips_and_alignment(
     assert tooltip == "Sort by contacts"
     alignment = shown.headerData(contacts, horizontal, Qt.ItemDataRole.TextAlignmentRole)
     assert Qt.AlignmentFlag(alignment) & Qt.AlignmentFlag.AlignRight
+
+
+def test_c17_rows_gone_stale_out_of_view_are_read_again_when_their_tab_is_shown(
+    qtbot: QtBot,
+    thrudesk_window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    campaign = _many_campaigns(thrudesk_services, thrudesk_account, 1)[0]
+    window = thrudesk_window
+    window.tabs.setCurrentIndex(1)
+    tab = window.campaigns_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    window.tabs.setCurrentIndex(0)
+    # What only the clock changes (C6, C17 flags) is told by no change: written here the
+    # same way, behind the window's back.
+    with thrudesk_services.store.begin() as session:
+        session.execute(update(Campaign).where(Campaign.id == campaign).values(title="Renamed"))
+    tab.refresh_time_flags()  # the flags' clock moved while the tab was out of view
+    assert tab.model.index(0, 0).data() == "Campaign 0000", "out of view: nothing read yet"
+    window.tabs.setCurrentIndex(1)
+    assert tab.model.index(0, 0).data() == "Renamed"

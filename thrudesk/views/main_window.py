@@ -757,7 +757,9 @@ class MainWindow(QMainWindow):
             details = self.campaign_details_tab
             if built:
                 details.refresh_in_background()
-        elif (tab := self._tab_at(index)) is not None:
+        elif index in (PHONE_NUMBERS, CAMPAIGNS_TAB):
+            tab = self.phone_numbers_tab if index == PHONE_NUMBERS else self.campaigns_tab
+            tab.came_into_view()
             tab.setFocus()
 
     def _on_new_shortcut_activated(self) -> None:

@@ -480,6 +480,11 @@ class PagedTableModel(ColumnTableModel[RowT]):
             # Everything was shown and rows came after the last one: show them too.
             self.fetchMore(QModelIndex())
 
+    @property
+    def has_stale(self) -> bool:
+        """Whether some loaded rows wait to be read again (see :meth:`mark_stale`)."""
+        return bool(self._stale)
+
     def mark_stale(self) -> None:
         """Every loaded row may be out of date: :meth:`refresh_stale` reads them as they come
         into view.

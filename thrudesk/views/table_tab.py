@@ -17,7 +17,12 @@ from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import formatting
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import Column, PagedTableModel, time_column
-from thrudesk.views.tables import first_page_for_screens, make_table, selected_position
+from thrudesk.views.tables import (
+    first_page_for_screens,
+    make_table,
+    refresh_rows_in_view,
+    selected_position,
+)
 from thrudesk.views.widgets import MessageBar, open_beside
 
 
@@ -182,6 +187,10 @@ class TableTab(QWidget, Generic[ModelT]):
         self._clear_filter_quietly()
         self.model.set_account(actor, timezone)
         self._update_actions()
+
+    def came_into_view(self) -> None:
+        """The tab is shown again: read the rows that went stale while it was out of view."""
+        refresh_rows_in_view(self.table)
 
     def focus_filter(self) -> None:
         self._filter_edit.setFocus()

@@ -68,20 +68,14 @@ def make_table(
 
 
 class _StaleRowsReader(QObject):
-    """Reads a paged model's stale rows again as they come into view: when the table is
-    shown and when it scrolls (see :func:`refresh_rows_in_view`).
+    """Reads a paged model's stale rows again as they scroll into view (see
+    :func:`refresh_rows_in_view`); the tab that holds the table does so when it is shown.
     """
 
     def __init__(self, view: QTableView) -> None:
         super().__init__(view)
         self._view = view
-        view.installEventFilter(self)
         view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show:
-            refresh_rows_in_view(self._view)
-        return False
 
     def _on_scrolled(self, _value: int) -> None:
         refresh_rows_in_view(self._view)
@@ -150,7 +144,7 @@ def viewport_of(view: QAbstractScrollArea) -> QWidget:
 def refresh_rows_in_view(view: QTableView) -> None:
     """Read again the stale rows the table shows (out of view, they wait until shown)."""
     model = view.model()
-    if isinstance(model, PagedTableModel) and view.isVisible():
+    if isinstance(model, PagedTableModel) and model.has_stale and view.isVisible():
         model.refresh_stale(*rows_in_view(view))
 
 
