@@ -40,6 +40,7 @@ from tests.gui.helpers import (
 from tests.gui.teamwork_steps import complete_number
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
+from thrudesk.services.errors import InvalidTransition
 from thrudesk.services.rows import (
     CampaignStatus,
     CampaignStatusFilter,
@@ -528,3 +529,32 @@ def test_c2_cancelled_launch_leaves_the_draft_as_it_was(
     assert thrudesk_services.campaigns.index_row(thrudesk_account.actor, campaign).status is (
         CampaignStatus.DRAFT
     )
+
+
+def test_c1_an_action_a_campaign_does_not_allow_is_disabled_with_the_services_reason(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    new_active: NewActive,
+) -> None:
+    campaign = new_active("Turnout")
+    select_campaign(qtbot, window, campaign)
+    launch = child(window, QPushButton, "launch_button")
+    edit = child(window, QPushButton, "edit_campaign_button")
+    assert not launch.isEnabled()
+    assert not edit.isEnabled()
+    with pytest.raises(InvalidTransition) as refused:
+        thrudesk_services.campaigns.launch(thrudesk_account.actor, campaign, NumberMode.SINGLE_USE)
+    assert (
+        launch.toolTip()
+        == refused.value.message
+        == ("Only a Draft can be launched; “Turnout” is Active.")
+    )
+    assert edit.toolTip() == "Only a Draft can be edited this way; “Turnout” is Active."
+    pause = child(window, QPushButton, "pause_resume_button")
+    assert pause.isEnabled()
+    assert pause.toolTip() == "Pause sending; nothing goes out until resumed (C1)"
+    followup = child(window, QPushButton, "followup_button")
+    assert followup.isEnabled()
+    assert "no provisioning wait" in followup.toolTip()

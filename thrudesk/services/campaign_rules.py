@@ -55,6 +55,13 @@ def change_refusal(title: str, status: CampaignStatus) -> str | None:
     return None
 
 
+def pause_or_resume_refusal(title: str, status: CampaignStatus) -> str | None:
+    """Paused, a campaign can be resumed; otherwise paused, if it is Active (C1)."""
+    if status is CampaignStatus.PAUSED:
+        return resume_refusal(title, status)
+    return pause_refusal(title, status)
+
+
 def archive_refusal(title: str, status: CampaignStatus) -> str | None:
     """Archiving is possible from any status and cannot be undone (C1)."""
     if status is CampaignStatus.ARCHIVED:

@@ -309,34 +309,31 @@ class CampaignIndexRow:
         words += [flag.text for flag in self.flags if flag.kind is not CampaignFlagKind.FOLLOWUP]
         return " · ".join(words)
 
-    # What the campaign's status allows (campaign_rules): the window's buttons follow these.
+    # Why the campaign's status refuses an action, or None when it allows it (campaign_rules):
+    # the window's buttons are enabled, or say why not, by these.
     @property
-    def can_edit(self) -> bool:
-        return campaign_rules.edit_refusal(self.title, self.status) is None
+    def edit_refusal(self) -> str | None:
+        return campaign_rules.edit_refusal(self.title, self.status)
 
     @property
-    def can_launch(self) -> bool:
-        return campaign_rules.launch_refusal(self.title, self.status, self.parent_id) is None
+    def launch_refusal(self) -> str | None:
+        return campaign_rules.launch_refusal(self.title, self.status, self.parent_id)
 
     @property
-    def can_pause_or_resume(self) -> bool:
-        """Paused, it can be resumed; Active, paused (C1)."""
-        return (
-            campaign_rules.pause_refusal(self.title, self.status) is None
-            or campaign_rules.resume_refusal(self.title, self.status) is None
-        )
+    def pause_or_resume_refusal(self) -> str | None:
+        return campaign_rules.pause_or_resume_refusal(self.title, self.status)
 
     @property
-    def can_follow_up(self) -> bool:
-        return campaign_rules.followup_refusal(self.title, self.status, self.parent_id) is None
+    def followup_refusal(self) -> str | None:
+        return campaign_rules.followup_refusal(self.title, self.status, self.parent_id)
 
     @property
-    def can_clone(self) -> bool:
-        return campaign_rules.clone_refusal(self.parent_id) is None
+    def clone_refusal(self) -> str | None:
+        return campaign_rules.clone_refusal(self.parent_id)
 
     @property
-    def can_archive(self) -> bool:
-        return campaign_rules.archive_refusal(self.title, self.status) is None
+    def archive_refusal(self) -> str | None:
+        return campaign_rules.archive_refusal(self.title, self.status)
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,16 @@ from thrudesk.views.table_model import Column, count_column, time_column
 from thrudesk.views.tables import make_table
 from thrudesk.views.teamwork_dialogs import ImportReportDialog
 from thrudesk.views.timeline_chart import ProvisioningTimeline
-from thrudesk.views.widgets import Card, MessageBar, Notice, button, confirm, label, open_beside
+from thrudesk.views.widgets import (
+    Card,
+    MessageBar,
+    Notice,
+    button,
+    confirm,
+    label,
+    offer,
+    open_beside,
+)
 
 __all__ = [
     "SOURCE_TEXT",
@@ -728,14 +737,14 @@ class CampaignDetailsTab(QWidget):
         script = details.script.strip()
         self.script_label.setText(f"“{script}”" if script else "No message yet.")
         self.clone_and_archive_button.setVisible(details.can_clone_and_archive)
-        self.details_pause_resume_button.setVisible(row.can_pause_or_resume)
+        self.details_pause_resume_button.setVisible(row.pause_or_resume_refusal is None)
         show_pause_or_resume(
             self.details_pause_resume_button,
             details.status,
             pause_tip="Pause sending; held and unsent messages wait until it resumes",
             resume_tip="Resume sending: the window opens again and senders go on",
         )
-        self.details_edit_button.setVisible(row.can_edit)
+        self.details_edit_button.setVisible(row.edit_refusal is None)
         while self._warnings.count():
             item = self._warnings.takeAt(0)
             if item is not None and (widget := item.widget()) is not None:
@@ -760,13 +769,11 @@ class CampaignDetailsTab(QWidget):
         self.followups_table.setVisible(has_followups)
         self.followups_empty.setVisible(not has_followups)
         original = details.parent_id is None
-        can_follow = details.row.can_follow_up
         self.create_followup_button.setVisible(original)
-        self.create_followup_button.setEnabled(can_follow)
-        self.create_followup_button.setToolTip(
-            "A followup to this campaign's contacts, on its number: no provisioning wait"
-            if can_follow
-            else "Followups are created from an Active or Paused campaign"
+        offer(
+            self.create_followup_button,
+            details.row.followup_refusal,
+            "A followup to this campaign's contacts, on its number: no provisioning wait",
         )
         if not original:
             self.followups_empty.setText(

@@ -38,13 +38,27 @@ from thrudesk.views.simulation import SimulationControl, provisioning_estimate
 from thrudesk.views.table_model import Column, count_column
 from thrudesk.views.table_tab import AccountTableModel, TableTab, filter_edit
 from thrudesk.views.tables import refresh_rows_in_view, select_row
-from thrudesk.views.widgets import button, confirm, label
+from thrudesk.views.widgets import button, confirm, label, offer
 
 if TYPE_CHECKING:
     # The dialogs are imported when first opened: the tab's first paint does not need them.
     from thrudesk.views.campaign_dialogs import LaunchDialog, NewCampaignDialog
 
 FILTER_DELAY_MS = 250
+# What each action on the selected campaign does, as its button's tooltip; a disabled one says
+# instead why the campaign's status refuses it, or that no campaign is selected.
+NO_CAMPAIGN = "Select a campaign first"
+ACTION_TIPS = {
+    "edit_campaign_button": "Edit the Draft",
+    "launch_button": "Launch the Draft (Ctrl+L)",
+    "followup_button": (
+        "A followup to this campaign's contacts, on its number: no provisioning wait"
+    ),
+    "clone_button": "A new Draft with this campaign's title, message, contacts and settings",
+    "archive_button": (
+        "Archive the campaign: it stays readable, exportable and clonable, for good"
+    ),
+}
 # What each sort of the index orders a row by (a row whose value changed may have moved).
 _SORT_VALUES: dict[CampaignSortKey, Callable[[CampaignIndexRow], object]] = {
     CampaignSortKey.TITLE: attrgetter("title"),
@@ -245,25 +259,33 @@ class CampaignControls:
         )
         self.new_campaign_button.setProperty("icon_colour", "#ffffff")
         self.edit_campaign_button = button(
-            "Edit", "edit_campaign_button", icon_name="rename", tooltip="Edit the Draft"
+            "Edit",
+            "edit_campaign_button",
+            icon_name="rename",
+            tooltip=ACTION_TIPS["edit_campaign_button"],
         )
         self.launch_button = button(
-            "Launch", "launch_button", icon_name="launch", tooltip="Launch the Draft (Ctrl+L)"
+            "Launch",
+            "launch_button",
+            icon_name="launch",
+            tooltip=ACTION_TIPS["launch_button"],
         )
         self.pause_resume_button = button("Pause", "pause_resume_button", icon_name="pause")
         self.followup_button = button(
             "Create followup",
             "followup_button",
             icon_name="followup",
-            tooltip="A followup to this campaign's contacts, on its number: no provisioning wait",
+            tooltip=ACTION_TIPS["followup_button"],
         )
         self.clone_button = button(
             "Clone",
             "clone_button",
             icon_name="clone",
-            tooltip="A new Draft with this campaign's title, message, contacts and settings",
+            tooltip=ACTION_TIPS["clone_button"],
         )
-        self.archive_button = button("Archive", "archive_button", icon_name="archive")
+        self.archive_button = button(
+            "Archive", "archive_button", icon_name="archive", tooltip=ACTION_TIPS["archive_button"]
+        )
         self.open_details_button = button(
             "Open details",
             "open_details_button",
@@ -296,19 +318,26 @@ class CampaignControls:
         page.addLayout(actions)
 
     def _show_actions_for(self, campaign: CampaignIndexRow | None) -> None:
-        """Enable the actions ``campaign`` (the selected one, or None) allows."""
-        self.launch_button.setEnabled(campaign is not None and campaign.can_launch)
-        self.edit_campaign_button.setEnabled(campaign is not None and campaign.can_edit)
-        self.pause_resume_button.setEnabled(campaign is not None and campaign.can_pause_or_resume)
+        """Enable the actions ``campaign`` (the selected one, or None) allows; a disabled one
+        says why, in the words the service would refuse it with.
+        """
         show_pause_or_resume(
             self.pause_resume_button,
             campaign.status if campaign else None,
             pause_tip="Pause sending; nothing goes out until resumed (C1)",
             resume_tip="Resume sending (C1)",
         )
-        self.followup_button.setEnabled(campaign is not None and campaign.can_follow_up)
-        self.clone_button.setEnabled(campaign is not None and campaign.can_clone)
-        self.archive_button.setEnabled(campaign is not None and campaign.can_archive)
+        tips = {**ACTION_TIPS, "pause_resume_button": self.pause_resume_button.toolTip()}
+        for action, reason in (
+            (self.launch_button, attrgetter("launch_refusal")),
+            (self.edit_campaign_button, attrgetter("edit_refusal")),
+            (self.pause_resume_button, attrgetter("pause_or_resume_refusal")),
+            (self.followup_button, attrgetter("followup_refusal")),
+            (self.clone_button, attrgetter("clone_refusal")),
+            (self.archive_button, attrgetter("archive_refusal")),
+        ):
+            refusal = NO_CAMPAIGN if campaign is None else reason(campaign)
+            offer(action, refusal, tips[action.objectName()])
         self.open_details_button.setEnabled(campaign is not None)
 
 

@@ -32,7 +32,7 @@ from thrudesk.views.table_tab import AccountTableModel, TableTab, filter_edit
 from thrudesk.views.tables import refresh_rows_in_view, select_row
 from thrudesk.views.theme import Tone
 from thrudesk.views.throttle import Throttle
-from thrudesk.views.widgets import button, confirm, label, set_role, set_style_property
+from thrudesk.views.widgets import button, confirm, label, offer, set_role, set_style_property
 
 FILTER_DELAY_MS = 200
 # What each sort of the table orders a row by (a row whose value changed may have moved).
@@ -382,10 +382,12 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
             self.delete_number_button.setEnabled(False)
             self.delete_number_button.setToolTip("Select a dedicated number to delete it")
             return
-        reason = number.delete_blocked_reason
-        self.delete_number_button.setEnabled(reason is None)
-        # N5: the reason is on the disabled button, where the admin looks for it.
-        self.delete_number_button.setToolTip(reason or f"Delete {number.label} and free its slots")
+        # N5: why a number cannot be deleted is said on the button.
+        offer(
+            self.delete_number_button,
+            number.delete_blocked_reason,
+            f"Delete {number.label} and free its slots",
+        )
 
     def _on_add_number_button_clicked(self) -> None:
         self.message_bar.clear()

@@ -125,6 +125,14 @@ def open_beside(dialog: QDialog) -> None:
     dialog.open()
 
 
+def offer(button: QAbstractButton, refusal: str | None, tip: str) -> None:
+    """Enable ``button`` with its ``tip``, or disable it with ``refusal``, the service's own
+    sentence for why: the reason is on the disabled button, where the admin looks for it.
+    """
+    button.setEnabled(refusal is None)
+    button.setToolTip(tip if refusal is None else refusal)
+
+
 def close_button(dialog: QDialog) -> QPushButton:
     """The Close button of a dialog that only informs: the default button, and it accepts."""
     widget = QPushButton("Close")
