@@ -1,8 +1,11 @@
-"""Small steps many service tests share: complete a number, launch on it."""
+"""Small steps many service tests share: complete a number, launch on it, follow it up."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from thrudesk.models.enums import Carrier, NumberMode
+from thrudesk.services.campaigns import FollowupTargeting
 from thrudesk.services.container import Services
 from thrudesk.services.rows import PhoneNumberRow
 from thrudesk.services.starter import StarterAccount
@@ -53,3 +56,20 @@ def launch_single_use(
     )
     services.campaigns.launch(account.actor, campaign_id, NumberMode.SINGLE_USE)
     return campaign_id
+
+
+def new_followup(
+    services: Services,
+    account: StarterAccount,
+    campaign_id: int,
+    targeting: FollowupTargeting | None = None,
+) -> int:
+    """A followup of the campaign, "Reminder", expiring in two days (C8)."""
+    return services.campaigns.create_followup(
+        account.actor,
+        campaign_id,
+        title="Reminder",
+        message="Polls close at 8 tonight",
+        expires_at=services.clock.now() + timedelta(days=2),
+        targeting=targeting,
+    )

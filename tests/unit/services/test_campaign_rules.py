@@ -5,11 +5,15 @@ exactly what the campaign service then accepts or refuses.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 import pytest
 
-from tests.unit.services.helpers import active_on_dedicated, complete_dedicated, launch_single_use
+from tests.unit.services.helpers import (
+    active_on_dedicated,
+    complete_dedicated,
+    launch_single_use,
+    new_followup,
+)
 from thrudesk.models.enums import NumberMode
 from thrudesk.services.container import Services
 from thrudesk.services.errors import InvalidTransition
@@ -35,18 +39,8 @@ def _pause_or_resume(services: Services, account: StarterAccount, campaign_id: i
         services.campaigns.pause(account.actor, campaign_id)
 
 
-def _create_followup(services: Services, account: StarterAccount, campaign_id: int) -> int:
-    return services.campaigns.create_followup(
-        account.actor,
-        campaign_id,
-        title="Reminder",
-        message="Polls close at 8 tonight",
-        expires_at=services.clock.now() + timedelta(days=2),
-    )
-
-
 def _follow_up(services: Services, account: StarterAccount, campaign_id: int) -> None:
-    _create_followup(services, account, campaign_id)
+    new_followup(services, account, campaign_id)
 
 
 def _clone(services: Services, account: StarterAccount, campaign_id: int) -> None:
@@ -91,7 +85,7 @@ def _campaign(services: Services, account: StarterAccount, kind: str) -> int:
     elif kind == "Archived":
         services.campaigns.archive(account.actor, active)
     elif kind == "a followup":
-        return _create_followup(services, account, active)
+        return new_followup(services, account, active)
     return active
 
 

@@ -4,13 +4,12 @@ advisory of C7.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.snapshots import Unchanged
-from tests.unit.services.helpers import complete, launch_single_use
+from tests.unit.services.helpers import complete, launch_single_use, new_followup
 from tests.unit.services.teamwork_helpers import (
     CampaignWithContacts,
     active_campaign_with_contacts,
@@ -26,22 +25,6 @@ from thrudesk.services.errors import InvalidInput, InvalidTransition
 from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
 from thrudesk.services.unit_of_work import Actor
-
-
-def _followup(
-    services: Services,
-    account: StarterAccount,
-    campaign_id: int,
-    targeting: FollowupTargeting | None = None,
-) -> int:
-    return services.campaigns.create_followup(
-        account.actor,
-        campaign_id,
-        title="Reminder",
-        message="Polls close at 8 tonight",
-        expires_at=services.clock.now() + timedelta(days=2),
-        targeting=targeting,
-    )
 
 
 def _phones(services: Services, account: StarterAccount, campaign_id: int) -> list[str]:
@@ -72,7 +55,7 @@ def test_c8_a_followup_reaches_the_originals_contacts_less_those_who_opted_out(
     )
     thrudesk_services.messaging.receive_reply(actor, campaign_id, ids[1], "STOP")
     used_before = thrudesk_services.numbers.use_cases(actor)
-    followup = _followup(thrudesk_services, thrudesk_account, campaign_id)
+    followup = new_followup(thrudesk_services, thrudesk_account, campaign_id)
     original = _phones(thrudesk_services, thrudesk_account, campaign_id)
     assert _phones(thrudesk_services, thrudesk_account, followup) == original[:1] + original[2:]
     details = thrudesk_services.campaigns.details(actor, followup)
@@ -111,7 +94,7 @@ def test_c8_targeting_removes_by_reply_by_field_and_by_hand(
     ]
     for targeting, expected in cases:
         size = thrudesk_services.campaigns.followup_audience_size(actor, campaign_id, targeting)
-        followup = _followup(thrudesk_services, thrudesk_account, campaign_id, targeting)
+        followup = new_followup(thrudesk_services, thrudesk_account, campaign_id, targeting)
         assert _phones(thrudesk_services, thrudesk_account, followup) == expected
         assert size == len(expected)
 
@@ -134,7 +117,7 @@ def test_c8_a_followup_never_reaches_a_contact_outside_the_originals_list(
         r.contact_id
         for r in thrudesk_services.contacts.conversations(actor, elsewhere.campaign_id).rows
     ]
-    followup = _followup(
+    followup = new_followup(
         thrudesk_services,
         thrudesk_account,
         campaign_id,
@@ -171,7 +154,7 @@ def test_r3_c8_malformed_targeting_is_refused_and_writes_nothing(
 ) -> None:
     ready = campaign_with_contacts(2)
     with unchanged(), pytest.raises(InvalidInput) as refusal:
-        _followup(thrudesk_services, thrudesk_account, ready.campaign_id, targeting)
+        new_followup(thrudesk_services, thrudesk_account, ready.campaign_id, targeting)
     assert refusal.value.field == "targeting"
     with pytest.raises(InvalidInput):
         thrudesk_services.campaigns.followup_audience_size(
@@ -189,7 +172,7 @@ def test_c8_c11_c18_a_followup_keeps_the_window_and_continues_the_threads(
     actor = thrudesk_account.actor
     campaign_id, _, sam, _ = _texted_campaign(thrudesk_services, thrudesk_account, tmp_path, 2)
     thrudesk_services.sending_window.set_timezone(actor, campaign_id, "America/Chicago")
-    followup = _followup(thrudesk_services, thrudesk_account, campaign_id)
+    followup = new_followup(thrudesk_services, thrudesk_account, campaign_id)
     window = thrudesk_services.sending_window.window(actor, followup)
     assert window.timezone == "America/Chicago"
     assert (window.hours_start.hour, window.hours_end.hour) == (9, 21)
