@@ -1,8 +1,9 @@
 """What a campaign's status allows an admin to do to it (C1, C8, C9, C10), written once.
 
-Each function answers why the action is refused, or None when it is allowed. The campaign
-service refuses with these sentences; the campaign rows answer ``can_…`` from the same
-functions, so that the window enables a button exactly where the service does what it says.
+Each function answers why the action is refused, or None when it is allowed. The services
+refuse with these sentences, and the campaign rows answer the same ones (``launch_refusal``
+and the rest), so that the window enables a button exactly where the service does what it
+says, and a disabled one says why in the service's words.
 """
 
 from __future__ import annotations
