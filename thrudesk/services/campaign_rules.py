@@ -21,12 +21,20 @@ def edit_refusal(title: str, status: CampaignStatus) -> str | None:
     return None
 
 
-def launch_refusal(title: str, status: CampaignStatus, parent_id: int | None) -> str | None:
-    """A Draft is launched (C2); a followup sends on its campaign's number (C8)."""
+def launch_refusal(
+    title: str, status: CampaignStatus, parent_id: int | None, provisioning_failed: bool
+) -> str | None:
+    """A Draft is launched (C2), once: after a failed provisioning it is cloned and archived
+    instead (C1, C9); a followup sends on its campaign's number (C8).
+    """
     if parent_id is not None:
         return "A followup sends on its campaign's number and needs no launch."
     if status is not CampaignStatus.DRAFT:
         return f"Only a Draft can be launched; “{title}” is {status.label}."
+    if provisioning_failed:
+        return (
+            f"The provisioning of “{title}” failed. Use Clone and archive to launch a fresh copy."
+        )
     return None
 
 
@@ -75,6 +83,15 @@ def clone_refusal(parent_id: int | None) -> str | None:
     if parent_id is not None:
         return "A followup cannot be cloned; create a new followup from its campaign."
     return None
+
+
+def clone_and_archive_refusal(
+    title: str, status: CampaignStatus, parent_id: int | None, provisioning_failed: bool
+) -> str | None:
+    """The remedy for a failed provisioning, as one action (C9)."""
+    if not provisioning_failed:
+        return "Clone and archive is for a campaign whose provisioning failed."
+    return clone_refusal(parent_id) or archive_refusal(title, status)
 
 
 def followup_refusal(title: str, status: CampaignStatus, parent_id: int | None) -> str | None:

@@ -490,14 +490,13 @@ class CampaignService:
             session = uow.session
             campaign = self.campaign_in_account(session, actor, campaign_id)
             _refuse(
-                campaign_rules.launch_refusal(campaign.title, campaign.status, campaign.parent_id)
-            )
-            if campaign.provisioning_failed:
-                raise InvalidTransition(
-                    f"The provisioning of “{campaign.title}” failed. Use Clone and archive to "
-                    "launch a fresh copy.",
-                    field="campaign",
+                campaign_rules.launch_refusal(
+                    campaign.title,
+                    campaign.status,
+                    campaign.parent_id,
+                    campaign.provisioning_failed,
                 )
+            )
             if mode is NumberMode.DEDICATED:
                 self._launch_dedicated(uow, actor, campaign, phone_number_id)
             else:
@@ -650,11 +649,11 @@ class CampaignService:
         """C9: the remedy for a failed provisioning, as one action: clone, then archive."""
         with self._context.unit_of_work(actor) as uow:
             source = self.campaign_in_account(uow.session, actor, campaign_id)
-            if not source.provisioning_failed:
-                raise InvalidTransition(
-                    "Clone and archive is for a campaign whose provisioning failed.",
-                    field="campaign",
+            _refuse(
+                campaign_rules.clone_and_archive_refusal(
+                    source.title, source.status, source.parent_id, source.provisioning_failed
                 )
+            )
             copy = self._clone_in(uow, actor, source)
             self.archive_in(uow, source, reason="replaced by a clone after failed provisioning")
             return copy.id
@@ -869,6 +868,7 @@ class CampaignService:
             unassigned_count=unassigned_count,
             created_at=created_at,
             parent_id=parent_id,
+            provisioning_failed=provisioning_failed,
         )
 
     @staticmethod

@@ -292,6 +292,8 @@ class CampaignIndexRow:
     unassigned_count: int
     created_at: datetime
     parent_id: int | None
+    # Its single-use number was rejected (C1): shown as a flag, until archived.
+    provisioning_failed: bool
 
     @property
     def phone_label(self) -> str:
@@ -317,7 +319,9 @@ class CampaignIndexRow:
 
     @property
     def launch_refusal(self) -> str | None:
-        return campaign_rules.launch_refusal(self.title, self.status, self.parent_id)
+        return campaign_rules.launch_refusal(
+            self.title, self.status, self.parent_id, self.provisioning_failed
+        )
 
     @property
     def pause_or_resume_refusal(self) -> str | None:
@@ -334,6 +338,12 @@ class CampaignIndexRow:
     @property
     def archive_refusal(self) -> str | None:
         return campaign_rules.archive_refusal(self.title, self.status)
+
+    @property
+    def clone_and_archive_refusal(self) -> str | None:
+        return campaign_rules.clone_and_archive_refusal(
+            self.title, self.status, self.parent_id, self.provisioning_failed
+        )
 
 
 @dataclass(frozen=True)
@@ -403,12 +413,6 @@ class CampaignDetails:
     @property
     def status(self) -> CampaignStatus:
         return self.row.status
-
-    @property
-    def can_clone_and_archive(self) -> bool:
-        return any(f.kind is CampaignFlagKind.PROVISIONING_FAILED for f in self.row.flags) and (
-            self.row.status is not CampaignStatus.ARCHIVED
-        )
 
 
 @dataclass(frozen=True)

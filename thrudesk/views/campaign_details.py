@@ -736,7 +736,7 @@ class CampaignDetailsTab(QWidget):
         self.meta_label.setText(" · ".join(meta))
         script = details.script.strip()
         self.script_label.setText(f"“{script}”" if script else "No message yet.")
-        self.clone_and_archive_button.setVisible(details.can_clone_and_archive)
+        self.clone_and_archive_button.setVisible(row.clone_and_archive_refusal is None)
         self.details_pause_resume_button.setVisible(row.pause_or_resume_refusal is None)
         show_pause_or_resume(
             self.details_pause_resume_button,

@@ -1,5 +1,5 @@
 """What each campaign status allows (C1, C8, C9): the rows the window enables its buttons by say
-exactly what the campaign service then accepts or refuses.
+exactly what the campaign service then accepts, or refuses and why.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 from tests.unit.services.helpers import (
     active_on_dedicated,
     complete_dedicated,
+    fail,
     launch_single_use,
     new_followup,
 )
@@ -51,6 +52,10 @@ def _archive(services: Services, account: StarterAccount, campaign_id: int) -> N
     services.campaigns.archive(account.actor, campaign_id)
 
 
+def _clone_and_archive(services: Services, account: StarterAccount, campaign_id: int) -> None:
+    services.campaigns.clone_and_archive(account.actor, campaign_id)
+
+
 ACTIONS: dict[str, tuple[Callable[[CampaignIndexRow], str | None], Action]] = {
     "edit": (lambda row: row.edit_refusal, _edit),
     "launch": (lambda row: row.launch_refusal, _launch),
@@ -58,6 +63,7 @@ ACTIONS: dict[str, tuple[Callable[[CampaignIndexRow], str | None], Action]] = {
     "follow up": (lambda row: row.followup_refusal, _follow_up),
     "clone": (lambda row: row.clone_refusal, _clone),
     "archive": (lambda row: row.archive_refusal, _archive),
+    "clone and archive": (lambda row: row.clone_and_archive_refusal, _clone_and_archive),
 }
 # C1, C8, C9: what each kind of campaign allows, as an admin reads it in DOMAIN.md.
 ALLOWED = {
@@ -67,6 +73,7 @@ ALLOWED = {
     "Paused": {"pause or resume", "follow up", "clone", "archive"},
     "Archived": {"clone"},
     "a followup": {"pause or resume", "archive"},
+    "a failed launch": {"edit", "clone", "archive", "clone and archive"},
 }
 
 
@@ -78,6 +85,12 @@ def _campaign(services: Services, account: StarterAccount, kind: str) -> int:
         )
     if kind == "Launching":
         return launch_single_use(services, account)
+    if kind == "a failed launch":  # back to Draft, flagged (C1)
+        launched = launch_single_use(services, account)
+        number_id = services.campaigns.index_row(account.actor, launched).phone_number_id
+        assert number_id is not None
+        fail(services, number_id)
+        return launched
     number = complete_dedicated(services, account)
     active = active_on_dedicated(services, account, number.id)
     if kind == "Paused":

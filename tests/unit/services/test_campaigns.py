@@ -374,7 +374,7 @@ def test_c9_clone_and_archive_replaces_a_failed_campaign_in_one_action(
     number_id = thrudesk_services.campaigns.index_row(actor, campaign).phone_number_id
     assert number_id is not None
     fail(thrudesk_services, number_id)
-    assert thrudesk_services.campaigns.details(actor, campaign).can_clone_and_archive
+    assert thrudesk_services.campaigns.index_row(actor, campaign).clone_and_archive_refusal is None
     copy = thrudesk_services.campaigns.clone_and_archive(actor, campaign)
     assert thrudesk_services.campaigns.index_row(actor, campaign).status is CampaignStatus.ARCHIVED
     fresh = thrudesk_services.campaigns.index_row(actor, copy)
