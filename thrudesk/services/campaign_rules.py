@@ -38,7 +38,7 @@ def launch_refusal(
     return None
 
 
-def move_refusal(
+def _move_refusal(
     title: str, status: CampaignStatus, source: CampaignStatus, verb: str
 ) -> str | None:
     """Active ⇄ Paused (C1): only a campaign in ``source`` can be moved (``verb``: "paused")."""
@@ -48,11 +48,11 @@ def move_refusal(
 
 
 def pause_refusal(title: str, status: CampaignStatus) -> str | None:
-    return move_refusal(title, status, CampaignStatus.ACTIVE, "paused")
+    return _move_refusal(title, status, CampaignStatus.ACTIVE, "paused")
 
 
 def resume_refusal(title: str, status: CampaignStatus) -> str | None:
-    return move_refusal(title, status, CampaignStatus.PAUSED, "resumed")
+    return _move_refusal(title, status, CampaignStatus.PAUSED, "resumed")
 
 
 def change_refusal(title: str, status: CampaignStatus) -> str | None:

@@ -5,7 +5,7 @@ index and details the window reads (C1–C3, C5–C10, C16, C17).
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -570,22 +570,27 @@ class CampaignService:
 
     # ------------------------------------------------------------------ status changes
     def pause(self, actor: Actor, campaign_id: int) -> None:
-        self._move(actor, campaign_id, CampaignStatus.ACTIVE, CampaignStatus.PAUSED, "paused")
+        self._move(
+            actor, campaign_id, campaign_rules.pause_refusal, CampaignStatus.PAUSED, "paused"
+        )
 
     def resume(self, actor: Actor, campaign_id: int) -> None:
-        self._move(actor, campaign_id, CampaignStatus.PAUSED, CampaignStatus.ACTIVE, "resumed")
+        self._move(
+            actor, campaign_id, campaign_rules.resume_refusal, CampaignStatus.ACTIVE, "resumed"
+        )
 
     def _move(
         self,
         actor: Actor,
         campaign_id: int,
-        source: CampaignStatus,
+        refusal: Callable[[str, CampaignStatus], str | None],
         target: CampaignStatus,
         verb: str,
     ) -> None:
         with self._context.unit_of_work(actor) as uow:
             campaign = self.campaign_in_account(uow.session, actor, campaign_id)
-            _refuse(campaign_rules.move_refusal(campaign.title, campaign.status, source, verb))
+            _refuse(refusal(campaign.title, campaign.status))
+            source = campaign.status
             campaign.status = target
             if target is CampaignStatus.ACTIVE:
                 self._open_window(uow, campaign)
