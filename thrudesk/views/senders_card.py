@@ -19,7 +19,7 @@ from thrudesk.services import campaign_rules
 from thrudesk.services.accounts import BATCH_SIZE_MAX, BATCH_SIZE_MIN
 from thrudesk.services.container import Services
 from thrudesk.services.errors import ThrudeskError
-from thrudesk.services.rows import CampaignStatus, Role, SenderRow, SenderSource
+from thrudesk.services.rows import Role, SenderRow, SenderSource
 from thrudesk.services.senders import TeamRow
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import formatting
@@ -82,7 +82,8 @@ class SendersCard(Card):
         self._timezone = timezone
         self._campaign_id: int | None = None
         self._title = ""
-        self._status: CampaignStatus | None = None
+        # Whether the campaign shown can still change (not archived: campaign_rules).
+        self._changeable = False
         self._team: TeamRow | None = None
 
         self.add_senders_button = button(
@@ -236,9 +237,9 @@ class SendersCard(Card):
             self.link_copied_label.hide()
         self._campaign_id = team.campaign_id
         self._title = title
-        self._status = team.status
         self._team = team
-        archived = campaign_rules.change_refusal(title, team.status) is not None
+        self._changeable = campaign_rules.change_refusal(title, team.status) is None
+        archived = not self._changeable
         self.preloading_value.setText(preloading_text(team))
         # C12 names the state while nobody sends yet; then the row just counts the team.
         self.preloading_caption.setText("Pre-loading" if not team.senders else "Team")
@@ -304,11 +305,10 @@ class SendersCard(Card):
         self.errors.show(error)
 
     def _update_actions(self, *_args: object) -> None:
-        changeable = self._status is not None and (
-            campaign_rules.change_refusal(self._title, self._status) is None
-        )
         self.remove_sender_button.setEnabled(
-            changeable and self.selected_sender() is not None and self._campaign_id is not None
+            self._changeable
+            and self.selected_sender() is not None
+            and self._campaign_id is not None
         )
 
     # ------------------------------------------------------------------ handlers
