@@ -52,6 +52,13 @@ def _campaign_model(services: Services, actor: Actor) -> CampaignTableModel:
     return CampaignTableModel(services, actor, timezone="America/New_York", simulator=None)
 
 
+def _campaigns_tab(qtbot: QtBot, services: Services, actor: Actor) -> CampaignsTab:
+    """The Campaigns tab on its own, read in New York time with no simulator."""
+    tab = CampaignsTab(services, actor, timezone="America/New_York", simulator=None)
+    qtbot.addWidget(tab)
+    return tab
+
+
 def _ids(model: CampaignTableModel) -> list[int]:
     return [model.index(r, 0).data(ID_ROLE) for r in range(model.rowCount())]
 
@@ -119,10 +126,7 @@ def test_p3_a_full_first_page_shows_at_once_and_is_counted_once_the_table_has_pa
 ) -> None:
     _many_campaigns(thrudesk_services, thrudesk_account, 20)
     monkeypatch.setattr(CampaignTableModel, "PAGE_SIZE", 8)
-    tab = CampaignsTab(
-        thrudesk_services, thrudesk_account.actor, timezone="America/New_York", simulator=None
-    )
-    qtbot.addWidget(tab)
+    tab = _campaigns_tab(qtbot, thrudesk_services, thrudesk_account.actor)
     tab.resize(900, 300)  # once shown, fewer rows in view than a page holds
     # Not painted yet: the count says what is loaded, and that there is more.
     qtbot.wait(20)
@@ -364,10 +368,7 @@ def test_p3_a_table_paints_each_cell_from_its_column_as_the_model_answers_it(
     qtbot: QtBot, thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     _many_campaigns(thrudesk_services, thrudesk_account, 3)
-    tab = CampaignsTab(
-        thrudesk_services, thrudesk_account.actor, timezone="America/New_York", simulator=None
-    )
-    qtbot.addWidget(tab)
+    tab = _campaigns_tab(qtbot, thrudesk_services, thrudesk_account.actor)
     model = tab.model
     for column in range(model.columnCount()):
         index = model.index(0, column)
@@ -391,10 +392,7 @@ def test_p3_a_table_first_reads_what_the_tallest_screen_can_show(
     assert first_page_for_screens(8) == 8  # never more than a page
 
     _many_campaigns(thrudesk_services, thrudesk_account, first + 5)
-    tab = CampaignsTab(
-        thrudesk_services, thrudesk_account.actor, timezone="America/New_York", simulator=None
-    )
-    qtbot.addWidget(tab)
+    tab = _campaigns_tab(qtbot, thrudesk_services, thrudesk_account.actor)
     assert tab.model.rowCount() == first
     assert tab.count_label.text() == f"{first}+ campaigns"
     tab.model.fetchMore(QModelIndex())
@@ -405,10 +403,7 @@ def test_p3_a_tables_header_shows_its_models_titles_tooltips_and_alignment(
     qtbot: QtBot, thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     _many_campaigns(thrudesk_services, thrudesk_account, 2)
-    tab = CampaignsTab(
-        thrudesk_services, thrudesk_account.actor, timezone="America/New_York", simulator=None
-    )
-    qtbot.addWidget(tab)
+    tab = _campaigns_tab(qtbot, thrudesk_services, thrudesk_account.actor)
     header = tab.table.horizontalHeader()
     shown, model = header.model(), tab.model
     assert shown.columnCount() == model.columnCount() == header.count()
