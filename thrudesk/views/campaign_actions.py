@@ -1,4 +1,6 @@
-"""What the Campaigns tab and Campaign Details do alike to one campaign: pause or resume it (C1)."""
+"""What the Campaigns tab and Campaign Details do alike to one campaign: pause or resume it (C1),
+and what they say of a followup (C8).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +10,9 @@ from thrudesk.services.container import Services
 from thrudesk.services.rows import CampaignStatus
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import theme
+
+# Create followup, on the Campaigns tab and in Campaign Details (C8).
+FOLLOWUP_TIP = "A followup to this campaign's contacts, on its number: no provisioning wait"
 
 
 def show_pause_or_resume(

@@ -51,7 +51,7 @@ from thrudesk.views.aio import async_slot
 from thrudesk.views.audience_card import AudienceCard
 from thrudesk.views.background import BIG_CAMPAIGN, BackgroundTask, Progress
 from thrudesk.views.badges import ProvisioningBadge, TagStrip, badge_tooltip, status_tags
-from thrudesk.views.campaign_actions import pause_or_resume, show_pause_or_resume
+from thrudesk.views.campaign_actions import FOLLOWUP_TIP, pause_or_resume, show_pause_or_resume
 from thrudesk.views.campaign_dialogs import NewCampaignDialog
 from thrudesk.views.followup_dialog import FollowupDialog
 from thrudesk.views.senders_card import SOURCE_TEXT, SendersCard
@@ -446,7 +446,7 @@ class CampaignDetailsTab(QWidget):
             "Create followup…",
             "create_followup_button",
             icon_name="followup",
-            tooltip="A followup to this campaign's contacts, on its number: no provisioning wait",
+            tooltip=FOLLOWUP_TIP,
         )
         self.followups_card.header_actions.addWidget(self.create_followup_button)
         self.followups_model: StaticTableModel[FollowupRow] = StaticTableModel(
@@ -773,7 +773,7 @@ class CampaignDetailsTab(QWidget):
         offer(
             self.create_followup_button,
             details.row.followup_refusal,
-            "A followup to this campaign's contacts, on its number: no provisioning wait",
+            FOLLOWUP_TIP,
         )
         if not original:
             self.followups_empty.setText(

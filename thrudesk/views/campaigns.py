@@ -33,7 +33,7 @@ from thrudesk.services.rows import (
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views.aio import async_slot
 from thrudesk.views.badges import Tag, badge_tooltip, flags_tooltip, provisioning_tag, status_tags
-from thrudesk.views.campaign_actions import pause_or_resume, show_pause_or_resume
+from thrudesk.views.campaign_actions import FOLLOWUP_TIP, pause_or_resume, show_pause_or_resume
 from thrudesk.views.simulation import SimulationControl, provisioning_estimate
 from thrudesk.views.table_model import Column, count_column
 from thrudesk.views.table_tab import AccountTableModel, TableTab, filter_edit
@@ -51,9 +51,7 @@ NO_CAMPAIGN = "Select a campaign first"
 ACTION_TIPS = {
     "edit_campaign_button": "Edit the Draft",
     "launch_button": "Launch the Draft (Ctrl+L)",
-    "followup_button": (
-        "A followup to this campaign's contacts, on its number: no provisioning wait"
-    ),
+    "followup_button": FOLLOWUP_TIP,
     "clone_button": "A new Draft with this campaign's title, message, contacts and settings",
     "archive_button": (
         "Archive the campaign: it stays readable, exportable and clonable, for good"
