@@ -36,11 +36,6 @@ def stored_datetime(moment: datetime | None) -> str | None:
     return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-def read_moment(stored: str) -> datetime:
-    """The aware moment back from its stored text."""
-    return datetime.fromisoformat(stored).replace(tzinfo=UTC)
-
-
 def recorded_value(value: Any) -> Any:
     """A value as the audit trail and JSON columns record it: an enum as its value, a moment
     in ISO 8601, what JSON holds as it is, anything else as its text.

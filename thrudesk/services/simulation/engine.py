@@ -32,6 +32,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from thrudesk.models import Account, PhoneNumber, SimulationJob
+from thrudesk.models.base import stored_moment
 from thrudesk.models.enums import Carrier, ClockKind, JobKind, ProvisioningStatus, Scenario
 from thrudesk.services import bulk
 from thrudesk.services.changes import CAMPAIGNS, SIMULATION, Change
@@ -585,7 +586,7 @@ class Simulator:
             ScheduledJob(
                 id=job_id,
                 kind=JobKind(kind),
-                due_at=bulk.read_moment(due_at),
+                due_at=stored_moment(due_at),
                 subject_id=subject_id,
                 account_id=account_id,
                 payload=dict(json.loads(payload) or {}) if payload else {},
