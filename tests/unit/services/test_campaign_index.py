@@ -161,7 +161,11 @@ def test_n12_the_index_never_shows_another_accounts_campaigns(
     services.campaigns.create(other.actor, "Their campaign")
     mine = _all(services, busy_account.actor, CampaignStatusFilter.ALL)
     assert "Their campaign" not in {r.title for r in mine}
-    for sort in (CampaignSortKey.STATUS, CampaignSortKey.PHONE, CampaignSortKey.BADGE):
-        page = services.campaigns.index(other.actor, sort=sort)
-        assert [r.title for r in page.rows] == ["Their campaign"]
+    # Every order, each read for this account just before the other's, with the same statement.
+    for sort in CampaignSortKey:
+        for descending in (False, True):
+            ours = services.campaigns.index(busy_account.actor, sort=sort, descending=descending)
+            assert "Their campaign" not in {r.title for r in ours.rows}
+            page = services.campaigns.index(other.actor, sort=sort, descending=descending)
+            assert [r.title for r in page.rows] == ["Their campaign"]
     assert services.campaigns.index_rows(other.actor, [r.id for r in mine]) == []
