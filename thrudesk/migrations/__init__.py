@@ -4,5 +4,5 @@
 holds it equal to the scripts' head, and ``KNOWN_REVISIONS`` to every script's revision.
 """
 
-HEAD_REVISION = "0003"
-KNOWN_REVISIONS = frozenset({"0001", "0002", "0003"})
+HEAD_REVISION = "0004"
+KNOWN_REVISIONS = frozenset({"0001", "0002", "0003", "0004"})

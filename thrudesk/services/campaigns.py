@@ -34,6 +34,7 @@ from thrudesk.models import (
     PhoneNumber,
     UseCase,
 )
+from thrudesk.models.campaign import not_archived
 from thrudesk.models.enums import (
     CampaignStatus,
     NumberKind,
@@ -657,9 +658,7 @@ class CampaignService:
         """Archive ``campaign`` and its followups inside ``uow`` (also used by auto-archive)."""
         _refuse(campaign_rules.archive_refusal(campaign.title, campaign.status))
         followups = uow.session.scalars(
-            select(Campaign).where(
-                Campaign.parent_id == campaign.id, Campaign.status != CampaignStatus.ARCHIVED
-            )
+            select(Campaign).where(Campaign.parent_id == campaign.id, not_archived(Campaign.status))
         ).all()
         for target in (campaign, *followups):
             before = target.status

@@ -21,9 +21,9 @@ from thrudesk.models import (
     UseCase,
     User,
 )
+from thrudesk.models.campaign import not_archived
 from thrudesk.models.enums import (
     BrandStatus,
-    CampaignStatus,
     CarrierCheckStatus,
     NumberKind,
     ProvisioningStatus,
@@ -59,6 +59,8 @@ AnySelect = Select[*tuple[Any, ...]]
 USE_CASE_WARNING_FROM = 45
 # Campaign titles a Phone Numbers row carries (its tooltip lists them); the count is exact.
 ROW_TITLES = 20
+# The campaigns of one number, beside the numbers' own campaigns (see _titles_using).
+_ON_NUMBER = aliased(Campaign)
 
 FREE_USE_CASE_SLOTS = (
     "Free slots by archiving old single-use campaigns or deleting an unused dedicated number."
@@ -599,10 +601,7 @@ class NumberService:
     # ------------------------------------------------------------------ query parts
     _campaigns_using = (
         select(func.count(Campaign.id))
-        .where(
-            Campaign.phone_number_id == PhoneNumber.id,
-            Campaign.status != CampaignStatus.ARCHIVED,
-        )
+        .where(Campaign.phone_number_id == PhoneNumber.id, not_archived(Campaign.status))
         .correlate(PhoneNumber)
         .scalar_subquery()
     )
@@ -693,27 +692,33 @@ class NumberService:
         titles: dict[int, list[str]] = defaultdict(list)
         if not number_ids:
             return titles
-        query = select(Campaign.phone_number_id, Campaign.title).where(
-            Campaign.phone_number_id.in_(number_ids),
-            Campaign.status != CampaignStatus.ARCHIVED,
-        )
-        if most is not None:
-            place = (
-                func.row_number()
-                .over(
-                    partition_by=Campaign.phone_number_id,
-                    order_by=(Campaign.created_at, Campaign.id),
-                )
-                .label("place")
-            )
-            ranked = query.add_columns(place, Campaign.created_at, Campaign.id).subquery()
+        order = (Campaign.created_at, Campaign.id)
+        if most is None:
             query = (
-                select(ranked.c.phone_number_id, ranked.c.title)
-                .where(ranked.c.place <= most)
-                .order_by(ranked.c.created_at, ranked.c.id)
+                select(Campaign.phone_number_id, Campaign.title)
+                .where(Campaign.phone_number_id.in_(number_ids), not_archived(Campaign.status))
+                .order_by(Campaign.phone_number_id, *order)
             )
         else:
-            query = query.order_by(Campaign.created_at, Campaign.id)
+            # The first few of each number, walked in order on the index of the campaigns
+            # still on a number: ranking them all sorted every campaign of the numbers, some
+            # 30 ms for a page of a large account's numbers.
+            first = (
+                select(_ON_NUMBER.id)
+                .where(
+                    _ON_NUMBER.phone_number_id == PhoneNumber.id, not_archived(_ON_NUMBER.status)
+                )
+                .order_by(_ON_NUMBER.created_at, _ON_NUMBER.id)
+                .limit(most)
+                .correlate(PhoneNumber)
+            )
+            query = (
+                select(PhoneNumber.id, Campaign.title)
+                .select_from(PhoneNumber)
+                .join(Campaign, Campaign.id.in_(first))
+                .where(PhoneNumber.id.in_(number_ids))
+                .order_by(PhoneNumber.id, *order)
+            )
         for number_id, title in session.execute(query):
             if number_id is not None:
                 titles[number_id].append(title)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thrudesk.models import Campaign, CarrierCheck, PhoneNumber
+from thrudesk.models.campaign import not_archived
 from thrudesk.models.enums import (
     CampaignStatus,
     Carrier,
@@ -384,7 +385,7 @@ class ProvisioningService:
                 select(Campaign)
                 .where(
                     Campaign.phone_number_id.in_(chunk),
-                    Campaign.status != CampaignStatus.ARCHIVED,
+                    not_archived(Campaign.status),
                 )
                 .order_by(Campaign.id)
             ):

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from thrudesk.models import Account, Campaign, Event
+from thrudesk.models.campaign import not_archived
 from thrudesk.models.enums import CampaignStatus, JobKind
 from thrudesk.services.campaigns import (
     AUTO_ARCHIVE_AFTER,
@@ -105,7 +106,7 @@ class UpkeepService:
         earliest = uow.session.scalar(
             select(func.min(Campaign.last_activity_at)).where(
                 Campaign.account_id == account_id,
-                Campaign.status != CampaignStatus.ARCHIVED,
+                not_archived(Campaign.status),
             )
         )
         if earliest is None:
@@ -181,7 +182,7 @@ class UpkeepService:
             select(Campaign)
             .where(
                 Campaign.account_id == account_id,
-                Campaign.status != CampaignStatus.ARCHIVED,
+                not_archived(Campaign.status),
                 Campaign.last_activity_at <= now - AUTO_ARCHIVE_AFTER,
             )
             # Originals first: archiving one archives its followups with it.
@@ -193,7 +194,7 @@ class UpkeepService:
         warned = session.scalars(
             select(Campaign.id).where(
                 Campaign.account_id == account_id,
-                Campaign.status != CampaignStatus.ARCHIVED,
+                not_archived(Campaign.status),
                 Campaign.last_activity_at <= now - AUTO_ARCHIVE_WARNING_FROM,
             )
         ).all()
