@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session, aliased, joinedload
 
 from thrudesk.models import (
@@ -61,6 +61,46 @@ USE_CASE_WARNING_FROM = 45
 ROW_TITLES = 20
 # The campaigns of one number, beside the numbers' own campaigns (see _titles_using).
 _ON_NUMBER = aliased(Campaign)
+# The titles of the campaigns not archived on the numbers ``ids``, oldest first: all of them,
+# or the first ``most`` of each, walked in order on the index of the campaigns still on a
+# number (ranking them all sorted every campaign of the numbers: 30 ms for a page of a large
+# account's numbers). Built once, the ids bound at each read.
+_ALL_TITLES = (
+    select(Campaign.phone_number_id, Campaign.title)
+    .where(
+        Campaign.phone_number_id.in_(bindparam("ids", expanding=True)),
+        not_archived(Campaign.status),
+    )
+    .order_by(Campaign.phone_number_id, Campaign.created_at, Campaign.id)
+)
+_FIRST_TITLES = (
+    select(PhoneNumber.id, Campaign.title)
+    .select_from(PhoneNumber)
+    .join(
+        Campaign,
+        Campaign.id.in_(
+            select(_ON_NUMBER.id)
+            .where(_ON_NUMBER.phone_number_id == PhoneNumber.id, not_archived(_ON_NUMBER.status))
+            .order_by(_ON_NUMBER.created_at, _ON_NUMBER.id)
+            .limit(bindparam("most"))
+            .correlate(PhoneNumber)
+        ),
+    )
+    .where(PhoneNumber.id.in_(bindparam("ids", expanding=True)))
+    .order_by(PhoneNumber.id, Campaign.created_at, Campaign.id)
+)
+# Each number's three carrier checks, in carrier order.
+_CARRIER_CHECKS = (
+    select(
+        CarrierCheck.phone_number_id,
+        CarrierCheck.carrier,
+        CarrierCheck.status,
+        CarrierCheck.answered_at,
+        CarrierCheck.reason,
+    )
+    .where(CarrierCheck.phone_number_id.in_(bindparam("ids", expanding=True)))
+    .order_by(CarrierCheck.phone_number_id, CarrierCheck.id)
+)
 
 FREE_USE_CASE_SLOTS = (
     "Free slots by archiving old single-use campaigns or deleting an unused dedicated number."
@@ -517,8 +557,13 @@ class NumberService:
             return found
         with self._context.store.read() as session:
             for chunk in bulk.chunks(wanted):
-                query = self._base_query(actor).where(PhoneNumber.id.in_(chunk))
-                found.extend(self._rows(session, query))
+                found.extend(
+                    self._rows(
+                        session,
+                        self._rows_by_id,
+                        {"account_id": actor.account_id, "ids": chunk},
+                    )
+                )
         return found
 
     def page(
@@ -615,32 +660,39 @@ class NumberService:
         .scalar_subquery()
     )
 
-    def _base_query(self, actor: Actor) -> AnySelect:
-        # Columns, not PhoneNumber objects: the Phone Numbers tab reads up to a thousand rows at
-        # a time while the simulator runs (P2), and building objects costs most of that.
-        initiator = aliased(User)
-        return (
-            select(
-                PhoneNumber.id,
-                PhoneNumber.e164,
-                PhoneNumber.name,
-                PhoneNumber.kind,
-                PhoneNumber.area_code,
-                PhoneNumber.use_case_id,
-                PhoneNumber.provisioning_status,
-                PhoneNumber.failure_reason,
-                PhoneNumber.created_at,
-                PhoneNumber.completed_at,
-                PhoneNumber.failed_at,
-                PhoneNumber.released_at,
-                UseCase.name.label("use_case_name"),
-                initiator.name.label("initiator_name"),
-                self._campaigns_using.label("campaigns_using"),
-            )
-            .join(UseCase, PhoneNumber.use_case_id == UseCase.id)
-            .outerjoin(initiator, PhoneNumber.initiator_id == initiator.id)
-            .where(PhoneNumber.account_id == actor.account_id)
+    # Columns, not PhoneNumber objects: the Phone Numbers tab reads up to a thousand rows at a
+    # time while the simulator runs (P2), and building objects costs most of that. Built once:
+    # building it at every read cost as much as reading a few rows.
+    _initiator = aliased(User)
+    _number_rows = (
+        select(
+            PhoneNumber.id,
+            PhoneNumber.e164,
+            PhoneNumber.name,
+            PhoneNumber.kind,
+            PhoneNumber.area_code,
+            PhoneNumber.use_case_id,
+            PhoneNumber.provisioning_status,
+            PhoneNumber.failure_reason,
+            PhoneNumber.created_at,
+            PhoneNumber.completed_at,
+            PhoneNumber.failed_at,
+            PhoneNumber.released_at,
+            UseCase.name.label("use_case_name"),
+            _initiator.name.label("initiator_name"),
+            _campaigns_using.label("campaigns_using"),
         )
+        .join(UseCase, PhoneNumber.use_case_id == UseCase.id)
+        .outerjoin(_initiator, PhoneNumber.initiator_id == _initiator.id)
+    )
+    # Rows by id (live updates): the account and the ids bound at each read.
+    _rows_by_id = _number_rows.where(
+        PhoneNumber.account_id == bindparam("account_id"),
+        PhoneNumber.id.in_(bindparam("ids", expanding=True)),
+    )
+
+    def _base_query(self, actor: Actor) -> AnySelect:
+        return self._number_rows.where(PhoneNumber.account_id == actor.account_id)
 
     @staticmethod
     def _text_condition(text: str) -> ColumnElement[bool] | None:
@@ -692,34 +744,9 @@ class NumberService:
         titles: dict[int, list[str]] = defaultdict(list)
         if not number_ids:
             return titles
-        order = (Campaign.created_at, Campaign.id)
-        if most is None:
-            query = (
-                select(Campaign.phone_number_id, Campaign.title)
-                .where(Campaign.phone_number_id.in_(number_ids), not_archived(Campaign.status))
-                .order_by(Campaign.phone_number_id, *order)
-            )
-        else:
-            # The first few of each number, walked in order on the index of the campaigns
-            # still on a number: ranking them all sorted every campaign of the numbers, some
-            # 30 ms for a page of a large account's numbers.
-            first = (
-                select(_ON_NUMBER.id)
-                .where(
-                    _ON_NUMBER.phone_number_id == PhoneNumber.id, not_archived(_ON_NUMBER.status)
-                )
-                .order_by(_ON_NUMBER.created_at, _ON_NUMBER.id)
-                .limit(most)
-                .correlate(PhoneNumber)
-            )
-            query = (
-                select(PhoneNumber.id, Campaign.title)
-                .select_from(PhoneNumber)
-                .join(Campaign, Campaign.id.in_(first))
-                .where(PhoneNumber.id.in_(number_ids))
-                .order_by(PhoneNumber.id, *order)
-            )
-        for number_id, title in session.execute(query):
+        parameters: dict[str, Any] = {"ids": list(number_ids), "most": most}
+        query = _ALL_TITLES if most is None else _FIRST_TITLES
+        for number_id, title in session.execute(query, parameters):
             if number_id is not None:
                 titles[number_id].append(title)
         return titles
@@ -731,51 +758,64 @@ class NumberService:
         states: dict[int, list[CarrierState]] = defaultdict(list)
         if not number_ids:
             return states
-        checks = session.execute(
-            select(
-                CarrierCheck.phone_number_id,
-                CarrierCheck.carrier,
-                CarrierCheck.status,
-                CarrierCheck.answered_at,
-                CarrierCheck.reason,
-            )
-            .where(CarrierCheck.phone_number_id.in_(number_ids))
-            .order_by(CarrierCheck.phone_number_id, CarrierCheck.id)
-        )
+        checks = session.execute(_CARRIER_CHECKS, {"ids": list(number_ids)})
         for number_id, carrier, status, answered_at, reason in checks:
             states[number_id].append(
                 CarrierState(carrier=carrier, status=status, answered_at=answered_at, reason=reason)
             )
         return states
 
-    def _rows(self, session: Session, query: AnySelect) -> list[PhoneNumberRow]:
-        result = session.execute(query).all()
-        ids = [r.id for r in result]
+    def _rows(
+        self, session: Session, query: AnySelect, parameters: dict[str, Any] | None = None
+    ) -> list[PhoneNumberRow]:
+        """The rows of ``query`` (a ``_number_rows`` statement), read by position: by name, the
+        fifteen columns of a hundred rows cost more than building the rows.
+        """
+        result = session.execute(query, parameters).all()
+        ids = [r[0] for r in result]
         titles = self._titles_using(session, ids, most=ROW_TITLES)
         carriers = self.carrier_states(session, ids)
-        return [
-            PhoneNumberRow(
-                id=r.id,
-                e164=r.e164,
-                name=r.name,
-                kind=r.kind,
-                area_code=r.area_code,
-                place=area_codes.place(r.area_code),
-                use_case_id=r.use_case_id,
-                use_case_name=r.use_case_name,
-                provisioning_status=r.provisioning_status,
-                failure_reason=r.failure_reason,
-                carriers=tuple(carriers.get(r.id, ())),
-                campaigns_using=r.campaigns_using,
-                campaign_titles=tuple(titles.get(r.id, ())),
-                initiator_name=r.initiator_name,
-                created_at=r.created_at,
-                completed_at=r.completed_at,
-                failed_at=r.failed_at,
-                released_at=r.released_at,
+        rows: list[PhoneNumberRow] = []
+        for (
+            number_id,
+            e164,
+            name,
+            kind,
+            area_code,
+            use_case_id,
+            provisioning_status,
+            failure_reason,
+            created_at,
+            completed_at,
+            failed_at,
+            released_at,
+            use_case_name,
+            initiator_name,
+            campaigns_using,
+        ) in result:
+            rows.append(
+                PhoneNumberRow(
+                    id=number_id,
+                    e164=e164,
+                    name=name,
+                    kind=kind,
+                    area_code=area_code,
+                    place=area_codes.place(area_code),
+                    use_case_id=use_case_id,
+                    use_case_name=use_case_name,
+                    provisioning_status=provisioning_status,
+                    failure_reason=failure_reason,
+                    carriers=tuple(carriers.get(number_id, ())),
+                    campaigns_using=campaigns_using,
+                    campaign_titles=tuple(titles.get(number_id, ())),
+                    initiator_name=initiator_name,
+                    created_at=created_at,
+                    completed_at=completed_at,
+                    failed_at=failed_at,
+                    released_at=released_at,
+                )
             )
-            for r in result
-        ]
+        return rows
 
 
 __all__ = [

@@ -31,6 +31,18 @@ def test_n12_another_accounts_numbers_are_not_seen_or_counted(
     assert thrudesk_services.notifications.list(mine) == []
 
 
+def test_n12_live_rows_of_numbers_are_read_for_their_own_account_only(
+    thrudesk_services: Services, thrudesk_account: StarterAccount, other: StarterAccount
+) -> None:
+    """The rows a live update reads again, one statement for every account, bound to each."""
+    numbers = thrudesk_services.numbers
+    mine = complete_dedicated(thrudesk_services, thrudesk_account, "Mine")
+    theirs = complete_dedicated(thrudesk_services, other, "Theirs")
+    both = [mine.id, theirs.id]
+    assert [row.name for row in numbers.rows(thrudesk_account.actor, both)] == ["Mine"]
+    assert [row.name for row in numbers.rows(other.actor, both)] == ["Theirs"]
+
+
 def test_n12_another_accounts_number_cannot_be_used_renamed_or_deleted(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
