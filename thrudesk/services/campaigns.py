@@ -261,10 +261,8 @@ _INDEX_QUERY: AnySelect = select(*_INDEX_COLUMNS).outerjoin(
 )
 
 # Rows by id, with their account to check (see _rows_in_order), built once.
-_ROWS_BY_ID: AnySelect = (
-    select(*_INDEX_COLUMNS, _CAMPAIGN.account_id.label("account_id"))
-    .outerjoin(_NUMBERS, _CAMPAIGN.phone_number_id == _NUMBER.id)
-    .where(_CAMPAIGN.id.in_(bindparam("ids", expanding=True)))
+_ROWS_BY_ID: AnySelect = _INDEX_QUERY.add_columns(_CAMPAIGN.account_id.label("account_id")).where(
+    _CAMPAIGN.id.in_(bindparam("ids", expanding=True))
 )
 
 
