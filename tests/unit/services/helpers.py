@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine
 
 from thrudesk.models.enums import Carrier, NumberMode
 from thrudesk.services.campaigns import FollowupTargeting
 from thrudesk.services.container import Services
 from thrudesk.services.rows import PhoneNumberRow
 from thrudesk.services.starter import StarterAccount
+from thrudesk.services.store import url_for_path
 
 CARRIERS = (Carrier.ATT, Carrier.VERIZON, Carrier.TMOBILE)
 
@@ -73,3 +79,14 @@ def new_followup(
         expires_at=services.clock.now() + timedelta(days=2),
         targeting=targeting,
     )
+
+
+def store_at_revision(path: Path, revision: str) -> None:
+    """A new store at an older schema, as an earlier thrudesk left it (R4)."""
+    engine = create_engine(url_for_path(path))
+    config = Config()
+    config.set_main_option("script_location", "thrudesk:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    engine.dispose()

@@ -10,11 +10,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import event
 
-from tests.unit.services.helpers import active_on_dedicated, complete_dedicated
+from tests.unit.services.helpers import (
+    active_on_dedicated,
+    complete_dedicated,
+    store_at_revision,
+)
 from thrudesk.models.enums import JobKind
 from thrudesk.services.container import Services
 from thrudesk.services.numbers import ROW_TITLES
@@ -23,16 +25,6 @@ from thrudesk.services.store import Store, open_store, url_for_path
 from thrudesk.services.upkeep import UpkeepService
 
 INDEXES = ("ix_campaign_number_not_archived", "ix_campaign_account_activity_not_archived")
-
-
-def _store_at_0003(path: Path) -> None:
-    engine = create_engine(url_for_path(path))
-    config = Config()
-    config.set_main_option("script_location", "thrudesk:migrations")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0003")
-    engine.dispose()
 
 
 def _index_sql(path: Path) -> dict[str, str]:
@@ -64,7 +56,7 @@ def _plans(store: Store) -> Iterator[list[str]]:
 
 def test_r4_a_0003_store_gains_the_indexes_of_campaigns_not_archived(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    _store_at_0003(path)
+    store_at_revision(path, "0003")
     assert not set(INDEXES) & set(_index_sql(path))
     store = open_store(url_for_path(path))
     try:

@@ -212,18 +212,10 @@ def test_r5_logs_and_backups_are_readable_by_their_owner_only(tmp_path: Path) ->
 
     import sqlite3
 
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
+    from tests.unit.services.helpers import store_at_revision
 
     path = tmp_path / "old.sqlite3"
-    engine = create_engine(url_for_path(path))
-    config = Config()
-    config.set_main_option("script_location", "thrudesk:migrations")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
-    engine.dispose()
+    store_at_revision(path, "0001")
     with sqlite3.connect(path):
         pass
     store = open_store(url_for_path(path))

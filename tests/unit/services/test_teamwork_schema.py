@@ -5,21 +5,14 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import inspect
 
+from tests.unit.services.helpers import store_at_revision
 from thrudesk.services.store import open_store, url_for_path
 
 
 def _store_at_0001(path: Path) -> None:
-    engine = create_engine(url_for_path(path))
-    config = Config()
-    config.set_main_option("script_location", "thrudesk:migrations")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
-    engine.dispose()
+    store_at_revision(path, "0001")
     with sqlite3.connect(path) as connection:
         connection.executescript(
             """
