@@ -744,8 +744,10 @@ class NumberService:
         titles: dict[int, list[str]] = defaultdict(list)
         if not number_ids:
             return titles
-        parameters: dict[str, Any] = {"ids": list(number_ids), "most": most}
-        query = _ALL_TITLES if most is None else _FIRST_TITLES
+        parameters: dict[str, Any] = {"ids": list(number_ids)}
+        query = _ALL_TITLES
+        if most is not None:
+            query, parameters = _FIRST_TITLES, {**parameters, "most": most}
         for number_id, title in session.execute(query, parameters):
             if number_id is not None:
                 titles[number_id].append(title)

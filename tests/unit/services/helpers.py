@@ -54,6 +54,18 @@ def active_on_dedicated(
     return campaign_id
 
 
+def busy_dedicated(
+    services: Services, account: StarterAccount, count: int
+) -> tuple[PhoneNumberRow, list[str], list[int]]:
+    """A complete dedicated number with ``count`` active campaigns, oldest first: the number,
+    their titles and their ids.
+    """
+    number = complete_dedicated(services, account, "Main line")
+    titles = [f"Outreach {k:02d}" for k in range(count)]
+    ids = [active_on_dedicated(services, account, number.id, title) for title in titles]
+    return number, titles, ids
+
+
 def launch_single_use(
     services: Services, account: StarterAccount, title: str = "Single", area_code: str = "512"
 ) -> int:

@@ -14,6 +14,7 @@ from sqlalchemy import event
 
 from tests.unit.services.helpers import (
     active_on_dedicated,
+    busy_dedicated,
     complete_dedicated,
     store_at_revision,
 )
@@ -72,9 +73,7 @@ def test_n5_a_numbers_row_counts_and_names_only_the_campaigns_not_archived(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     services, actor = thrudesk_services, thrudesk_account.actor
-    number = complete_dedicated(services, thrudesk_account, "Main line")
-    titles = [f"Outreach {k:02d}" for k in range(ROW_TITLES + 5)]
-    ids = [active_on_dedicated(services, thrudesk_account, number.id, t) for t in titles]
+    number, titles, ids = busy_dedicated(services, thrudesk_account, ROW_TITLES + 5)
     for campaign_id in ids[:3]:
         services.campaigns.archive(actor, campaign_id)
     [row] = services.numbers.rows(actor, [number.id])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.unit.services.helpers import active_on_dedicated, complete_dedicated
+from tests.unit.services.helpers import busy_dedicated
 from thrudesk.services.container import Services
 from thrudesk.services.numbers import ROW_TITLES
 from thrudesk.services.rows import CarrierCheckStatus, NumberKind, ProvisioningStatus
@@ -13,10 +13,7 @@ def test_n5_a_busy_numbers_row_counts_every_campaign_and_names_the_oldest(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     services, actor = thrudesk_services, thrudesk_account.actor
-    number = complete_dedicated(services, thrudesk_account, "Main line")
-    titles = [f"Outreach {k:02d}" for k in range(ROW_TITLES + 5)]
-    for title in titles:
-        active_on_dedicated(services, thrudesk_account, number.id, title)
+    _number, titles, _ids = busy_dedicated(services, thrudesk_account, ROW_TITLES + 5)
     [row] = services.numbers.page(actor).rows
     assert row.campaigns_using == len(titles)
     assert row.campaign_titles == tuple(titles[:ROW_TITLES])
