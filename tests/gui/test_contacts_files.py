@@ -9,8 +9,8 @@ import itertools
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QTableView
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
 from tests.gui.helpers import (
@@ -27,6 +27,7 @@ from tests.unit.services.teamwork_helpers import DATA, contacts_csv
 from thrudesk.services.container import Services
 from thrudesk.services.starter import StarterAccount
 from thrudesk.views.main_window import MainWindow
+from thrudesk.views.widgets import ProgressBar
 
 HEARTBEAT_MS = 20
 # Generous: the window must keep turning, not meet a benchmark (make bench P5 measures that).
@@ -136,6 +137,39 @@ def test_p5_importing_100000_contacts_keeps_the_window_turning(
     assert figure(window, "unassigned") == 100_000
     row = thrudesk_services.campaigns.index_row(thrudesk_account.actor, campaign.id)
     assert row.contact_count == 100_000
+
+
+class _Paints(QObject):
+    """Counts the paint events of the widget it watches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_p5_an_import_step_is_painted_with_the_window_not_on_the_spot(
+    qtbot: QtBot, window: MainWindow, campaign_with_contacts: CampaignWithContacts
+) -> None:
+    details = show_details(window, campaign_with_contacts(0).id)
+    bar = child(details, ProgressBar, "transfer_progress_bar")
+    child(details, QFrame, "transfer_progress_box").show()
+    qtbot.waitUntil(bar.isVisible)
+    qtbot.wait(50)
+    paints = _Paints()
+    bar.installEventFilter(paints)
+
+    QProgressBar.setValue(bar, 300)  # Qt's own way: the bar is painted inside the call
+    assert paints.count == 1
+    bar.set_progress(600)
+    assert paints.count == 1  # not yet: the window stays free to answer
+    assert bar.value() == 600
+    qtbot.waitUntil(lambda: paints.count == 2)
+    bar.removeEventFilter(paints)
 
 
 def test_p5_cancelling_an_import_keeps_the_chunks_written(

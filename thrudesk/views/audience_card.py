@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +30,7 @@ from thrudesk.services.rows import CampaignDetails, CampaignStatus, NumberKind
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import formatting
 from thrudesk.views.background import BackgroundTask, Progress, Work
-from thrudesk.views.widgets import Card, button, label, open_beside
+from thrudesk.views.widgets import Card, ProgressBar, button, label, open_beside
 
 FIGURES = (
     ("contacts", "Contacts"),
@@ -146,7 +145,7 @@ class AudienceCard(Card):
         self.transfer_cancel_button.setAutoDefault(False)
         top.addWidget(self.transfer_cancel_button)
         progress.addLayout(top)
-        self.transfer_progress_bar = QProgressBar()
+        self.transfer_progress_bar = ProgressBar()
         self.transfer_progress_bar.setObjectName("transfer_progress_bar")
         self.transfer_progress_bar.setRange(0, PROGRESS_STEPS)
         self.transfer_progress_bar.setTextVisible(False)
@@ -297,7 +296,7 @@ class AudienceCard(Card):
     def _on_task_progressed(self, progress: object) -> None:
         if not isinstance(progress, ImportProgress) or self._task is None:
             return
-        self.transfer_progress_bar.setValue(round(progress.fraction * PROGRESS_STEPS))
+        self.transfer_progress_bar.set_progress(round(progress.fraction * PROGRESS_STEPS))
         refused = (
             f" · {formatting.plural(progress.refused, 'row')} refused" if progress.refused else ""
         )
