@@ -14,10 +14,13 @@ from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QPushButton, QTableV
 from pytestqt.qtbot import QtBot
 
 from tests.gui.helpers import (
+    campaigns_table,
+    cell_text,
     child,
     click,
     click_named,
     menu_action,
+    row_of,
     show_details,
     shown_text,
     wait_dialog,
@@ -137,6 +140,24 @@ def test_p5_importing_100000_contacts_keeps_the_window_turning(
     assert figure(window, "unassigned") == 100_000
     row = thrudesk_services.campaigns.index_row(thrudesk_account.actor, campaign.id)
     assert row.contact_count == 100_000
+
+
+def test_c16_the_campaign_index_counts_the_imported_contacts_live(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, campaign_with_contacts: CampaignWithContacts
+) -> None:
+    campaign = campaign_with_contacts(0)
+    window.tabs.setCurrentWidget(window.campaigns_tab)  # read once, then out of view
+    table = campaigns_table(window)
+    qtbot.waitUntil(lambda: row_of(table, campaign.id) is not None)
+    assert cell_text(table, campaign.id, "Contacts") == "0"
+    show_details(window, campaign.id)
+    _import(qtbot, window, contacts_csv(tmp_path / "c.csv", 25))
+    message = child(window.campaign_details_tab, QLabel, "message_label")
+    qtbot.waitUntil(lambda: "Imported 25 contacts" in shown_text(message))
+
+    window.tabs.setCurrentWidget(window.campaigns_tab)
+    qtbot.waitUntil(lambda: cell_text(table, campaign.id, "Contacts") == "25")
+    assert cell_text(table, campaign.id, "Unassigned") == "25"
 
 
 class _Paints(QObject):

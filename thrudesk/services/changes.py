@@ -16,6 +16,9 @@ log = logging.getLogger("thrudesk.changes")
 NUMBERS = "numbers"
 CAMPAIGNS = "campaigns"
 CONVERSATIONS = "conversations"
+# A campaign's contacts and the counters kept of them (an import): nothing of its status or
+# number, so that the numbers' usage and the status bar are not read again for it.
+AUDIENCE = "audience"
 NOTIFICATIONS = "notifications"
 ACCOUNTS = "accounts"
 SIMULATION = "simulation"

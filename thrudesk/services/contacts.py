@@ -50,7 +50,7 @@ from sqlalchemy.orm import Session, aliased
 from thrudesk.models import Account, Campaign, Contact, Conversation, User
 from thrudesk.models.enums import CampaignStatus, MessageState
 from thrudesk.services.activity import plan_activity
-from thrudesk.services.changes import CAMPAIGNS, CONVERSATIONS
+from thrudesk.services.changes import AUDIENCE, CONVERSATIONS
 from thrudesk.services.contact_phones import PhoneRefused, normalise_phone
 from thrudesk.services.context import ServiceContext
 from thrudesk.services.errors import InvalidInput, InvalidTransition
@@ -678,7 +678,7 @@ class ContactService:
                     "opted_out": opted_out,
                 },
             )
-            uow.changes.add(CAMPAIGNS, account_id=campaign.account_id, campaign_id=campaign.id)
+            uow.changes.add(AUDIENCE, account_id=campaign.account_id, campaign_id=campaign.id)
             uow.changes.add(CONVERSATIONS, account_id=campaign.account_id, campaign_id=campaign.id)
             # No simulation job is planned here: the engine hears of new jobs on the thread that
             # commits them, and this may be a worker thread. ``finish_import`` plans it.

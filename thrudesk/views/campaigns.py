@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from thrudesk.services.changes import CAMPAIGNS, NUMBERS, Change
+from thrudesk.services.changes import AUDIENCE, CAMPAIGNS, NUMBERS, Change
 from thrudesk.services.container import Services
 from thrudesk.services.errors import NotFound, ThrudeskError
 from thrudesk.services.rows import (
@@ -173,10 +173,11 @@ class CampaignTableModel(AccountTableModel[CampaignIndexRow]):
         return self._services.campaigns.index_rows(self._actor, ids)
 
     def apply_change(self, change: Change) -> None:
-        """Refresh the rows a change names (campaigns, or campaigns on a named number); re-read
-        the window only when a row may have come, gone or moved (see :meth:`update_rows`).
+        """Refresh the rows a change names (campaigns, their audiences, or campaigns on a named
+        number); re-read the window only when a row may have come, gone or moved (see
+        :meth:`update_rows`).
         """
-        if not (change.touches(CAMPAIGNS) or change.touches(NUMBERS)):
+        if not (change.touches(CAMPAIGNS) or change.touches(AUDIENCE) or change.touches(NUMBERS)):
             return
         if change.touches(CAMPAIGNS) and not change.campaign_ids:
             self.requery()  # a change that does not say which campaigns

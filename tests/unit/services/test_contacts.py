@@ -28,6 +28,7 @@ from tests.unit.services.teamwork_helpers import (
 )
 from thrudesk.models import Contact, Conversation
 from thrudesk.models.enums import Role
+from thrudesk.services.changes import AUDIENCE, CONVERSATIONS, Change
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.contact_phones import PhoneRefused, is_valid_nanp, normalise_phone
 from thrudesk.services.contacts import ImportProgress
@@ -335,6 +336,25 @@ def test_import_progress_is_reported_per_chunk_and_chunks_commit_separately(
         if e.kind == "contacts_imported"
     ]
     assert [e.after and e.after["imported"] for e in events] == [10, 10, 5]
+
+
+def test_p5_each_chunk_tells_of_the_campaigns_audience_and_not_of_its_number_or_status(
+    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+) -> None:
+    """The window reads again what a change names: an import's chunks name the campaign's
+    contacts and conversations, so the numbers' usage and the status bar are left alone.
+    """
+    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    heard: list[Change] = []
+    thrudesk_services.bus.subscribe(heard.append)
+    thrudesk_services.contacts.import_csv(
+        thrudesk_account.actor, campaign_id, contacts_csv(tmp_path / "c.csv", 25), chunk_rows=10
+    )
+    assert len(heard) == 3
+    for change in heard:
+        assert change.campaign_ids == {campaign_id}
+        assert change.account_ids == {thrudesk_account.actor.account_id}
+        assert change.topics == {AUDIENCE, CONVERSATIONS}
 
 
 def test_cancelling_stops_after_the_current_chunk_and_keeps_what_was_committed(
