@@ -160,6 +160,34 @@ def test_c16_the_campaign_index_counts_the_imported_contacts_live(
     assert cell_text(table, campaign.id, "Unassigned") == "25"
 
 
+def test_c16_a_big_campaigns_contact_counters_follow_each_change_before_its_full_figures(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
+) -> None:
+    """Campaign Details reads a big campaign's full figures after a pause; the two counters the
+    campaign keeps (Contacts, Unassigned) are read at every change meanwhile, so that they never
+    lag behind an import's own report.
+    """
+    quiet_team(thrudesk_services, thrudesk_account)
+    campaign = campaign_with_contacts(10_000)
+    details = show_details(window, campaign.id)
+    qtbot.waitUntil(lambda: details.details is not None and details.details.contacts == 10_000)
+    actor, contacts = thrudesk_account.actor, thrudesk_services.contacts
+
+    contacts.import_csv(actor, campaign.id, contacts_csv(tmp_path / "a.csv", 5, start=20_000))
+    qtbot.waitUntil(lambda: figure(window, "contacts") == 10_005)
+    contacts.import_csv(actor, campaign.id, contacts_csv(tmp_path / "b.csv", 5, start=30_000))
+    qtbot.waitUntil(lambda: figure(window, "contacts") == 10_010)
+    assert figure(window, "unassigned") == 10_010
+    assert details.details is not None
+    assert details.details.contacts < 10_010  # the full figures come after the pause
+    qtbot.waitUntil(lambda: details.details is not None and details.details.contacts == 10_010)
+
+
 class _Paints(QObject):
     """Counts the paint events of the widget it watches."""
 

@@ -552,10 +552,14 @@ class CampaignDetailsTab(QWidget):
         """Read the campaign again: at once when that is quick, else the cheap counters now and
         the full figures after a pause, read off the GUI thread (see the module's notes).
         """
-        if self._campaign_id is None or self._refresh_timer.isActive():
+        if self._campaign_id is None:
             return
-        if self._reading is not None:
-            self._reading_again = True  # once the reading under way has been shown
+        if self._refresh_timer.isActive() or self._reading is not None:
+            # The full figures are on their way; the counters follow every change meanwhile,
+            # so that they never lag behind an import's own report.
+            self._refresh_counters()
+            if self._reading is not None:
+                self._reading_again = True  # once the reading under way has been shown
             return
         delay = self._refresh_delay()
         if delay == 0:
