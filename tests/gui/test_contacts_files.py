@@ -29,6 +29,7 @@ from tests.gui.teamwork_steps import CampaignWithContacts, choose_file, figure, 
 from tests.unit.services.teamwork_helpers import DATA, contacts_csv
 from thrudesk.services.container import Services
 from thrudesk.services.starter import StarterAccount
+from thrudesk.views.campaign_details import CampaignDetailsTab
 from thrudesk.views.main_window import MainWindow
 from thrudesk.views.widgets import ProgressBar
 
@@ -43,6 +44,11 @@ IMPORT_TIMEOUT_MS = 120_000
 def _import(qtbot: QtBot, window: MainWindow, path: Path) -> None:
     click_named(qtbot, window.campaign_details_tab, "import_contacts_button")
     choose_file(qtbot, window, "import_file_dialog", path)
+
+
+def _fully_read(details: CampaignDetailsTab, contacts: int) -> bool:
+    """Whether Campaign Details shows a full reading of its campaign with ``contacts``."""
+    return details.details is not None and details.details.contacts == contacts
 
 
 def test_r3_bad_rows_are_reported_by_line_and_the_good_ones_imported(
@@ -135,7 +141,7 @@ def test_p5_importing_100000_contacts_keeps_the_window_turning(
     message = child(details, QLabel, "message_label")
     qtbot.waitUntil(lambda: "Imported 100000 contacts" in shown_text(message))
     # The whole reading of a campaign this big is done off the window's thread, then shown.
-    qtbot.waitUntil(lambda: details.details is not None and details.details.contacts == 100_000)
+    qtbot.waitUntil(lambda: _fully_read(details, 100_000))
     assert figure(window, "contacts") == 100_000
     assert figure(window, "unassigned") == 100_000
     row = thrudesk_services.campaigns.index_row(thrudesk_account.actor, campaign.id)
@@ -175,7 +181,7 @@ def test_c16_a_big_campaigns_contact_counters_follow_each_change_before_its_full
     quiet_team(thrudesk_services, thrudesk_account)
     campaign = campaign_with_contacts(10_000)
     details = show_details(window, campaign.id)
-    qtbot.waitUntil(lambda: details.details is not None and details.details.contacts == 10_000)
+    qtbot.waitUntil(lambda: _fully_read(details, 10_000))
     actor, contacts = thrudesk_account.actor, thrudesk_services.contacts
 
     contacts.import_csv(actor, campaign.id, contacts_csv(tmp_path / "a.csv", 5, start=20_000))
@@ -185,7 +191,7 @@ def test_c16_a_big_campaigns_contact_counters_follow_each_change_before_its_full
     assert figure(window, "unassigned") == 10_010
     assert details.details is not None
     assert details.details.contacts < 10_010  # the full figures come after the pause
-    qtbot.waitUntil(lambda: details.details is not None and details.details.contacts == 10_010)
+    qtbot.waitUntil(lambda: _fully_read(details, 10_010))
 
 
 class _Paints(QObject):
