@@ -16,6 +16,20 @@ class ThrudeskError(Exception):
         self.message = message
         self.field = field
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt from its attributes, not by calling the class again: a refusal crosses from
+        # a contacts import's own process to the window's whatever its constructor asks for.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(
+    kind: type[ThrudeskError], args: tuple[object, ...], state: dict[str, object]
+) -> ThrudeskError:
+    error = kind.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class NotFound(ThrudeskError):
     """The thing does not exist in this account (N12: another account's things are not found)."""
@@ -63,6 +77,10 @@ class InvalidTransition(ThrudeskError):
 
 class PermissionDenied(ThrudeskError):
     """The acting user's role or membership does not allow this action."""
+
+
+class WorkInterrupted(ThrudeskError):
+    """Long work (an import in its own process) ended before it could answer."""
 
 
 class StoreError(ThrudeskError):
