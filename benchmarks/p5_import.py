@@ -3,9 +3,10 @@ sqlite3 ``executemany`` into the same tables.
 
 The program's side is the main window on the ``import`` data set (one account, one Draft
 campaign), showing that campaign in Campaign Details; the import starts as the Import CSV button
-starts it (``AudienceCard.start_import``: a worker thread, progress on the window) and ends when
-the card reports it finished (after ``finish_import``). A 5 ms heartbeat runs meanwhile, as in
-P2, and must keep P2's bounds (p99 ≤ 8 ms, max ≤ 16 ms).
+starts it (``AudienceCard.start_import``: a process of its own over the store file, relayed by a
+worker thread, progress on the window) and ends when the card reports it finished (after
+``finish_import``). A 5 ms heartbeat runs meanwhile, as in P2, and must keep P2's bounds
+(p99 ≤ 8 ms, max ≤ 16 ms).
 
 The floor reads the same file with ``csv.reader`` and writes one contact and one conversation
 per row with ``executemany`` (fields as JSON), with the program's pragmas, checking nothing: what

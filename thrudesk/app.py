@@ -200,9 +200,9 @@ def _lock_path(args: argparse.Namespace, paths: ProfilePaths) -> Path:
 def tune_interpreter() -> None:
     """Interpreter settings for a window that answers within milliseconds (QUALITY.md P2, P5).
 
-    A worker thread (a contacts import) holds the GIL for up to the switch interval at a time
-    while the window's thread waits for it: half a millisecond instead of Python's five keeps
-    the window's timers on time at the same import speed.
+    A worker thread (an export, a big campaign's reading) holds the GIL for up to the switch
+    interval at a time while the window's thread waits for it: half a millisecond instead of
+    Python's five keeps the window's timers on time at the same speed of work.
     """
     sys.setswitchinterval(0.0005)
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import csv
 import itertools
+import multiprocessing
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -28,6 +31,7 @@ from tests.gui.helpers import (
 from tests.gui.teamwork_steps import CampaignWithContacts, choose_file, figure, quiet_team
 from tests.unit.services.teamwork_helpers import DATA, contacts_csv
 from thrudesk.services.container import Services
+from thrudesk.services.import_process import PROCESS_NAME
 from thrudesk.services.starter import StarterAccount
 from thrudesk.views.campaign_details import CampaignDetailsTab
 from thrudesk.views.main_window import MainWindow
@@ -104,6 +108,36 @@ def test_r3_a_file_that_is_not_utf8_is_refused_beside_the_import_button(
     assert "The file is not UTF-8 (line 2" in error.text()
     assert figure(window, "contacts") == 0
     assert child(window.campaign_details_tab, QPushButton, "import_contacts_button").isEnabled()
+
+
+def test_p5_an_import_whose_process_dies_says_so_beside_the_import_button(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
+) -> None:
+    campaign = campaign_with_contacts(0)
+    details = show_details(window, campaign.id)
+    progress = child(details, QProgressBar, "transfer_progress_bar")
+    _import(qtbot, window, contacts_csv(tmp_path / "big.csv", 200_000))
+    # The import runs in a process of its own; something ends that process after its first chunk.
+    qtbot.waitUntil(lambda: progress.value() > 0, timeout=IMPORT_TIMEOUT_MS)
+    importing = [p for p in multiprocessing.active_children() if p.name == PROCESS_NAME]
+    assert len(importing) == 1
+    assert importing[0].pid is not None
+    os.kill(importing[0].pid, signal.SIGKILL)
+
+    error = child(details, QLabel, "csv_file_error")
+    qtbot.waitUntil(error.isVisible, timeout=IMPORT_TIMEOUT_MS)
+    assert "The import stopped before it finished" in error.text()
+    assert "import the file again to add the rest" in error.text()
+    assert not progress.isVisible()
+    assert child(details, QPushButton, "import_contacts_button").isEnabled()
+    kept = thrudesk_services.campaigns.details(thrudesk_account.actor, campaign.id).contacts
+    assert 0 < kept < 200_000
+    qtbot.waitUntil(lambda: figure(window, "contacts") == kept)
 
 
 def test_p5_importing_100000_contacts_keeps_the_window_turning(

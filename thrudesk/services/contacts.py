@@ -1,7 +1,8 @@
 """A campaign's contacts: importing them from CSV, exporting contacts and results to CSV, and
 listing its conversations.
 
-Import (made to run in a worker thread: it touches the store only through its own units of work,
+Import (made to run in a worker thread, or in a process of its own with
+:meth:`ContactService.import_csv_apart`: it touches the store only through its own units of work,
 reports progress through a callback and stops when its cancel flag is set):
 
 - The file is UTF-8, with or without a byte-order mark; anything else is refused before a row is
@@ -54,6 +55,7 @@ from thrudesk.services.changes import AUDIENCE, CONVERSATIONS
 from thrudesk.services.contact_phones import PhoneRefused, normalise_phone
 from thrudesk.services.context import ServiceContext
 from thrudesk.services.errors import InvalidInput, InvalidTransition
+from thrudesk.services.import_process import import_apart
 from thrudesk.services.membership import (
     campaign_in_account,
     campaign_to_manage,
@@ -483,6 +485,38 @@ class ContactService:
             fields=tuple(name for name, _ in columns.extras),
             cancelled=cancelled,
             stopped_reason=stopped,
+        )
+
+    def import_csv_apart(
+        self,
+        actor: Actor,
+        campaign_id: int,
+        path: Path | str,
+        *,
+        progress: Callable[[ImportProgress], None] | None = None,
+        cancel: CancelFlag | None = None,
+        chunk_rows: int = CHUNK_ROWS,
+    ) -> ImportReport:
+        """:meth:`import_csv`, in a process of its own when the store is a SQLite file.
+
+        The window's thread then keeps the interpreter to itself while a large file is read
+        (QUALITY.md P5); see :mod:`thrudesk.services.import_process`. A store in memory belongs
+        to this process alone, and is imported into here. Either way, call it from a worker
+        thread: it returns when the import ends, and ``progress`` and the bus hear of each
+        chunk on that thread, as with :meth:`import_csv`.
+        """
+        if self._context.store.path is None or not isinstance(path, str | Path):
+            return self.import_csv(
+                actor, campaign_id, path, progress=progress, cancel=cancel, chunk_rows=chunk_rows
+            )
+        return import_apart(
+            self._context,
+            actor,
+            campaign_id,
+            Path(path),
+            progress=progress,
+            cancel=cancel,
+            chunk_rows=chunk_rows,
         )
 
     @staticmethod

@@ -222,7 +222,9 @@ class AudienceCard(Card):
         source = Path(path)
 
         def work(progress: Progress, cancel: threading.Event) -> ImportReport:
-            return contacts.import_csv(actor, campaign_id, source, progress=progress, cancel=cancel)
+            return contacts.import_csv_apart(
+                actor, campaign_id, source, progress=progress, cancel=cancel
+            )
 
         self._begin("contacts_import", work, campaign_id, source.name)
         self.transfer_progress_label.setText(f"Importing {source.name} into “{self._title}”…")
@@ -269,9 +271,10 @@ class AudienceCard(Card):
         self._task = task
         self._task_campaign = campaign_id
         self._task_file = file_name
-        # The worker allocates row after row; a full garbage collection it triggers scans every
-        # object of the program while holding the interpreter, which stood the window still
-        # for a tenth of a second and more. What exists now is left out of collections until
+        # An export, and an import into a store that is not a file, allocate row after row on
+        # the worker; a full garbage collection they trigger scans every object of the program
+        # while holding the interpreter, which stood the window still for a tenth of a second
+        # and more. What exists now is left out of collections until
         # the work ends (not collected first: that would be the same pause, on this thread).
         gc.freeze()
         self.csv_file_error.hide()

@@ -80,6 +80,9 @@ CALLS: dict[str, Call] = {
     "contacts.import_csv": lambda s, a, t: s.contacts.import_csv(
         a, t.campaign, contacts_csv(t.folder / "mine.csv", 3)
     ),
+    "contacts.import_csv_apart": lambda s, a, t: s.contacts.import_csv_apart(
+        a, t.campaign, contacts_csv(t.folder / "mine-apart.csv", 3)
+    ),
     "contacts.export_csv": lambda s, a, t: s.contacts.export_csv(
         a, t.campaign, t.folder / "theirs.csv"
     ),
