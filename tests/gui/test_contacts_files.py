@@ -9,9 +9,12 @@ import itertools
 import multiprocessing
 import os
 import signal
+import sys
+import threading
 import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
@@ -33,6 +36,7 @@ from tests.unit.services.teamwork_helpers import DATA, contacts_csv
 from thrudesk.services.container import Services
 from thrudesk.services.import_process import PROCESS_NAME
 from thrudesk.services.starter import StarterAccount
+from thrudesk.views.background import BackgroundTask
 from thrudesk.views.campaign_details import CampaignDetailsTab
 from thrudesk.views.main_window import MainWindow
 from thrudesk.views.widgets import ProgressBar
@@ -138,6 +142,23 @@ def test_p5_an_import_whose_process_dies_says_so_beside_the_import_button(
     kept = thrudesk_services.campaigns.details(thrudesk_account.actor, campaign.id).contacts
     assert 0 < kept < 200_000
     qtbot.waitUntil(lambda: figure(window, "contacts") == kept)
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="only Linux gives each thread a priority"
+)
+def test_p5_background_work_gives_the_processor_to_the_windows_thread_first(
+    qtbot: QtBot,
+) -> None:
+    ours = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    task = BackgroundTask(
+        "priority_probe",
+        lambda _progress, _cancel: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
+    )
+    with qtbot.waitSignal(task.succeeded, timeout=10_000) as answered:
+        task.start()
+    assert answered.args == [min(19, ours + 10)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == ours
 
 
 def test_p5_importing_100000_contacts_keeps_the_window_turning(

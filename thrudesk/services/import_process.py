@@ -38,6 +38,7 @@ from thrudesk.models.enums import ClockKind
 from thrudesk.services.changes import Change, ChangeBus
 from thrudesk.services.clock import Clock
 from thrudesk.services.errors import ThrudeskError, WorkInterrupted
+from thrudesk.services.priority import lower_this_process
 from thrudesk.services.unit_of_work import Actor
 
 if TYPE_CHECKING:
@@ -206,6 +207,7 @@ class _PipeLogHandler(logging.Handler):
 
 def _import_here(job: _Job, pipe: Connection, stop: Event) -> None:
     """The import's process: the import, each of its steps told over ``pipe``."""
+    lower_this_process()
     root = logging.getLogger("thrudesk")
     for handler in list(root.handlers):
         root.removeHandler(handler)

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from thrudesk.migrations import HEAD_REVISION, KNOWN_REVISIONS
 from thrudesk.services.errors import StoreError
+from thrudesk.services.priority import lower_this_thread
 
 log = logging.getLogger("thrudesk.store")
 
@@ -115,10 +116,7 @@ class IntegrityCheck:
     def _run(self) -> None:
         # The verdict is needed before the first write, not before the first paint: on a busy
         # machine the window's own thread goes first.
-        native_id = threading.get_native_id()
-        if hasattr(os, "setpriority") and native_id:
-            with suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, native_id, 10)
+        lower_this_thread()
         assert self._path is not None
         error: StoreError | None = None
         try:

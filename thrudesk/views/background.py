@@ -15,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
+from thrudesk.services.priority import lower_this_thread
+
 log = logging.getLogger("thrudesk.views.background")
 
 # From this many contacts, reading a campaign's audience (its counts, a followup's reach) is
@@ -76,6 +78,7 @@ class BackgroundTask(QObject):
         # Emitting from this thread is safe: the receivers live on the GUI thread, so Qt queues
         # each call there.
         name = self.objectName()
+        lower_this_thread()  # the window's thread goes first
         try:
             result = self._work(self._report, self._cancel)
         except Exception as error:

@@ -343,3 +343,28 @@ def test_its_log_records_are_logged_here_with_their_message_and_traceback() -> N
     assert "ValueError: a broken row" in crossed.exc_text
     ours.close()
     theirs.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="the system has no process priorities")
+def test_p5_the_imports_process_gives_the_processor_to_the_window_first(
+    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+) -> None:
+    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    theirs: list[int] = []
+
+    def on_progress(_step: ImportProgress) -> None:
+        for process in multiprocessing.active_children():
+            if process.name == PROCESS_NAME and process.pid is not None:
+                theirs.append(os.getpriority(os.PRIO_PROCESS, process.pid))
+
+    thrudesk_services.contacts.import_csv_apart(
+        thrudesk_account.actor,
+        campaign_id,
+        contacts_csv(tmp_path / "c.csv", 20),
+        progress=on_progress,
+        chunk_rows=10,
+    )
+
+    assert theirs
+    assert set(theirs) == {min(19, ours + 10)}
