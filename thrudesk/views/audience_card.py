@@ -253,7 +253,6 @@ class AudienceCard(Card):
         if task is not None:
             task.cancel()
             task.wait(timeout)
-            gc.unfreeze()
 
     # ------------------------------------------------------------------ running
     def _free_campaign(self) -> int | None:
@@ -274,8 +273,11 @@ class AudienceCard(Card):
         # An export, and an import into a store that is not a file, allocate row after row on
         # the worker; a full garbage collection they trigger scans every object of the program
         # while holding the interpreter, which stood the window still for a tenth of a second
-        # and more. What exists now is left out of collections until
-        # the work ends (not collected first: that would be the same pause, on this thread).
+        # and more. What exists now, the window above all, is left out of collections from
+        # here on, as start-up's objects are (``app.freeze_startup_objects``); not collected
+        # first, which would be the same pause on this thread. It is not unfrozen when the
+        # work ends: that would hand start-up's objects back to the collector too, and the
+        # next full collection would walk all of them again.
         gc.freeze()
         self.csv_file_error.hide()
         self.transfer_cancel_button.setEnabled(True)
@@ -286,7 +288,6 @@ class AudienceCard(Card):
 
     def _end(self) -> tuple[str, int | None, str]:
         task, self._task = self._task, None
-        gc.unfreeze()
         name = task.objectName() if task is not None else ""
         campaign_id, self._task_campaign = self._task_campaign, None
         self.transfer_progress_box.hide()
