@@ -897,13 +897,19 @@ class CampaignDetailsTab(QWidget):
         self.message_bar.clear()
 
     def _on_audience_card_import_finished(self, report: ImportReport, file_name: str) -> None:
-        if report.campaign_id == self._campaign_id:
-            # A big campaign is read off the window's thread; its counters show at once.
-            self._refresh_counters()
-            self.refresh_in_background()
         self.message_bar.show_info(f"{file_name}: {report.summary}")
         if report.refused:
             open_beside(ImportReportDialog(report, file_name, self))
+        if report.campaign_id != self._campaign_id:
+            return
+        # The counters show at once. A big campaign's full figures are read off the window's
+        # thread, after a pause: a reading started now would take the interpreter in turns
+        # with the window's thread while it lays out and paints the outcome.
+        self._refresh_counters()
+        if self._quick():
+            self.refresh()
+        else:
+            self._refresh_timer.start(MIN_DELAY_MS)
 
     def _on_audience_card_export_finished(self, report: ExportReport) -> None:
         if report.cancelled:
