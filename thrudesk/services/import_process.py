@@ -38,7 +38,7 @@ from thrudesk.models.enums import ClockKind
 from thrudesk.services.changes import Change, ChangeBus
 from thrudesk.services.clock import Clock
 from thrudesk.services.errors import ThrudeskError, WorkInterrupted
-from thrudesk.services.priority import lower_this_process
+from thrudesk.services.priority import lower_this_process, window_niceness
 from thrudesk.services.unit_of_work import Actor
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ class _Job:
     chunk_rows: int
     clock_kind: ClockKind
     log_level: int
+    window_niceness: int
 
 
 def import_apart(
@@ -103,6 +104,7 @@ def import_apart(
         chunk_rows=chunk_rows,
         clock_kind=context.clock.kind,
         log_level=logging.getLogger("thrudesk").getEffectiveLevel(),
+        window_niceness=window_niceness(),
     )
     # A new interpreter, not a copy of this one: a fork would copy Qt's threads and locks in
     # whatever state they are in at that moment.
@@ -207,7 +209,7 @@ class _PipeLogHandler(logging.Handler):
 
 def _import_here(job: _Job, pipe: Connection, stop: Event) -> None:
     """The import's process: the import, each of its steps told over ``pipe``."""
-    lower_this_process()
+    lower_this_process(job.window_niceness)
     root = logging.getLogger("thrudesk")
     for handler in list(root.handlers):
         root.removeHandler(handler)

@@ -18,22 +18,40 @@ NICENESS = 10
 LOWEST = 19
 
 
+def window_niceness() -> int:
+    """The niceness of the process's main thread, the window's (0 where there is none)."""
+    if not hasattr(os, "getpriority"):
+        return 0
+    try:
+        return os.getpriority(os.PRIO_PROCESS, os.getpid())
+    except OSError:
+        return 0
+
+
+def background_niceness(window: int) -> int:
+    """The niceness of work that can wait, beside a window of niceness ``window``."""
+    return min(LOWEST, window + NICENESS)
+
+
 def lower_this_thread() -> None:
-    """Lower the calling thread's priority, where the system gives threads one of their own
-    (Linux); elsewhere, do nothing.
+    """Lower the calling thread below the window's, where the system gives threads a priority
+    of their own (Linux); elsewhere, do nothing. A thread already that low is left as it is.
     """
-    if not sys.platform.startswith("linux"):
-        return
-    thread = threading.get_native_id()
+    if sys.platform.startswith("linux"):
+        _lower(threading.get_native_id(), background_niceness(window_niceness()))
+
+
+def lower_this_process(window: int) -> None:
+    """Lower the calling process, and the threads it starts afterwards, below a window of
+    niceness ``window`` (for a process that does only such work; its own main thread calls it).
+    It may have been started already that low, by a thread that was.
+    """
+    if hasattr(os, "setpriority"):
+        _lower(0, background_niceness(window))
+
+
+def _lower(who: int, niceness: int) -> None:
+    # Only ever lowered: raising a priority again takes a privilege a desktop program lacks.
     with suppress(OSError):
-        now = os.getpriority(os.PRIO_PROCESS, thread)
-        os.setpriority(os.PRIO_PROCESS, thread, min(LOWEST, now + NICENESS))
-
-
-def lower_this_process() -> None:
-    """Lower the priority of the calling process and of the threads it starts afterwards (for a
-    process that does only such work); where there is no ``nice``, do nothing.
-    """
-    if hasattr(os, "nice"):
-        with suppress(OSError):
-            os.nice(NICENESS)
+        if os.getpriority(os.PRIO_PROCESS, who) < niceness:
+            os.setpriority(os.PRIO_PROCESS, who, niceness)
