@@ -65,6 +65,7 @@ from thrudesk.services.rows import Page, format_phone
 from thrudesk.services.sending_window import campaign_zone
 from thrudesk.services.store import restrict_to_owner
 from thrudesk.services.unit_of_work import Actor
+from thrudesk.services.wording import count, plural
 
 CHUNK_ROWS = 10_000
 NAME_MAX = 120
@@ -150,11 +151,11 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
-        words = [f"Imported {self.imported} contact{'s' if self.imported != 1 else ''}"]
+        words = [f"Imported {plural(self.imported, 'contact')}"]
         if self.refused:
-            words.append(f"{self.refused} row{'s' if self.refused != 1 else ''} refused")
+            words.append(f"{plural(self.refused, 'row')} refused")
         if self.opted_out:
-            words.append(f"{self.opted_out} opted out earlier (never messaged)")
+            words.append(f"{count(self.opted_out)} opted out earlier (never messaged)")
         text = "; ".join(words) + "."
         if self.cancelled:
             text += " Cancelled: the contacts imported before cancelling are kept."

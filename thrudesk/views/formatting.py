@@ -6,6 +6,10 @@ from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+# Counts are written as the services write them in their reports.
+from thrudesk.services.wording import count as count
+from thrudesk.services.wording import plural as plural
+
 EASTERN = "America/New_York"
 # The window's words for days and months, written out rather than asked of strftime: the
 # window speaks English whatever the system's locale, and strftime imports the time module at
@@ -66,14 +70,3 @@ def duration(span: timedelta) -> str:
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     days, hours = divmod(hours, 24)
     return f"{days} d {hours} h" if hours else f"{days} d"
-
-
-def count(value: int) -> str:
-    """Thousands separated with a thin space: ``12 480``."""
-    return f"{value:,}".replace(",", "\u202f")
-
-
-def plural(value: int, word: str, words: str | None = None, *, or_more: bool = False) -> str:
-    """``3 campaigns``; with ``or_more``, a count not yet complete: ``100+ campaigns``."""
-    many = or_more or value != 1
-    return f"{count(value)}{'+' if or_more else ''} {(words or word + 's') if many else word}"

@@ -31,7 +31,7 @@ from thrudesk.models.enums import Role
 from thrudesk.services.changes import AUDIENCE, CONVERSATIONS, Change
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.contact_phones import PhoneRefused, is_valid_nanp, normalise_phone
-from thrudesk.services.contacts import ImportProgress
+from thrudesk.services.contacts import ImportProgress, ImportReport
 from thrudesk.services.container import Services
 from thrudesk.services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from thrudesk.services.starter import StarterAccount, create_starter_account
@@ -626,3 +626,21 @@ def test_r3_an_import_needs_a_file(
         with pytest.raises(InvalidInput) as refusal:
             thrudesk_services.contacts.import_csv(thrudesk_account.actor, campaign_id, source)  # type: ignore[arg-type]
         assert refusal.value.field == "csv_file"
+
+
+def test_c16_an_imports_summary_writes_its_counts_as_the_window_does() -> None:
+    report = ImportReport(
+        campaign_id=1,
+        lines=13_682,
+        imported=12_480,
+        reused_contacts=0,
+        opted_out=1_000,
+        refused=1_200,
+        problems=(),
+        fields=(),
+        cancelled=False,
+    )
+    assert report.summary == (
+        "Imported 12\u202f480 contacts; 1\u202f200 rows refused; "
+        "1\u202f000 opted out earlier (never messaged)."
+    )
