@@ -26,7 +26,6 @@ committed before stay imported.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import traceback
 from contextlib import suppress
 from dataclasses import dataclass
@@ -106,6 +105,9 @@ def import_apart(
         log_level=logging.getLogger("thrudesk").getEffectiveLevel(),
         window_niceness=window_niceness(),
     )
+    # Loaded here, not at start-up, which it would slow by a few milliseconds (QUALITY.md P1).
+    import multiprocessing
+
     # A new interpreter, not a copy of this one: a fork would copy Qt's threads and locks in
     # whatever state they are in at that moment.
     processes = multiprocessing.get_context("spawn")
