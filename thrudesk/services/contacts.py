@@ -501,10 +501,11 @@ class ContactService:
         """:meth:`import_csv`, in a process of its own when the store is a SQLite file.
 
         The window's thread then keeps the interpreter to itself while a large file is read
-        (QUALITY.md P5); see :mod:`thrudesk.services.import_process`. A store in memory belongs
-        to this process alone, and is imported into here. Either way, call it from a worker
-        thread: it returns when the import ends, and ``progress`` and the bus hear of each
-        chunk on that thread, as with :meth:`import_csv`.
+        (QUALITY.md P5); see :mod:`thrudesk.services.import_process`. Any other store (in
+        memory, or a database server) is imported into here, as is a ``path`` that is no path,
+        which :meth:`import_csv` refuses. Either way, call it from a worker thread: it returns
+        when the import ends, and ``progress`` and the bus hear of each chunk on that thread,
+        as with :meth:`import_csv`.
         """
         if self._context.store.path is None or not isinstance(path, str | Path):
             return self.import_csv(
