@@ -125,6 +125,22 @@ def test_bundled_program_paints_the_demo_under_xvfb(
 
 
 @pytest.mark.e2e
+def test_p5_bundled_program_hands_an_imports_process_to_multiprocessing(
+    bundle: Bundle, tmp_path: Path
+) -> None:
+    """A contacts import's process starts as the bundled program again, with multiprocessing's
+    arguments. Here no parent hands it a pipe, so multiprocessing stops at reading it: after it
+    has taken the arguments, which the window's argument parser would have refused.
+    """
+    result = bundle.run(
+        ["--multiprocessing-fork", "tracker_fd=-1", "pipe_handle=-1"], _clean_env(), cwd=tmp_path
+    )
+    assert result.returncode != 0
+    assert "unrecognized arguments" not in result.stderr
+    assert "spawn_main" in result.stderr
+
+
+@pytest.mark.e2e
 def test_bundled_program_prints_its_version(bundle: Bundle, tmp_path: Path) -> None:
     result = bundle.run(["--version"], _clean_env(), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
