@@ -11,7 +11,7 @@ from typing import Protocol
 from sqlalchemy import select
 
 from tests.unit.services.helpers import active_on_dedicated, complete_dedicated
-from thrudesk.models import Conversation
+from thrudesk.models import Contact, Conversation
 from thrudesk.models.enums import Role
 from thrudesk.services.container import Services
 from thrudesk.services.starter import StarterAccount
@@ -35,6 +35,27 @@ def write_csv(path: Path, rows: Sequence[Sequence[str]], *, encoding: str = "utf
     with path.open("w", encoding=encoding, newline="") as handle:
         csv.writer(handle).writerows(rows)
     return path
+
+
+def draft_campaign(services: Services, account: StarterAccount, title: str = "Canvass") -> int:
+    """A Draft campaign of ``account`` with no contacts yet."""
+    return services.campaigns.create(
+        account.actor, title, area_codes=["415"], use_case_id=account.use_case_id
+    )
+
+
+def contact_rows(
+    services: Services, campaign_id: int
+) -> list[tuple[str, str, str, dict[str, str]]]:
+    """The campaign's contacts as (phone, first name, last name, fields), in import order."""
+    with services.store.read() as session:
+        rows = session.execute(
+            select(Contact.phone, Contact.first_name, Contact.last_name, Conversation.fields)
+            .join(Conversation, Conversation.contact_id == Contact.id)
+            .where(Conversation.campaign_id == campaign_id)
+            .order_by(Conversation.id)
+        ).all()
+    return [(p, f, last, dict(fields)) for p, f, last, fields in rows]
 
 
 def contacts_csv(path: Path, count: int, *, start: int = 0, ward: bool = True) -> Path:

@@ -21,7 +21,9 @@ from tests.snapshots import Unchanged
 from tests.unit.services.teamwork_helpers import (
     DATA,
     CampaignWithContacts,
+    contact_rows,
     contacts_csv,
+    draft_campaign,
     manual_sending,
     phone,
     write_csv,
@@ -36,25 +38,6 @@ from thrudesk.services.container import Services
 from thrudesk.services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from thrudesk.services.starter import StarterAccount, create_starter_account
 from thrudesk.services.unit_of_work import Actor
-
-
-def _draft(services: Services, account: StarterAccount, title: str = "Canvass") -> int:
-    return services.campaigns.create(
-        account.actor, title, area_codes=["415"], use_case_id=account.use_case_id
-    )
-
-
-def _contact_rows(
-    services: Services, campaign_id: int
-) -> list[tuple[str, str, str, dict[str, str]]]:
-    with services.store.read() as session:
-        rows = session.execute(
-            select(Contact.phone, Contact.first_name, Contact.last_name, Conversation.fields)
-            .join(Conversation, Conversation.contact_id == Contact.id)
-            .where(Conversation.campaign_id == campaign_id)
-            .order_by(Conversation.id)
-        ).all()
-    return [(p, f, last, dict(fields)) for p, f, last, fields in rows]
 
 
 # ---------------------------------------------------------------------- phone numbers
@@ -115,7 +98,7 @@ def test_the_fast_phone_check_agrees_with_phonenumbers_on_every_area_code() -> N
 def test_a_csv_with_bad_rows_reports_each_by_line_and_imports_the_rest(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     report = thrudesk_services.contacts.import_csv(
         thrudesk_account.actor, campaign_id, DATA / "contacts_with_bad_rows.csv"
     )
@@ -136,7 +119,7 @@ def test_a_csv_with_bad_rows_reports_each_by_line_and_imports_the_rest(
     assert report.refused == 11
     assert not report.cancelled
     assert report.fields == ("Ward", "Email")
-    rows = _contact_rows(thrudesk_services, campaign_id)
+    rows = contact_rows(thrudesk_services, campaign_id)
     assert [r[0] for r in rows] == [
         "+12065550123",
         "+12065550124",
@@ -158,7 +141,7 @@ def test_a_csv_with_bad_rows_reports_each_by_line_and_imports_the_rest(
 def test_columns_are_recognised_in_any_case_and_spelling(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     path = write_csv(
         tmp_path / "c.csv",
         [["first_name", "CELL", "Last_Name", "Precinct", ""], ["Ana", phone(1), "Lopez", "12", ""]],
@@ -166,7 +149,7 @@ def test_columns_are_recognised_in_any_case_and_spelling(
     report = thrudesk_services.contacts.import_csv(thrudesk_account.actor, campaign_id, path)
     assert report.imported == 1
     assert report.fields == ("Precinct",)
-    assert _contact_rows(thrudesk_services, campaign_id)[0][1:] == (
+    assert contact_rows(thrudesk_services, campaign_id)[0][1:] == (
         "Ana",
         "Lopez",
         {"Precinct": "12"},
@@ -176,14 +159,14 @@ def test_columns_are_recognised_in_any_case_and_spelling(
 def test_a_utf8_file_with_a_byte_order_mark_is_read(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     path = write_csv(
         tmp_path / "bom.csv", [["phone", "first name"], [phone(2), "Zoë"]], encoding="utf-8-sig"
     )
     report = thrudesk_services.contacts.import_csv(thrudesk_account.actor, campaign_id, path)
     assert report.imported == 1
     assert report.problems == ()
-    assert _contact_rows(thrudesk_services, campaign_id)[0][1] == "Zoë"
+    assert contact_rows(thrudesk_services, campaign_id)[0][1] == "Zoë"
 
 
 @pytest.mark.parametrize(
@@ -211,7 +194,7 @@ def test_r3_a_file_that_cannot_be_imported_is_refused_and_writes_nothing(
     content: bytes,
     message: str,
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     path = tmp_path / "contacts.csv"
     path.write_bytes(content)
     with unchanged(), pytest.raises(InvalidInput, match=message) as refusal:
@@ -222,7 +205,7 @@ def test_r3_a_file_that_cannot_be_imported_is_refused_and_writes_nothing(
 def test_r3_a_missing_file_is_refused_with_its_name(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     with pytest.raises(InvalidInput, match=r"gone\.csv cannot be read"):
         thrudesk_services.contacts.import_csv(
             thrudesk_account.actor, campaign_id, tmp_path / "gone.csv"
@@ -249,7 +232,7 @@ def test_r3_overlong_formula_and_control_cells_refuse_their_row(
     cells: list[str],
     reason: str,
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     path = write_csv(
         tmp_path / "c.csv",
         [
@@ -268,7 +251,7 @@ def test_r3_overlong_formula_and_control_cells_refuse_their_row(
 def test_r3_contacts_already_in_the_campaign_are_reported_and_skipped(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     actor = thrudesk_account.actor
     thrudesk_services.contacts.import_csv(actor, campaign_id, contacts_csv(tmp_path / "a.csv", 3))
     again = thrudesk_services.contacts.import_csv(
@@ -299,7 +282,7 @@ def test_m3_a_contact_already_in_the_account_is_reused_so_its_opt_out_holds(
     thrudesk_services.messaging.send_initial(sam, ready.campaign_id, first.id)
     thrudesk_services.messaging.receive_reply(actor, ready.campaign_id, first.id, "STOP")
 
-    later = _draft(thrudesk_services, thrudesk_account, "Later")
+    later = draft_campaign(thrudesk_services, thrudesk_account, "Later")
     path = write_csv(
         tmp_path / "later.csv", [["phone", "first name"], [phone(0), "Renamed"], [phone(7), "New"]]
     )
@@ -319,7 +302,7 @@ def test_m3_a_contact_already_in_the_account_is_reused_so_its_opt_out_holds(
 def test_import_progress_is_reported_per_chunk_and_chunks_commit_separately(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     seen: list[ImportProgress] = []
     path = contacts_csv(tmp_path / "c.csv", 25)
     report = thrudesk_services.contacts.import_csv(
@@ -344,7 +327,7 @@ def test_p5_each_chunk_tells_of_the_campaigns_audience_and_not_of_its_number_or_
     """The window reads again what a change names: an import's chunks name the campaign's
     contacts and conversations, so the numbers' usage and the status bar are left alone.
     """
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     heard: list[Change] = []
     thrudesk_services.bus.subscribe(heard.append)
     thrudesk_services.contacts.import_csv(
@@ -360,7 +343,7 @@ def test_p5_each_chunk_tells_of_the_campaigns_audience_and_not_of_its_number_or_
 def test_cancelling_stops_after_the_current_chunk_and_keeps_what_was_committed(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     cancel = threading.Event()
 
     def on_progress(progress: ImportProgress) -> None:
@@ -384,7 +367,7 @@ def test_cancelling_stops_after_the_current_chunk_and_keeps_what_was_committed(
 def test_an_import_runs_in_a_worker_thread_through_its_own_sessions(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     path = contacts_csv(tmp_path / "c.csv", 300)
     outcome: dict[str, object] = {}
     threads: set[str] = set()
@@ -429,7 +412,7 @@ def test_c8_contacts_cannot_be_imported_into_a_followup(
 def test_n12_contacts_cannot_be_imported_into_another_accounts_campaign(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     other = create_starter_account(thrudesk_services, "Other Org", admin_name="Olga Other")
     with pytest.raises(NotFound):
         thrudesk_services.contacts.import_csv(
@@ -440,7 +423,7 @@ def test_n12_contacts_cannot_be_imported_into_another_accounts_campaign(
 def test_only_admins_import_contacts(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     user = thrudesk_services.accounts.add_user(
         thrudesk_account.account_id, "Sam", "sam@example.org", Role.SENDER
     )
@@ -462,7 +445,7 @@ def test_r5_export_neutralises_formula_cells_and_keeps_phones_readable(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
     actor = thrudesk_account.actor
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     with thrudesk_services.store.begin() as session:
         # Values such as these can reach the store through other channels than our import.
         contact = Contact(
@@ -529,7 +512,7 @@ def test_exported_contacts_and_results_can_be_imported_again(
     thrudesk_services.contacts.export_csv(
         actor, ready.campaign_id, tmp_path / "contacts.csv", results=False
     )
-    again = _draft(thrudesk_services, thrudesk_account, "Again")
+    again = draft_campaign(thrudesk_services, thrudesk_account, "Again")
     report = thrudesk_services.contacts.import_csv(actor, again, tmp_path / "contacts.csv")
     assert report.imported == 4
     assert report.problems == ()
@@ -589,15 +572,15 @@ def test_both_ways_of_adding_contacts_give_the_same_import(
     # Libraries older than SQLite 3.35 have no RETURNING: the import selects after inserting.
     monkeypatch.setattr("thrudesk.services.contacts._RETURNING", returning)
     actor = thrudesk_account.actor
-    first = _draft(thrudesk_services, thrudesk_account, "First")
+    first = draft_campaign(thrudesk_services, thrudesk_account, "First")
     thrudesk_services.contacts.import_csv(actor, first, contacts_csv(tmp_path / "a.csv", 3))
-    second = _draft(thrudesk_services, thrudesk_account, "Second")
+    second = draft_campaign(thrudesk_services, thrudesk_account, "Second")
     report = thrudesk_services.contacts.import_csv(
         actor, second, contacts_csv(tmp_path / "b.csv", 5), chunk_rows=2
     )
     assert (report.imported, report.reused_contacts) == (5, 3)
-    assert [r[0] for r in _contact_rows(thrudesk_services, second)] == [
-        r[0] for r in _contact_rows(thrudesk_services, first)
+    assert [r[0] for r in contact_rows(thrudesk_services, second)] == [
+        r[0] for r in contact_rows(thrudesk_services, first)
     ] + [f"+1206{2000000 + i * 37:07d}" for i in (3, 4)]
 
 
@@ -605,7 +588,7 @@ def test_both_ways_of_adding_contacts_give_the_same_import(
 def test_r3_an_export_to_a_place_that_cannot_take_it_is_refused(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path, where: str | None
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     target: object = {
         "folder": tmp_path,
         "missing folder": tmp_path / "nowhere" / "out.csv",
@@ -621,7 +604,7 @@ def test_r3_an_export_to_a_place_that_cannot_take_it_is_refused(
 def test_r3_an_import_needs_a_file(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     for source in ("", None, 42, tmp_path):
         with pytest.raises(InvalidInput) as refusal:
             thrudesk_services.contacts.import_csv(thrudesk_account.actor, campaign_id, source)  # type: ignore[arg-type]

@@ -16,12 +16,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from tests.damage import damage_table
 from tests.snapshots import Unchanged
-from tests.unit.services.teamwork_helpers import DATA, contacts_csv, write_csv
-from thrudesk.models import Campaign, Contact, Conversation
+from tests.unit.services.teamwork_helpers import (
+    DATA,
+    contact_rows,
+    contacts_csv,
+    draft_campaign,
+    write_csv,
+)
+from thrudesk.models import Campaign
 from thrudesk.services import errors
 from thrudesk.services.changes import AUDIENCE, CONVERSATIONS, Change
 from thrudesk.services.clock import ManualClock
@@ -40,25 +45,15 @@ from thrudesk.services.starter import StarterAccount, create_starter_account
 from thrudesk.services.store import Store, create_store_engine, open_store, url_for_path
 
 
-def _draft(services: Services, account: StarterAccount, title: str = "Canvass") -> int:
-    return services.campaigns.create(
-        account.actor, title, area_codes=["415"], use_case_id=account.use_case_id
-    )
-
-
-def _audience(services: Services, campaign_id: int) -> list[tuple[str, str, str, object]]:
-    with services.store.read() as session:
-        rows = session.execute(
-            select(Contact.phone, Contact.first_name, Contact.last_name, Conversation.fields)
-            .join(Conversation, Conversation.contact_id == Contact.id)
-            .where(Conversation.campaign_id == campaign_id)
-            .order_by(Conversation.id)
-        ).all()
-    return [tuple(row) for row in rows]
-
-
 def _import_processes() -> list[str]:
     return [p.name for p in multiprocessing.active_children() if p.name == PROCESS_NAME]
+
+
+def _import_process_id() -> int:
+    """The process id of the import's process running now."""
+    (process,) = [p for p in multiprocessing.active_children() if p.name == PROCESS_NAME]
+    assert process.pid is not None
+    return process.pid
 
 
 def _without_campaign(report: ImportReport) -> dict[str, object]:
@@ -72,8 +67,8 @@ def test_p5_an_import_in_its_own_process_imports_and_reports_what_one_here_does(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
     contacts, actor = thrudesk_services.contacts, thrudesk_account.actor
-    here = _draft(thrudesk_services, thrudesk_account, "Here")
-    apart = _draft(thrudesk_services, thrudesk_account, "Apart")
+    here = draft_campaign(thrudesk_services, thrudesk_account, "Here")
+    apart = draft_campaign(thrudesk_services, thrudesk_account, "Apart")
     source = DATA / "contacts_with_bad_rows.csv"
     processes: list[list[str]] = []
 
@@ -90,7 +85,7 @@ def test_p5_an_import_in_its_own_process_imports_and_reports_what_one_here_does(
     assert _without_campaign(report) == _without_campaign(expected)
     assert report.reused_contacts == expected.imported
     # The second import reused the contacts of the first: the rows are the same contacts.
-    assert _audience(thrudesk_services, apart) == _audience(thrudesk_services, here)
+    assert contact_rows(thrudesk_services, apart) == contact_rows(thrudesk_services, here)
     assert thrudesk_services.campaigns.details(actor, apart).contacts == report.imported
     assert _import_processes() == []
 
@@ -98,7 +93,7 @@ def test_p5_an_import_in_its_own_process_imports_and_reports_what_one_here_does(
 def test_p5_its_chunks_are_heard_here_in_order_on_the_calling_thread(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     heard: list[tuple[str, object, str]] = []
     thread = threading.current_thread().name
 
@@ -139,7 +134,7 @@ def test_p5_its_rows_and_audit_trail_carry_the_windows_simulated_time(
     sim_clock: ManualClock,
     tmp_path: Path,
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     sim_clock.advance(timedelta(hours=20))
     when = sim_clock.now()
 
@@ -165,7 +160,7 @@ def test_r3_a_refusal_in_its_process_is_raised_here_as_it_was_raised_there(
     tmp_path: Path,
     unchanged: Unchanged,
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     rows = [["phone", "name"], ["2065550123", "Zoë"]]
     latin = write_csv(tmp_path / "latin.csv", rows, encoding="latin-1")
     with pytest.raises(InvalidInput) as here:
@@ -182,7 +177,7 @@ def test_r3_a_refusal_in_its_process_is_raised_here_as_it_was_raised_there(
 def test_p5_cancelling_reaches_its_process_between_chunks(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     cancel = threading.Event()
 
     def on_progress(step: ImportProgress) -> None:
@@ -210,13 +205,11 @@ def test_p5_cancelling_reaches_its_process_between_chunks(
 def test_p5_an_import_whose_process_dies_says_so_beside_the_file_and_keeps_whole_chunks(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
 
     def on_progress(step: ImportProgress) -> None:
         if step.imported >= 20:
-            for process in multiprocessing.active_children():
-                if process.name == PROCESS_NAME and process.pid is not None:
-                    os.kill(process.pid, signal.SIGKILL)
+            os.kill(_import_process_id(), signal.SIGKILL)
 
     with pytest.raises(WorkInterrupted) as refusal:
         thrudesk_services.contacts.import_csv_apart(
@@ -249,7 +242,7 @@ def test_p5_a_store_that_is_not_a_file_is_imported_into_in_this_process(
     services = Services(store, ManualClock())
     try:
         account = create_starter_account(services)
-        campaign_id = _draft(services, account)
+        campaign_id = draft_campaign(services, account)
         processes: list[list[str]] = []
         report = services.contacts.import_csv_apart(
             account.actor,
@@ -271,7 +264,7 @@ def test_r4_an_import_in_its_own_process_waits_for_the_integrity_verdict(
     first = open_store(url_for_path(path))
     services = Services(first, ManualClock())
     account = create_starter_account(services)
-    campaign_id = _draft(services, account)
+    campaign_id = draft_campaign(services, account)
     first.dispose()
     damage_table(path, "event")
     before = path.read_bytes()
@@ -350,14 +343,12 @@ def test_its_log_records_are_logged_here_with_their_message_and_traceback() -> N
 def test_p5_the_imports_process_gives_the_processor_to_the_window_first(
     thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
 ) -> None:
-    campaign_id = _draft(thrudesk_services, thrudesk_account)
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
     window = os.getpriority(os.PRIO_PROCESS, os.getpid())
     theirs: list[int] = []
 
     def on_progress(_step: ImportProgress) -> None:
-        for process in multiprocessing.active_children():
-            if process.name == PROCESS_NAME and process.pid is not None:
-                theirs.append(os.getpriority(os.PRIO_PROCESS, process.pid))
+        theirs.append(os.getpriority(os.PRIO_PROCESS, _import_process_id()))
 
     def work() -> None:
         # As in the window: from a background task's thread, itself already lowered.
