@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import traceback
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +37,7 @@ from thrudesk.services.changes import Change, ChangeBus
 from thrudesk.services.clock import Clock
 from thrudesk.services.errors import ThrudeskError, WorkInterrupted
 from thrudesk.services.priority import lower_this_process, window_niceness
+from thrudesk.services.processes import LOG, log_through, relay_log, spawning
 from thrudesk.services.unit_of_work import Actor
 
 if TYPE_CHECKING:
@@ -61,7 +61,6 @@ END_SECONDS = 10.0
 _NOW = "now"
 _CHANGE = "change"
 _PROGRESS = "progress"
-_LOG = "log"
 _REPORT = "report"
 _REFUSED = "refused"
 _FAILED = "failed"
@@ -105,12 +104,7 @@ def import_apart(
         log_level=logging.getLogger("thrudesk").getEffectiveLevel(),
         window_niceness=window_niceness(),
     )
-    # Loaded here, not at start-up, which it would slow by a few milliseconds (QUALITY.md P1).
-    import multiprocessing
-
-    # A new interpreter, not a copy of this one: a fork would copy Qt's threads and locks in
-    # whatever state they are in at that moment.
-    processes = multiprocessing.get_context("spawn")
+    processes = spawning()
     ours, theirs = processes.Pipe()
     stop = processes.Event()
     child = processes.Process(
@@ -140,9 +134,8 @@ def import_apart(
             elif kind == _PROGRESS:
                 if progress is not None:
                     progress(value)
-            elif kind == _LOG:
-                record = logging.makeLogRecord(value)
-                logging.getLogger(record.name).handle(record)
+            elif kind == LOG:
+                relay_log(value)
             elif kind == _REPORT:
                 answered = True
                 report: ImportReport = value
@@ -190,34 +183,10 @@ class _ParentClock(Clock):
         return value
 
 
-class _PipeLogHandler(logging.Handler):
-    """Sends each record to the process that started the import, to be logged there."""
-
-    def __init__(self, pipe: Connection) -> None:
-        super().__init__()
-        self._pipe = pipe
-
-    def emit(self, record: logging.LogRecord) -> None:
-        fields = dict(record.__dict__)
-        fields["msg"] = record.getMessage()
-        fields["args"] = None
-        if record.exc_info:
-            fields["exc_text"] = logging.Formatter().formatException(record.exc_info)
-        fields["exc_info"] = None
-        # When the window's process is gone, nobody is left to read the log.
-        with suppress(OSError, ValueError):
-            self._pipe.send((_LOG, fields))
-
-
 def _import_here(job: _Job, pipe: Connection, stop: Event) -> None:
     """The import's process: the import, each of its steps told over ``pipe``."""
     lower_this_process(job.window_niceness)
-    root = logging.getLogger("thrudesk")
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    root.addHandler(_PipeLogHandler(pipe))
-    root.setLevel(job.log_level)
-    root.propagate = False
+    log_through(pipe, job.log_level)
 
     from thrudesk.services.contacts import ContactService
     from thrudesk.services.context import ServiceContext

@@ -39,8 +39,9 @@ from thrudesk.services.errors import (
     ThrudeskError,
     WorkInterrupted,
 )
-from thrudesk.services.import_process import _LOG, PROCESS_NAME, _PipeLogHandler
+from thrudesk.services.import_process import PROCESS_NAME
 from thrudesk.services.priority import lower_this_thread
+from thrudesk.services.processes import LOG, PipeLogHandler
 from thrudesk.services.starter import StarterAccount, create_starter_account
 from thrudesk.services.store import Store, create_store_engine, open_store, url_for_path
 
@@ -311,7 +312,7 @@ def test_every_refusal_crosses_between_processes_with_its_message_and_field(
 
 def test_its_log_records_are_logged_here_with_their_message_and_traceback() -> None:
     ours, theirs = multiprocessing.Pipe()
-    handler = _PipeLogHandler(theirs)
+    handler = PipeLogHandler(theirs)
     try:
         raise ValueError("a broken row")
     except ValueError:
@@ -329,7 +330,7 @@ def test_its_log_records_are_logged_here_with_their_message_and_traceback() -> N
     kind, fields = ours.recv()
     crossed = logging.makeLogRecord(fields)
 
-    assert kind == _LOG
+    assert kind == LOG
     assert crossed.name == "thrudesk.services.contacts"
     assert crossed.levelno == logging.ERROR
     assert crossed.getMessage() == "import of c.csv failed"
