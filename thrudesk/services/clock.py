@@ -20,6 +20,7 @@ import logging
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from thrudesk.models.enums import ClockKind
@@ -258,6 +259,19 @@ class RealClock(_LoopClock):
         return (when - utcnow()).total_seconds()
 
 
+@dataclass(frozen=True)
+class ClockReading:
+    """A scaled clock's whole state: the simulated moment at a moment of ``time.monotonic()``,
+    the speed and the pause. ``time.monotonic()`` is the system's, so another process of the
+    program can run a clock that reads as this one (:meth:`ScaledClock.follow`).
+    """
+
+    anchor_sim: datetime
+    anchor_wall: float
+    speed: float
+    paused: bool
+
+
 class ScaledClock(_LoopClock):
     """Simulated time running at ``speed`` times wall time, with pause, resume and jump."""
 
@@ -333,6 +347,20 @@ class ScaledClock(_LoopClock):
             raise InvalidInput("The clock only moves forward.", field="clock")
         self._anchor_sim = when.astimezone(UTC)
         self._anchor_wall = time.monotonic()
+        self._rearm()
+        self._notify()
+
+    def reading(self) -> ClockReading:
+        """The clock's state, for another process to :meth:`follow`."""
+        return ClockReading(self._anchor_sim, self._anchor_wall, self._speed, self._paused)
+
+    def follow(self, reading: ClockReading) -> None:
+        """Read as the clock ``reading`` was taken from, from now on; sleepers are re-timed."""
+        self._check_speed(reading.speed)
+        self._anchor_sim = reading.anchor_sim.astimezone(UTC)
+        self._anchor_wall = reading.anchor_wall
+        self._speed = float(reading.speed)
+        self._paused = reading.paused
         self._rearm()
         self._notify()
 

@@ -104,3 +104,39 @@ def test_s1_a_jump_wakes_due_sleepers_even_while_paused() -> None:
         return woken
 
     assert asyncio.run(scenario()) == [START + timedelta(hours=5)]
+
+
+def test_s1_a_clock_that_follows_another_reads_as_it_and_re_times_its_sleepers() -> None:
+    """S1: the simulator's applying process runs a clock that follows the window's."""
+    leader = ScaledClock(START, speed=60, paused=True)
+    follower = ScaledClock()
+    told: list[bool] = []
+    follower.add_listener(lambda: told.append(follower.paused))
+
+    follower.follow(leader.reading())
+    assert follower.now() == leader.now() == START
+    assert (follower.speed, follower.paused) == (60.0, True)
+
+    leader.jump_to(START + timedelta(hours=2))
+    leader.set_speed(3600)
+    leader.resume()
+    follower.follow(leader.reading())
+    assert not follower.paused
+    assert follower.speed == 3600.0
+    # Both read the system's monotonic clock: a tenth of a second apart at most, at 3600×.
+    assert abs((follower.now() - leader.now()).total_seconds()) < 360
+    assert told == [True, False]
+
+    async def scenario() -> list[datetime]:
+        clock = ScaledClock(START, speed=1, paused=True)
+        clock.attach(asyncio.get_running_loop())
+        woken: list[datetime] = []
+        clock.call_at(START + timedelta(hours=1), lambda: woken.append(clock.now()))
+        ahead = ScaledClock(START, speed=1, paused=True)
+        ahead.jump_to(START + timedelta(hours=2))
+        clock.follow(ahead.reading())  # the sleeper is due now
+        await asyncio.sleep(0.01)
+        clock.detach()
+        return woken
+
+    assert asyncio.run(scenario()) == [START + timedelta(hours=2)]
