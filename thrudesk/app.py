@@ -38,6 +38,7 @@ TAB_NAMES = ("Phone Numbers", "Campaigns", "Campaign Details")
 SCREENSHOT_SIZE = (1400, 860)
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
 FREEZE_AFTER_MS = 1000
+APART_AFTER_MS = 1000
 
 
 def _speed(text: str) -> float:
@@ -534,6 +535,8 @@ async def _simulate(
 
     A damaged store is refused as at start-up, and the window closes without writing.
     """
+    import asyncio
+
     error = await _integrity_verdict(store)
     if error is not None:
         outcome.code = EXIT_REFUSED
@@ -542,7 +545,13 @@ async def _simulate(
         return
     if closing.is_set():
         return
-    await simulator.run()
+    running = asyncio.ensure_future(simulator.run())
+    if not args.screenshot:
+        # Once start-up has painted (P1), the simulator's batches move to a process of their
+        # own, where they no longer hold the window's thread (P2).
+        await asyncio.wait([running], timeout=APART_AFTER_MS / 1000)
+        simulator.apply_apart()
+    await running
 
 
 async def _refuse_running(window: MainWindow, args: argparse.Namespace, message: str) -> None:

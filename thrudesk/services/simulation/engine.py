@@ -45,6 +45,7 @@ from thrudesk.services.numbers import unreleased_counts
 from thrudesk.services.provisioning import CarrierAnswer
 from thrudesk.services.rows import format_phone
 from thrudesk.services.simulation import scenarios
+from thrudesk.services.simulation.apart import ApplyingApart, can_apply_apart
 from thrudesk.services.simulation.clock_state import save_clock_state
 from thrudesk.services.simulation.model import (
     ProvisioningEstimate,
@@ -72,9 +73,10 @@ __all__ = [
 log = logging.getLogger("thrudesk.simulation")
 
 # Jobs per transaction. Headless (a manual clock), big batches mean few commits (P4). On a live
-# clock the simulator shares the window's thread: a batch claims a few jobs, applies them until
-# LIVE_BUDGET of work is spent, gives the rest back, and lets the window turn before the next
-# (P2: a 5 ms heartbeat late by 8 ms at most, p99).
+# clock a batch claims a few jobs, applies them until LIVE_BUDGET of work is spent, gives the
+# rest back, and lets the loop turn before the next: the window's, until the applying process
+# takes the batches over (P2: a 5 ms heartbeat late by 8 ms at most, p99), and in that process,
+# so that its batches soon reach the window and the window's writes find the store free.
 LIVE_BATCH = 16
 LIVE_BUDGET_S = 0.003
 # Carrier answers applied together on a live clock, between two looks at the budget.
@@ -94,6 +96,9 @@ class BatchReport:
     change: Change
     failed_job_ids: tuple[int, ...]
     pending: int
+    job_ids: tuple[int, ...] = ()
+    # ``time.monotonic()`` right after the commit: the system's clock, the same in every process.
+    committed_at: float = 0.0
 
     @property
     def number_ids(self) -> frozenset[int]:
@@ -121,11 +126,16 @@ class Simulator:
     Creating one installs it as the services' provisioning scheduler and registers the handlers
     of every job kind (carrier answers, hard-to-get fulfilment, auto-archive, stuck-launch
     checks, and whatever ``services.job_handlers()`` adds). :meth:`start` (or :meth:`run` on an
-    asyncio loop) sets it going.
+    asyncio loop) sets it going; :meth:`apply_apart` moves the applying of its jobs to a process
+    of its own.
+
+    ``plans=False`` makes a Simulator that only applies: it plans no upkeep and saves the clock
+    only with its batches (the applying process's, :mod:`.apart`).
     """
 
-    def __init__(self, services: Services, *, seed: int | None = None) -> None:
+    def __init__(self, services: Services, *, seed: int | None = None, plans: bool = True) -> None:
         self._services = services
+        self._plans = plans
         self._context = services.context
         self._clock = services.clock
         self._upkeep = UpkeepService(self._context, services.campaigns)
@@ -143,6 +153,9 @@ class Simulator:
         self._heap: list[tuple[datetime, int]] = []
         self._pending: dict[int, _Pending] = {}
         self._upkeep_pending: Counter[tuple[int, JobKind]] = Counter()
+        # The applying process, once started; while it applies, this one only plans.
+        self._apart: ApplyingApart | None = None
+        self._applied_apart = False
 
         with self._context.unit_of_work(actor_label=SIMULATOR) as uow:
             state = load_state(uow.session, now=self._clock.now())
@@ -184,6 +197,10 @@ class Simulator:
         """Apply jobs of ``kind`` with ``handler`` (replacing any earlier one)."""
         known = kind in self._handlers
         self._handlers[kind] = handler
+        if not known and self._apart is not None:
+            # The applying process knows only the handlers every Simulator registers.
+            log.info("simulator: a handler of %s is registered here; applying here", kind)
+            self._stop_apart()
         if self._running and not known:
             self._rebuild()
             self._run_due()
@@ -209,13 +226,14 @@ class Simulator:
         self._clock.add_listener(self._on_clock_changed)
         self._context.bus.subscribe(self._on_change)
         self._rebuild()
-        missing = [
-            (account_id, kind)
-            for account_id in self._upkeep.all_account_ids()
-            for kind in UPKEEP_KINDS
-            if not self._upkeep_pending[(account_id, kind)]
-        ]
-        self._upkeep.schedule_missing(missing, check_stuck_now=True)
+        if self._plans:
+            missing = [
+                (account_id, kind)
+                for account_id in self._upkeep.all_account_ids()
+                for kind in UPKEEP_KINDS
+                if not self._upkeep_pending[(account_id, kind)]
+            ]
+            self._upkeep.schedule_missing(missing, check_stuck_now=True)
         self._run_due()
         log.info(
             "simulator started: %d jobs pending, scenario %s", len(self._pending), self._scenario
@@ -226,15 +244,12 @@ class Simulator:
         if not self._running:
             return
         self._running = False
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        if self._continuation is not None:
-            self._continuation.cancel()
-            self._continuation = None
+        self._stop_apart()
+        self._cancel_turns()
         self._clock.remove_listener(self._on_clock_changed)
         self._context.bus.unsubscribe(self._on_change)
-        self._save_clock()
+        if self._plans:
+            self._save_clock()
         if self._stopped is not None:
             self._stopped.set()
         log.info("simulator stopped: %d jobs pending", len(self._pending))
@@ -256,6 +271,85 @@ class Simulator:
             self._stopped = None
             self._loop = None
             self._loop_thread = None
+
+    def _cancel_turns(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._continuation is not None:
+            self._continuation.cancel()
+            self._continuation = None
+
+    # ------------------------------------------------------------------ applying apart
+    def apply_apart(self) -> bool:
+        """Apply the jobs in a process of its own from now on (QUALITY.md P2); answer whether.
+
+        Only a running Simulator on an asyncio loop, over a store file and a clock that runs by
+        itself, can (:func:`.apart.can_apply_apart`); otherwise it goes on applying here. Until
+        the applying process is ready, and again if it ends, the jobs are applied here.
+        """
+        loop = self._loop
+        if not self._running or loop is None or not self._plans:
+            return False
+        if self._apart is not None:
+            return True
+        if not can_apply_apart(self._context):
+            return False
+        self._apart = ApplyingApart(self._context, self, loop)
+        self._apart.start()
+        return True
+
+    @property
+    def applied_apart(self) -> bool:
+        """Whether another process applies the jobs now."""
+        return self._applied_apart
+
+    def apart_ready(self) -> None:
+        """The applying process has started: from now on it applies, and this one plans."""
+        if self._apart is None:
+            return
+        self._applied_apart = True
+        self._cancel_turns()
+        self._heap.clear()  # due times matter to the applying process only
+
+    def apart_batch(self, report: BatchReport) -> None:
+        """A batch the applying process committed: as if applied here."""
+        for job_id in report.job_ids:
+            self._forget(job_id)
+        self._tell_batch(report)
+        self._context.bus.publish(report.change)
+
+    def apart_planned(self, jobs: list[ScheduledJob]) -> None:
+        """Jobs the applying process's handlers planned."""
+        for job in jobs:
+            if job.kind in self._handlers:
+                self._remember(job.id, job.due_at, job.kind, job.subject_id)
+
+    def apart_ended(self) -> None:
+        """The applying process ended by itself: the jobs are applied here again."""
+        self._apart = None
+        self._take_back()
+
+    def hear_of(self, jobs: list[ScheduledJob]) -> None:
+        """Jobs planned in another process (committed), for this one to apply."""
+        self._on_jobs_added(jobs)
+
+    def rebuild_queue(self) -> None:
+        """Read the queue again from the store (due times moved there) and apply what is due."""
+        self._rebuild()
+        self._run_due()
+
+    def _stop_apart(self) -> None:
+        apart, self._apart = self._apart, None
+        if apart is not None:
+            apart.stop()
+            self._take_back()
+
+    def _take_back(self) -> None:
+        was_apart, self._applied_apart = self._applied_apart, False
+        if was_apart and self._running:
+            self._rebuild()
+            self._run_due()
 
     def pending_jobs(self) -> int:
         """Jobs scheduled and not yet applied (of the kinds this simulator applies)."""
@@ -297,7 +391,8 @@ class Simulator:
         if job_id in self._pending:
             return
         self._pending[job_id] = _Pending(due_at, kind, subject_id)
-        heapq.heappush(self._heap, (due_at, job_id))
+        if not self._applied_apart:
+            heapq.heappush(self._heap, (due_at, job_id))
         if kind in UPKEEP_KINDS:
             self._upkeep_pending[(subject_id, kind)] += 1
 
@@ -333,7 +428,9 @@ class Simulator:
         for job in jobs:
             if job.kind in self._handlers:
                 self._remember(job.id, job.due_at, job.kind, job.subject_id)
-        if not self._running or self._applying:
+        if self._apart is not None:
+            self._apart.planned(jobs)
+        if not self._running or self._applying or self._applied_apart:
             return
         if self._clock.kind is ClockKind.MANUAL:
             # Due now: apply now, as a live clock would at its next turn.
@@ -346,7 +443,7 @@ class Simulator:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if not self._running or self._clock.kind is ClockKind.MANUAL:
+        if not self._running or self._clock.kind is ClockKind.MANUAL or self._applied_apart:
             return
         due_at = self._next_due_at()
         if due_at is not None:
@@ -357,15 +454,18 @@ class Simulator:
         self._run_due()
 
     def _on_clock_changed(self) -> None:
+        if self._apart is not None:
+            self._apart.clock_changed()
         if self._clock.kind is ClockKind.MANUAL:
             self._run_due()
-        self._save_clock()
+        if self._plans:
+            self._save_clock()
 
     def _on_change(self, change: Change) -> None:
         """Campaigns changed: make sure each touched account has its upkeep jobs planned."""
         if self._elsewhere(self._on_change, change):
             return
-        if not self._running or CAMPAIGNS not in change.topics:
+        if not self._running or not self._plans or CAMPAIGNS not in change.topics:
             return
         missing = [
             (account_id, kind)
@@ -379,7 +479,7 @@ class Simulator:
     # ------------------------------------------------------------------ applying
     def _run_due(self) -> None:
         """Apply every job due by now, batch after batch, in due order."""
-        if self._applying or not self._running:
+        if self._applying or not self._running or self._applied_apart:
             return
         self._applying = True
         yield_to_loop = False
@@ -458,6 +558,7 @@ class Simulator:
             uow.now = now
             save_clock_state(uow.session, self._clock)
             change = uow.changes.freeze()
+        committed_at = time.monotonic()
         for job in jobs:
             self._forget(job.id)
         report = BatchReport(
@@ -469,13 +570,18 @@ class Simulator:
             change=change,
             failed_job_ids=tuple(failed),
             pending=len(self._pending),
+            job_ids=tuple(job.id for job in jobs),
+            committed_at=committed_at,
         )
+        self._tell_batch(report)
+        return len(jobs), now
+
+    def _tell_batch(self, report: BatchReport) -> None:
         for listener in list(self._batch_listeners):
             try:
                 listener(report)
             except Exception:
                 log.exception("a batch listener failed")
-        return len(jobs), now
 
     def _carrier_answer(self, uow: UnitOfWork, job: ScheduledJob) -> None:
         """Apply one carrier answer (the handler of CARRIER_ANSWER jobs)."""
@@ -753,8 +859,9 @@ class Simulator:
         self._scenario = chosen
         self._options = knobs
         if chosen is Scenario.CARRIER_OUTAGE and self._running:
-            self._rebuild()
-            self._run_due()
+            if self._apart is not None:
+                self._apart.rebuild()
+            self.rebuild_queue()
 
     def _switch_launching(self, account_ids: list[int], *, enabled: bool) -> list[int]:
         """C5's account setting, switched through its service by each account's admin."""
