@@ -9,7 +9,17 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import QueryableAttribute, Session, aliased, joinedload
 
 from thrudesk.models import (
@@ -199,6 +209,7 @@ class NumberService:
     def __init__(self, context: ServiceContext, provisioning: ProvisioningService) -> None:
         self._context = context
         self._provisioning = provisioning
+        self._positions: dict[tuple[NumberSortKey, bool, bool], Select[int | None, int]] = {}
 
     # ------------------------------------------------------------------ lookups (N12)
     @staticmethod
@@ -483,63 +494,73 @@ class NumberService:
             release_number(uow, number, "deleted")
 
     # ------------------------------------------------------------------ reads
+    # The usage and the status bar's counts are read again a few times a second while the
+    # simulator runs (P2): their statements are built once, the account bound at each read, and
+    # they read columns, not objects.
+    _in_account: ClassVar[BindParameter[int]] = bindparam("account_id", type_=Integer)
+    _dedicated_used = select(
+        select(Account.dedicated_number_limit).where(Account.id == _in_account).scalar_subquery(),
+        select(func.count(PhoneNumber.id))
+        .where(
+            PhoneNumber.account_id == _in_account,
+            PhoneNumber.kind == NumberKind.DEDICATED,
+            PhoneNumber.released_at.is_(None),
+        )
+        .scalar_subquery(),
+    )
+    _use_case_usage = (
+        select(
+            UseCase.id,
+            UseCase.name,
+            UseCase.status,
+            Brand.name,
+            Brand.status,
+            select(func.count(PhoneNumber.id))
+            .where(PhoneNumber.use_case_id == UseCase.id, PhoneNumber.released_at.is_(None))
+            .correlate(UseCase)
+            .scalar_subquery(),
+        )
+        .join(Brand, UseCase.brand_id == Brand.id)
+        .where(UseCase.account_id == _in_account)
+        .order_by(UseCase.name)
+    )
+    _provisioning_now = select(func.count(PhoneNumber.id)).where(
+        PhoneNumber.account_id == _in_account,
+        PhoneNumber.provisioning_status == ProvisioningStatus.INITIATED,
+        PhoneNumber.released_at.is_(None),
+    )
+
     def dedicated_usage(self, actor: Actor) -> DedicatedUsage:
         with self._context.store.read() as session:
-            account = session.get_one(Account, actor.account_id)
-            used = (
-                session.scalar(
-                    select(func.count(PhoneNumber.id)).where(
-                        PhoneNumber.account_id == actor.account_id,
-                        PhoneNumber.kind == NumberKind.DEDICATED,
-                        PhoneNumber.released_at.is_(None),
-                    )
-                )
-                or 0
-            )
-            return DedicatedUsage(used=used, limit=account.dedicated_number_limit)
+            limit, used = session.execute(
+                self._dedicated_used, {"account_id": actor.account_id}
+            ).one()
+            if limit is None:
+                raise NotFound("That account does not exist.", field="account")
+            return DedicatedUsage(used=used or 0, limit=limit)
 
     def use_cases(self, actor: Actor) -> list[UseCaseRow]:
         """U2: every use case of the account with its usage ("37 of 49 numbers")."""
         with self._context.store.read() as session:
-            used = (
-                select(func.count(PhoneNumber.id))
-                .where(PhoneNumber.use_case_id == UseCase.id, PhoneNumber.released_at.is_(None))
-                .correlate(UseCase)
-                .scalar_subquery()
-            )
-            result = session.execute(
-                select(UseCase, Brand, used)
-                .join(Brand, UseCase.brand_id == Brand.id)
-                .where(UseCase.account_id == actor.account_id)
-                .order_by(UseCase.name)
-            )
+            result = session.execute(self._use_case_usage, {"account_id": actor.account_id})
             return [
                 UseCaseRow(
-                    id=use_case.id,
-                    name=use_case.name,
-                    status=use_case.status,
-                    brand_name=brand.name,
-                    brand_status=brand.status,
+                    id=use_case_id,
+                    name=name,
+                    status=status,
+                    brand_name=brand_name,
+                    brand_status=brand_status,
                     used=count,
                     limit=USE_CASE_NUMBER_LIMIT,
                     warning_from=USE_CASE_WARNING_FROM,
                 )
-                for use_case, brand, count in result
+                for use_case_id, name, status, brand_name, brand_status, count in result
             ]
 
     def provisioning_count(self, actor: Actor) -> int:
         """How many of the account's numbers are provisioning now (status bar)."""
         with self._context.store.read() as session:
-            return (
-                session.scalar(
-                    select(func.count(PhoneNumber.id)).where(
-                        PhoneNumber.account_id == actor.account_id,
-                        PhoneNumber.provisioning_status == ProvisioningStatus.INITIATED,
-                        PhoneNumber.released_at.is_(None),
-                    )
-                )
-                or 0
-            )
+            return session.scalar(self._provisioning_now, {"account_id": actor.account_id}) or 0
 
     def get(self, actor: Actor, number_id: int) -> PhoneNumberRow:
         with self._context.store.read() as session:
@@ -604,15 +625,46 @@ class NumberService:
         and how many numbers the table holds: what a live update reads to learn whether rows
         came into the part of the table already shown, at a fraction of a page's cost (P2).
         """
-        with self._context.store.read() as session:
+        if text.strip():
+            # The filter text is in the statement: built for this read only.
             filters = self._filters(text, include_released)
-            number_id = session.scalar(
-                self._scoped(select(PhoneNumber.id), actor, filters)
-                .order_by(*self._order(sort, descending))
-                .offset(max(0, position))
-                .limit(1)
-            )
-            return number_id, self._count(session, actor, filters)
+            statement = self._position_statement(sort, descending, filters)
+        else:
+            key = (sort, descending, include_released)
+            built = self._positions.get(key)
+            if built is None:
+                built = self._position_statement(
+                    sort, descending, self._filters("", include_released)
+                )
+                self._positions[key] = built
+            statement = built
+        with self._context.store.read() as session:
+            number_id, total = session.execute(
+                statement, {"account_id": actor.account_id, "position": max(0, position)}
+            ).one()
+            return number_id, total or 0
+
+    def _position_statement(
+        self, sort: NumberSortKey, descending: bool, filters: list[ColumnElement[bool]]
+    ) -> Select[int | None, int]:
+        """One statement for both answers of :meth:`id_at`, the account and the position bound:
+        a live update asks it at each batch (P2), and building it cost more than running it.
+        """
+        in_account = PhoneNumber.account_id == bindparam("account_id")
+
+        def scoped(query: AnySelect) -> AnySelect:
+            joined = query.join(UseCase, PhoneNumber.use_case_id == UseCase.id)
+            return joined.where(in_account, *filters)
+
+        number_id = (
+            scoped(select(PhoneNumber.id))
+            .order_by(*self._order(sort, descending))
+            .offset(bindparam("position"))
+            .limit(1)
+            .scalar_subquery()
+        )
+        total = scoped(select(func.count(PhoneNumber.id))).scalar_subquery()
+        return select(number_id, total)
 
     def _filters(self, text: str, include_released: bool) -> list[ColumnElement[bool]]:
         """The table's filters (beside the account): released numbers, the filter text."""
