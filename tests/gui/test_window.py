@@ -41,7 +41,13 @@ from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount, create_starter_account
 from thrudesk.services.store import Store
 from thrudesk.views import theme
-from thrudesk.views.main_window import CAMPAIGN_DETAILS, PHONE_NUMBERS, MainWindow, tab_index
+from thrudesk.views.main_window import (
+    CAMPAIGN_DETAILS,
+    HELD_CHANGES_MS,
+    PHONE_NUMBERS,
+    MainWindow,
+    tab_index,
+)
 from thrudesk.views.notifications import NotificationsButton
 from thrudesk.views.tables import viewport_of
 from thrudesk.views.theme import Scheme, Tone, load_theme, style_sheet
@@ -531,3 +537,40 @@ def test_p2_a_live_update_restyles_and_relays_out_only_what_changed(
 
     bell.set_unread(0)  # none unread: the room for the count goes
     assert restyled == ["notifications_button"]
+
+
+def test_p2_campaign_details_out_of_view_reads_nothing_and_is_fresh_when_shown(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    actor = thrudesk_account.actor
+    campaign = thrudesk_services.campaigns.create(actor, "Before the change")
+    window.show_campaign_details(campaign)
+    title = child(window.campaign_details_tab, QLabel, "details_title_label")
+    assert title.text() == "Before the change"
+    window.tabs.setCurrentIndex(PHONE_NUMBERS)
+
+    reads: list[int] = []
+    details = thrudesk_services.campaigns.details
+
+    def counted(*args: object, **kwargs: object) -> object:
+        reads.append(1)
+        return details(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(thrudesk_services.campaigns, "details", counted)
+    thrudesk_services.campaigns.edit_draft(actor, campaign, title="After the change")
+    window.bridge.flush()
+    # The Campaigns tab, out of view too, hears of it a moment later; Campaign Details does not
+    # read its campaign while nobody sees it.
+    campaigns = window.campaigns_tab.model
+    qtbot.waitUntil(lambda: campaigns.index(0, 0).data() == "After the change", timeout=2000)
+    qtbot.wait(HELD_CHANGES_MS * 2)  # past the turn at which the next tab out of view is told
+    assert reads == []
+    assert title.text() == "Before the change"
+
+    window.tabs.setCurrentIndex(CAMPAIGN_DETAILS)
+    qtbot.waitUntil(lambda: title.text() == "After the change", timeout=2000)
+    assert reads

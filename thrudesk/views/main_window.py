@@ -260,7 +260,6 @@ class MainWindow(QMainWindow):
                 if tab.campaign_id is None:
                     tab.show_campaign(self._interesting_campaign())
             tab.campaign_shown.connect(self._on_details_tab_campaign_shown)
-        self._catch_up(CAMPAIGN_DETAILS)
         return tab
 
     def _tab_at(self, position: int) -> QWidget:
@@ -658,12 +657,13 @@ class MainWindow(QMainWindow):
         if change.account_ids and self._actor.account_id not in change.account_ids:
             return  # another account's work (N12)
         # A tab not built yet reads everything afresh when it is; one out of view is told
-        # later (or when shown, or asked for), with what else came meanwhile.
+        # later (or when shown, or asked for), with what else came meanwhile. Campaign Details
+        # reads its campaign afresh whenever it is shown: out of view, it is not told at all.
         current = self.tabs.currentIndex()
         for position, tab in self._built_tabs():
             if position == current:
                 tab.apply_change(change)
-            else:
+            elif position != CAMPAIGN_DETAILS:
                 self._held.setdefault(position, []).append(change)
         if self._held and not self._held_timer.isActive():
             self._held_timer.start(HELD_CHANGES_MS)
