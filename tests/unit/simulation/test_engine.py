@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -349,3 +350,30 @@ def test_s2_a_handler_registered_later_picks_up_stored_jobs(
     simulator.register_handler(JobKind.SCHEDULED_START, lambda uow, job: seen.append(uow.now))
     assert seen == [DEFAULT_START + timedelta(hours=1)]
     simulator.stop()
+
+
+def test_p2_a_batch_reports_the_moment_it_committed_before_its_change_is_heard(
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    """A badge is timed from its batch's commit: the moment is taken before anything that runs
+    after the commit (the change published, what the handlers left to do).
+    """
+    thrudesk_simulator.force_next("complete")
+    number = thrudesk_services.numbers.create_dedicated(
+        thrudesk_account.actor, "415", thrudesk_account.use_case_id
+    )
+    heard: list[tuple[frozenset[int], float]] = []
+    thrudesk_services.bus.subscribe(lambda c: heard.append((c.number_ids, time.monotonic())))
+    reports: list[BatchReport] = []
+    thrudesk_simulator.add_batch_listener(reports.append)
+    before = time.monotonic()
+    sim_clock.advance(hours=1)
+
+    assert reports
+    for report in reports:
+        (heard_at,) = [at for ids, at in heard if ids == report.number_ids]
+        assert before <= report.committed_at <= heard_at
+    assert number.id in reports[-1].number_ids

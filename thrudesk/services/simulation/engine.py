@@ -544,7 +544,11 @@ class Simulator:
     ) -> tuple[int, datetime]:
         now = self._clock.now()
         failed: list[int] = []
+        committed: list[float] = []
         with self._context.unit_of_work(actor_label=SIMULATOR, at=now) as uow:
+            # First of what runs after the commit: what the batch's handlers left to run then
+            # (planning, notifications) may take milliseconds.
+            uow.after_commit(lambda: committed.append(time.monotonic()))
             claimed = self._claim(uow, now, limit)
             if not claimed:
                 return 0, now
@@ -558,7 +562,7 @@ class Simulator:
             uow.now = now
             save_clock_state(uow.session, self._clock)
             change = uow.changes.freeze()
-        committed_at = time.monotonic()
+        committed_at = committed[0]
         for job in jobs:
             self._forget(job.id)
         report = BatchReport(
