@@ -650,20 +650,15 @@ class NumberService:
         """One statement for both answers of :meth:`id_at`, the account and the position bound:
         a live update asks it at each batch (P2), and building it cost more than running it.
         """
-        in_account = PhoneNumber.account_id == bindparam("account_id")
-
-        def scoped(query: AnySelect) -> AnySelect:
-            joined = query.join(UseCase, PhoneNumber.use_case_id == UseCase.id)
-            return joined.where(in_account, *filters)
-
         number_id = (
-            scoped(select(PhoneNumber.id))
+            self._scoped(select(PhoneNumber.id), self._in_account, filters)
             .order_by(*self._order(sort, descending))
             .offset(bindparam("position"))
             .limit(1)
             .scalar_subquery()
         )
-        total = scoped(select(func.count(PhoneNumber.id))).scalar_subquery()
+        counted = select(func.count(PhoneNumber.id))
+        total = self._scoped(counted, self._in_account, filters).scalar_subquery()
         return select(number_id, total)
 
     def _filters(self, text: str, include_released: bool) -> list[ColumnElement[bool]]:
@@ -677,16 +672,18 @@ class NumberService:
         return filters
 
     @staticmethod
-    def _scoped(query: AnySelect, actor: Actor, filters: list[ColumnElement[bool]]) -> AnySelect:
-        """``query`` over the account's numbers (with their use case, which the filter text
-        and a sort may name) that pass ``filters``.
+    def _scoped(
+        query: AnySelect, account: int | BindParameter[int], filters: list[ColumnElement[bool]]
+    ) -> AnySelect:
+        """``query`` over the numbers of ``account`` (an id, or bound at each read), with their
+        use case (which the filter text and a sort may name), that pass ``filters``.
         """
         return query.join(UseCase, PhoneNumber.use_case_id == UseCase.id).where(
-            PhoneNumber.account_id == actor.account_id, *filters
+            PhoneNumber.account_id == account, *filters
         )
 
     def _count(self, session: Session, actor: Actor, filters: list[ColumnElement[bool]]) -> int:
-        counted = self._scoped(select(func.count(PhoneNumber.id)), actor, filters)
+        counted = self._scoped(select(func.count(PhoneNumber.id)), actor.account_id, filters)
         return session.scalar(counted) or 0
 
     def _order(self, sort: NumberSortKey, descending: bool) -> tuple[ColumnElement[Any], ...]:
