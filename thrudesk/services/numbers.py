@@ -736,7 +736,7 @@ class NumberService:
     )
     # Rows by id (live updates): the account and the ids bound at each read.
     _rows_by_id = _number_rows.where(
-        PhoneNumber.account_id == bindparam("account_id"),
+        PhoneNumber.account_id == _in_account,
         PhoneNumber.id.in_(bindparam("ids", expanding=True)),
     )
 
