@@ -62,6 +62,13 @@ class ChangeCollector:
         if campaign_id is not None:
             self.campaign_ids.add(campaign_id)
 
+    def gather(self, change: Change) -> None:
+        """Add all that ``change`` touched (changes held for later, merged as they come)."""
+        self.account_ids |= change.account_ids
+        self.number_ids |= change.number_ids
+        self.campaign_ids |= change.campaign_ids
+        self.topics |= change.topics
+
     def freeze(self) -> Change:
         return Change(
             account_ids=frozenset(self.account_ids),

@@ -13,18 +13,16 @@ import threading
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from thrudesk.services.changes import Change, ChangeBus
+from thrudesk.services.changes import Change, ChangeBus, ChangeCollector
 
 COALESCE_MS = 40
 
 
 def merge(changes: list[Change]) -> Change:
-    return Change(
-        account_ids=frozenset().union(*(c.account_ids for c in changes)),
-        number_ids=frozenset().union(*(c.number_ids for c in changes)),
-        campaign_ids=frozenset().union(*(c.campaign_ids for c in changes)),
-        topics=frozenset().union(*(c.topics for c in changes)),
-    )
+    collector = ChangeCollector()
+    for change in changes:
+        collector.gather(change)
+    return collector.freeze()
 
 
 class ChangeBridge(QObject):
