@@ -52,7 +52,7 @@ from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
 from thrudesk.views.area_code_picker import AreaCodePicker
 from thrudesk.views.badges import ProvisioningBadge, TagStrip
-from thrudesk.views.main_window import CAMPAIGN_DETAILS, PHONE_NUMBERS, MainWindow
+from thrudesk.views.main_window import CAMPAIGN_DETAILS, CAMPAIGNS_TAB, PHONE_NUMBERS, MainWindow
 from thrudesk.views.theme import Tone
 from thrudesk.views.widgets import MessageBar
 
@@ -233,10 +233,12 @@ def test_c1_c9_failed_provisioning_offers_clone_and_archive(
     assert [t.text for t in tags] == ["Draft", "Provisioning Failed"]  # C1
     warning = child(details, QLabel, "details_warning_provisioning_failed")
     assert "Clone this campaign and archive it" in warning.text()
+    window.tabs.setCurrentIndex(CAMPAIGNS_TAB)
     assert [t.text for t in cell_tags(table, campaign, "Status")] == [
         "Draft",
         "Provisioning Failed",
     ]
+    window.tabs.setCurrentIndex(CAMPAIGN_DETAILS)
 
     clone_and_archive = child(details, QPushButton, "clone_and_archive_button")
     qtbot.waitUntil(clone_and_archive.isVisible)
@@ -300,6 +302,7 @@ def test_c6_launch_waiting_over_four_hours_is_flagged_stuck(
     thrudesk_simulator.force_next("stall", after=timedelta(hours=9))
     campaign = new_draft("Slow one")
     thrudesk_services.campaigns.launch(thrudesk_account.actor, campaign, NumberMode.SINGLE_USE)
+    window.tabs.setCurrentIndex(CAMPAIGNS_TAB)
     table = campaigns_table(window)
     qtbot.waitUntil(lambda: row_of(table, campaign) is not None)
     assert [t.text for t in cell_tags(table, campaign, "Status")] == ["Launching"]
@@ -477,6 +480,7 @@ def test_p3_campaign_index_filters_by_status_and_text_in_the_store(
 ) -> None:
     active = new_active("Ballot return")
     draft = new_draft("Spring canvass")
+    window.tabs.setCurrentIndex(CAMPAIGNS_TAB)
     table = campaigns_table(window)
     qtbot.waitUntil(lambda: table.model().rowCount() == 2)
 
@@ -487,7 +491,6 @@ def test_p3_campaign_index_filters_by_status_and_text_in_the_store(
     status.setCurrentIndex(status.findData(CampaignStatusFilter.ALL.value))
     qtbot.waitUntil(lambda: table.model().rowCount() == 2)
 
-    window.tabs.setCurrentIndex(1)
     type_text(child(window, QLineEdit, "campaign_filter_edit"), "canvass")
     qtbot.waitUntil(lambda: table.model().rowCount() == 1)
     assert row_of(table, draft) == 0

@@ -29,7 +29,7 @@ from thrudesk.services.rows import NumberMode
 from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
 from thrudesk.views.area_code_picker import AreaCodePicker
-from thrudesk.views.main_window import MainWindow
+from thrudesk.views.main_window import CAMPAIGNS_TAB, PHONE_NUMBERS, MainWindow
 from thrudesk.views.theme import Tone
 from thrudesk.views.widgets import MessageBar
 
@@ -231,9 +231,11 @@ def test_n6_rename_shows_the_name_wherever_the_number_is_shown(
     click_named(qtbot, dialog, "accept_button")
     qtbot.waitUntil(lambda: not dialog.isVisible())
     qtbot.waitUntil(lambda: cell_text(table, number_id, "Name") == "Main line")
+    window.tabs.setCurrentIndex(CAMPAIGNS_TAB)
     campaigns = child(window, QTableView, "campaigns_table")
     qtbot.waitUntil(lambda: cell_text(campaigns, campaign, "Phone number").endswith("Main line"))
 
+    window.tabs.setCurrentIndex(PHONE_NUMBERS)
     click_named(qtbot, window, "rename_number_button")
     dialog = wait_dialog(qtbot, window, "rename_dialog")
     click(qtbot, child(dialog, QCheckBox, "no_name_check"))

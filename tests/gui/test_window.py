@@ -34,6 +34,7 @@ from tests.gui.helpers import (
     row_of,
     wait_dialog,
 )
+from thrudesk.services.changes import Change
 from thrudesk.services.clock import ManualClock, ScaledClock
 from thrudesk.services.container import Services
 from thrudesk.services.rows import NumberMode, Scenario
@@ -43,7 +44,6 @@ from thrudesk.services.store import Store
 from thrudesk.views import theme
 from thrudesk.views.main_window import (
     CAMPAIGN_DETAILS,
-    HELD_CHANGES_MS,
     PHONE_NUMBERS,
     MainWindow,
     tab_index,
@@ -438,35 +438,55 @@ def test_p1_the_program_builds_a_tab_when_it_is_first_shown_and_remembers_the_ca
     window.shutdown()
 
 
-def test_p2_a_tab_out_of_view_hears_of_changes_later_together_and_at_once_when_shown(
+def test_p2_a_tab_out_of_view_hears_of_changes_when_shown_all_merged_into_one(
     qtbot: QtBot,
     window: MainWindow,
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     actor = thrudesk_account.actor
     window.tabs.setCurrentIndex(PHONE_NUMBERS)
-    campaigns = window.campaigns_tab.model
-    inserted: list[int] = []
-    campaigns.rowsInserted.connect(lambda _parent, first, last: inserted.append(last - first + 1))
+    tab = window.campaigns_tab
+    campaigns = tab.model
     before = campaigns.rowCount()
+    told: list[Change] = []
+    apply_change = tab.apply_change
 
-    # Out of view: held, then applied in one go a moment later.
-    thrudesk_services.campaigns.create(actor, "Held one")
-    window.bridge.flush()
-    thrudesk_services.campaigns.create(actor, "Held two")
-    window.bridge.flush()
-    assert inserted == []
-    qtbot.waitUntil(lambda: campaigns.rowCount() == before + 2, timeout=2000)
-    assert sum(inserted) == 2
+    def counted(change: Change) -> None:
+        told.append(change)
+        apply_change(change)
 
-    # Shown: what was held is applied before the tab paints.
-    thrudesk_services.campaigns.create(actor, "Held until shown")
+    monkeypatch.setattr(tab, "apply_change", counted)
+
+    # Out of view: nothing is read while nobody sees it, however long it stays out of view.
+    first = thrudesk_services.campaigns.create(actor, "Held one")
     window.bridge.flush()
-    assert campaigns.rowCount() == before + 2
+    second = thrudesk_services.campaigns.create(actor, "Held two")
+    window.bridge.flush()
+    qtbot.wait(600)
+    assert told == []
+    assert campaigns.rowCount() == before
+
+    # Shown: told once of both, before the tab paints.
     window.tabs.setCurrentIndex(tab_index("Campaigns"))
-    assert campaigns.rowCount() == before + 3
-    assert campaigns.index(0, 0).data() == "Held until shown"
+    assert len(told) == 1
+    assert {first, second} <= told[0].campaign_ids
+    assert campaigns.rowCount() == before + 2
+    assert {campaigns.index(row, 0).data() for row in range(2)} == {"Held one", "Held two"}
+
+    # In view: told of each change as it comes.
+    thrudesk_services.campaigns.create(actor, "Seen at once")
+    window.bridge.flush()
+    assert len(told) == 2
+    assert campaigns.index(0, 0).data() == "Seen at once"
+
+    # Asked for while out of view (a notification opening its row, a shortcut): told first.
+    window.tabs.setCurrentIndex(PHONE_NUMBERS)
+    thrudesk_services.campaigns.create(actor, "Asked for")
+    window.bridge.flush()
+    assert window.campaigns_tab.model.index(0, 0).data() == "Asked for"
+    assert len(told) == 3
 
 
 class _Events(QObject):
@@ -563,13 +583,13 @@ def test_p2_campaign_details_out_of_view_reads_nothing_and_is_fresh_when_shown(
     monkeypatch.setattr(thrudesk_services.campaigns, "details", counted)
     thrudesk_services.campaigns.edit_draft(actor, campaign, title="After the change")
     window.bridge.flush()
-    # The Campaigns tab, out of view too, hears of it a moment later; Campaign Details does not
-    # read its campaign while nobody sees it.
-    campaigns = window.campaigns_tab.model
-    qtbot.waitUntil(lambda: campaigns.index(0, 0).data() == "After the change", timeout=2000)
-    qtbot.wait(HELD_CHANGES_MS * 2)  # past the turn at which the next tab out of view is told
+    # Campaign Details does not read its campaign while nobody sees it.
+    qtbot.wait(300)
     assert reads == []
     assert title.text() == "Before the change"
+    window.tabs.setCurrentIndex(tab_index("Campaigns"))
+    assert window.campaigns_tab.model.index(0, 0).data() == "After the change"
+    assert reads == []
 
     window.tabs.setCurrentIndex(CAMPAIGN_DETAILS)
     qtbot.waitUntil(lambda: title.text() == "After the change", timeout=2000)

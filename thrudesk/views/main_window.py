@@ -31,7 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from thrudesk import __version__
-from thrudesk.services.changes import ACCOUNTS, CAMPAIGNS, NOTIFICATIONS, NUMBERS, Change
+from thrudesk.services.changes import (
+    ACCOUNTS,
+    CAMPAIGNS,
+    NOTIFICATIONS,
+    NUMBERS,
+    Change,
+    ChangeCollector,
+)
 from thrudesk.services.container import Services
 from thrudesk.services.errors import NotFound, ThrudeskError
 from thrudesk.services.rows import (
@@ -44,7 +51,7 @@ from thrudesk.services.rows import (
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import formatting, theme
 from thrudesk.views.about import AboutDialog, AboutFacts
-from thrudesk.views.bridge import ChangeBridge, merge
+from thrudesk.views.bridge import ChangeBridge
 from thrudesk.views.clock_controls import JumpDialog, SimulationControls, speed_text
 from thrudesk.views.notifications import NotificationsButton, NotificationsPopup
 from thrudesk.views.simulation import SimulationControl
@@ -69,9 +76,6 @@ FLAG_REFRESH_MIN_MS = 2000
 FLAG_REFRESH_ROWS = 400
 # The status bar's counters follow the simulator at most this often (QUALITY.md P2).
 STATUS_REFRESH_MS = 250
-# Tabs out of view hear of changes this much later, all held changes merged into one, a tab per
-# turn of the loop: at 3600× the tab in view alone fits in the window's turn (QUALITY.md P2).
-HELD_CHANGES_MS = 250
 
 
 def tab_index(name: str) -> int:
@@ -146,11 +150,8 @@ class MainWindow(QMainWindow):
         self._details_campaign: int | None = None
         self._notifications_popup: NotificationsPopup | None = None
         self._status_throttle = Throttle(STATUS_REFRESH_MS, self._refresh_status, self)
-        # Changes held for the built tabs out of view, by tab position.
-        self._held: dict[int, list[Change]] = {}
-        self._held_timer = QTimer(self)
-        self._held_timer.setSingleShot(True)
-        self._held_timer.timeout.connect(self._on_held_timer_timeout)
+        # What changed while a built tab was out of view, by tab position, merged as it came.
+        self._held: dict[int, ChangeCollector] = {}
 
         self._build_toolbar()
         self.tabs = QTabWidget()
@@ -274,13 +275,13 @@ class MainWindow(QMainWindow):
             self._pages[position].hold(tab)
 
     def _catch_up(self, position: int) -> None:
-        """Apply to a built tab the changes held while it was out of view, merged into one."""
-        changes = self._held.pop(position, None)
-        if not changes:
+        """Apply to a built tab, as one change, all that changed while it was out of view."""
+        held = self._held.pop(position, None)
+        if held is None:
             return
         tab = dict(self._built_tabs()).get(position)
         if tab is not None:
-            tab.apply_change(merge(changes))
+            tab.apply_change(held.freeze())
 
     def _built_tabs(self) -> list[tuple[int, PhoneNumbersTab | CampaignsTab | CampaignDetailsTab]]:
         tabs = (self._phone_numbers_tab, self._campaigns_tab, self._campaign_details_tab)
@@ -656,17 +657,19 @@ class MainWindow(QMainWindow):
                 return
         if change.account_ids and self._actor.account_id not in change.account_ids:
             return  # another account's work (N12)
-        # A tab not built yet reads everything afresh when it is; one out of view is told
-        # later (or when shown, or asked for), with what else came meanwhile. Campaign Details
-        # reads its campaign afresh whenever it is shown: out of view, it is not told at all.
+        # A tab not built yet reads everything afresh when it is. One out of view is told when
+        # it is shown (or asked for), once, of all that changed meanwhile: nobody sees it
+        # before, and the window's thread stays with the tab in view (QUALITY.md P2). Campaign
+        # Details reads its campaign afresh whenever it is shown: out of view, it is not told.
         current = self.tabs.currentIndex()
         for position, tab in self._built_tabs():
             if position == current:
                 tab.apply_change(change)
             elif position != CAMPAIGN_DETAILS:
-                self._held.setdefault(position, []).append(change)
-        if self._held and not self._held_timer.isActive():
-            self._held_timer.start(HELD_CHANGES_MS)
+                held = self._held.get(position)
+                if held is None:
+                    held = self._held[position] = ChangeCollector()
+                held.gather(change)
         if change.touches(NOTIFICATIONS):
             self._refresh_notifications()
         if change.touches(NUMBERS) or change.touches(CAMPAIGNS) or change.touches(ACCOUNTS):
@@ -743,12 +746,6 @@ class MainWindow(QMainWindow):
 
     def _on_details_tab_number_requested(self, number_id: int) -> None:
         self.open_subject("phone_number", number_id)
-
-    def _on_held_timer_timeout(self) -> None:
-        if self._held:
-            self._catch_up(next(iter(self._held)))
-        if self._held:
-            self._held_timer.start(0)  # the next tab at the next turn of the loop
 
     def _on_tabs_current_changed(self, index: int) -> None:
         self._catch_up(index)
