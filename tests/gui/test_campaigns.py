@@ -32,6 +32,7 @@ from tests.gui.helpers import (
     open_dialog,
     row_of,
     select_campaign,
+    show_details,
     shown_text,
     type_area_code,
     type_text,
@@ -50,6 +51,7 @@ from thrudesk.services.rows import (
 )
 from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
+from thrudesk.views import campaign_details
 from thrudesk.views.area_code_picker import AreaCodePicker
 from thrudesk.views.badges import ProvisioningBadge, TagStrip
 from thrudesk.views.main_window import CAMPAIGN_DETAILS, CAMPAIGNS_TAB, PHONE_NUMBERS, MainWindow
@@ -231,6 +233,10 @@ def test_c1_c9_failed_provisioning_offers_clone_and_archive(
     assert "Number not linked to the brand" in badge.toolTip()
     tags = child(details, TagStrip, "details_status_tags").tags()
     assert [t.text for t in tags] == ["Draft", "Provisioning Failed"]  # C1
+    # The warning comes with the campaign's full reading, at once or after a pause.
+    qtbot.waitUntil(
+        lambda: details.findChild(QLabel, "details_warning_provisioning_failed") is not None
+    )
     warning = child(details, QLabel, "details_warning_provisioning_failed")
     assert "Clone this campaign and archive it" in warning.text()
     window.tabs.setCurrentIndex(CAMPAIGNS_TAB)
@@ -252,6 +258,40 @@ def test_c1_c9_failed_provisioning_offers_clone_and_archive(
     assert thrudesk_services.campaigns.index_row(actor, campaign).status is CampaignStatus.ARCHIVED
     qtbot.waitUntil(lambda: row_of(table, copy_id) is not None)
     assert _status_word(table, campaign) == "Archived"
+
+
+def test_n9_a_slow_campaigns_badge_never_shows_a_tooltip_of_its_old_state(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+    new_draft: NewDraft,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A campaign too slow to read at once shows its counters and badge first, its full figures
+    later: the badge's tooltip already tells the carriers' answers and the kept reason.
+    """
+    monkeypatch.setattr(campaign_details, "QUICK_REFRESH_S", 0.0)  # every reading is slow
+    actor = thrudesk_account.actor
+    thrudesk_simulator.force_next("fail", reason="Number not linked to the brand")
+    campaign = new_draft("Cleanup day")
+    thrudesk_services.campaigns.launch(actor, campaign, NumberMode.SINGLE_USE)
+    details = show_details(window, campaign)
+    badge = child(details, ProvisioningBadge, "provisioning_badge")
+    assert badge.status() is ProvisioningStatus.INITIATED
+    assert "Expected to complete in" in badge.toolTip()
+
+    sim_clock.advance(minutes=10)
+    qtbot.waitUntil(lambda: badge.status() is ProvisioningStatus.FAILED)
+    shown = details.details  # the full reading, still the one from before the answer
+    assert shown is not None
+    assert shown.row.provisioning_status is ProvisioningStatus.INITIATED
+    tooltip = badge.toolTip()
+    assert tooltip.startswith("<b>Provisioning Failed</b>")
+    assert "Reason: Number not linked to the brand" in tooltip
+    assert "Expected to complete" not in tooltip
 
 
 def test_c5_s5_provider_incident_makes_single_use_active_at_once_with_the_warning(

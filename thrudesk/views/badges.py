@@ -28,11 +28,12 @@ from thrudesk.services.rows import (
     CampaignStatus,
     CarrierCheckStatus,
     CarrierState,
+    PhoneNumberRow,
     ProvisioningStatus,
 )
 from thrudesk.views import formatting, theme
 from thrudesk.views.roles import CARRIERS_ROLE, TAGS_ROLE
-from thrudesk.views.simulation import Estimate
+from thrudesk.views.simulation import Estimate, SimulationControl, provisioning_estimate
 from thrudesk.views.theme import Tone
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -124,6 +125,19 @@ def badge_tooltip(
     if status is ProvisioningStatus.FAILED and failure_reason:
         lines.append(f"Reason: {escape(failure_reason)}")
     return "<br>".join(lines)
+
+
+def number_tooltip(
+    number: PhoneNumberRow, simulator: SimulationControl | None, *, timezone: str
+) -> str:
+    """The badge's tooltip for ``number`` as it is now, S6's estimate asked of ``simulator``."""
+    return badge_tooltip(
+        number.provisioning_status,
+        number.carriers,
+        timezone=timezone,
+        estimate=provisioning_estimate(simulator, number.id, number.provisioning_status),
+        failure_reason=number.failure_reason,
+    )
 
 
 # ------------------------------------------------------------------------------ painting

@@ -50,7 +50,13 @@ from thrudesk.views import formatting
 from thrudesk.views.aio import async_slot
 from thrudesk.views.audience_card import AudienceCard
 from thrudesk.views.background import BIG_CAMPAIGN, BackgroundTask, Progress
-from thrudesk.views.badges import ProvisioningBadge, TagStrip, badge_tooltip, status_tags
+from thrudesk.views.badges import (
+    ProvisioningBadge,
+    TagStrip,
+    badge_tooltip,
+    number_tooltip,
+    status_tags,
+)
 from thrudesk.views.campaign_actions import FOLLOWUP_TIP, pause_or_resume, show_pause_or_resume
 from thrudesk.views.campaign_dialogs import NewCampaignDialog
 from thrudesk.views.followup_dialog import FollowupDialog
@@ -694,10 +700,21 @@ class CampaignDetailsTab(QWidget):
         except NotFound:
             return
         self.status_tags.set_tags(status_tags(row.status, row.flags))
-        if row.provisioning_status is not None:
-            self.provisioning_badge.set_status(
-                row.provisioning_status, self.provisioning_badge.toolTip()
-            )
+        badge = self.provisioning_badge
+        if row.provisioning_status is not None and row.phone_number_id is not None:
+            tooltip = badge.toolTip()
+            if (
+                row.provisioning_status is not badge.status()
+                or row.provisioning_status is ProvisioningStatus.INITIATED
+            ):
+                # Carriers answer while it provisions: the tooltip tells them, never the
+                # state before (one row of the number, read with the counters).
+                try:
+                    number = self._services.numbers.get(self._actor, row.phone_number_id)
+                    tooltip = number_tooltip(number, self._simulator, timezone=self._timezone)
+                except NotFound:
+                    pass  # gone meanwhile: the full reading that follows shows what is left
+            badge.set_status(row.provisioning_status, tooltip)
         self.audience_card.show_counters(row.contact_count, row.unassigned_count)
         self._contacts = row.contact_count
 

@@ -32,9 +32,9 @@ from thrudesk.services.rows import (
 )
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views.aio import async_slot
-from thrudesk.views.badges import Tag, badge_tooltip, flags_tooltip, provisioning_tag, status_tags
+from thrudesk.views.badges import Tag, flags_tooltip, number_tooltip, provisioning_tag, status_tags
 from thrudesk.views.campaign_actions import FOLLOWUP_TIP, pause_or_resume, show_pause_or_resume
-from thrudesk.views.simulation import SimulationControl, provisioning_estimate
+from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import Column, count_column
 from thrudesk.views.table_tab import AccountTableModel, TableTab, filter_edit
 from thrudesk.views.tables import refresh_rows_in_view, select_row
@@ -220,13 +220,7 @@ class CampaignTableModel(AccountTableModel[CampaignIndexRow]):
             number = self._services.numbers.get(self._actor, row.phone_number_id)
         except NotFound:
             return None
-        return badge_tooltip(
-            number.provisioning_status,
-            number.carriers,
-            timezone=self._timezone,
-            estimate=provisioning_estimate(self._simulator, number.id, number.provisioning_status),
-            failure_reason=number.failure_reason,
-        )
+        return number_tooltip(number, self._simulator, timezone=self._timezone)
 
 
 class CampaignControls:

@@ -23,10 +23,10 @@ from thrudesk.services.rows import (
 )
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views.aio import async_slot
-from thrudesk.views.badges import Tag, badge_tooltip, carrier_marks, provisioning_tag
+from thrudesk.views.badges import Tag, carrier_marks, number_tooltip, provisioning_tag
 from thrudesk.views.hard_to_get import HardToGetDialog
 from thrudesk.views.number_dialogs import AddNumberDialog, RenameNumberDialog
-from thrudesk.views.simulation import SimulationControl, provisioning_estimate
+from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import Column, count_column
 from thrudesk.views.table_tab import AccountTableModel, TableTab, filter_edit
 from thrudesk.views.tables import refresh_rows_in_view, select_row
@@ -182,13 +182,7 @@ class PhoneNumberTableModel(AccountTableModel[PhoneNumberRow]):
         return tuple(tags)
 
     def _badge_tooltip(self, row: PhoneNumberRow) -> str:
-        return badge_tooltip(
-            row.provisioning_status,
-            row.carriers,
-            timezone=self._timezone,
-            estimate=provisioning_estimate(self._simulator, row.id, row.provisioning_status),
-            failure_reason=row.failure_reason,
-        )
+        return number_tooltip(row, self._simulator, timezone=self._timezone)
 
 
 class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
