@@ -27,7 +27,7 @@ from thrudesk.views.area_code_picker import AreaCodePicker
 from thrudesk.views.form_dialog import FormDialog
 from thrudesk.views.inputs import UseCaseCombo
 from thrudesk.views.simulation import SimulationControl, estimate_sentence
-from thrudesk.views.widgets import Notice, button, hbox, label
+from thrudesk.views.widgets import Notice, button, hbox, label, open_at_width
 
 ESTIMATE_REFRESH_MS = 2000
 
@@ -102,7 +102,7 @@ class NewCampaignDialog(FormDialog):
             self.script_edit.setPlainText(draft.script)
             for picker, code in zip(self._pickers(), draft.area_codes, strict=False):
                 picker.set_area_code(code)
-        self.resize(620, self.sizeHint().height())
+        open_at_width(self, 620)
 
     def _pickers(self) -> tuple[AreaCodePicker, AreaCodePicker, AreaCodePicker]:
         return (self.area_code_picker, self.area_code_picker_2, self.area_code_picker_3)
@@ -256,7 +256,7 @@ class LaunchDialog(FormDialog):
         self.finished.connect(self._timer.stop)
         self._update_mode()
         self.refresh_estimate()
-        self.resize(600, self.sizeHint().height())
+        open_at_width(self, 600)
 
     def mode(self) -> NumberMode:
         if self.number_mode_single_use.isChecked():
@@ -285,7 +285,7 @@ class LaunchDialog(FormDialog):
         self.advisory_label.setText(self.options.advisory or "")
         self.advisory_label.setVisible(single and bool(self.options.advisory))
         self.advice_label.setVisible(single and bool(self.advice_label.text()))
-        self.adjustSize()
+        self.fit_height()
 
     def _on_modes_button_toggled(self, _button: QRadioButton, checked: bool) -> None:
         if checked:

@@ -14,7 +14,7 @@ from thrudesk.views import formatting, theme
 from thrudesk.views.aio import async_slot
 from thrudesk.views.form_dialog import FormDialog
 from thrudesk.views.simulation import SimulationControl
-from thrudesk.views.widgets import confirm
+from thrudesk.views.widgets import confirm, open_at_width
 
 # Scenarios that write to the store when they begin: the admin is told what stays.
 STORE_CHANGING: dict[Scenario, str] = {
@@ -50,7 +50,7 @@ class JumpDialog(FormDialog):
             "clock",
             hint=f"In the account's time zone ({timezone}). The clock only moves forward.",
         )
-        self.resize(460, self.sizeHint().height())
+        open_at_width(self, 460)
 
     def set_target(self, moment: datetime) -> None:
         when = formatting.local(moment, self._timezone)

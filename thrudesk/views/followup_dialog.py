@@ -40,7 +40,7 @@ from thrudesk.views.form_dialog import FormDialog
 from thrudesk.views.inputs import date_time_edit, local_date_time, set_local_date_time
 from thrudesk.views.roles import ID_ROLE, ROW_ROLE
 from thrudesk.views.tables import plain_table
-from thrudesk.views.widgets import Notice, button, label
+from thrudesk.views.widgets import Notice, button, label, open_at_width
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -376,7 +376,7 @@ class FollowupDialog(FormDialog):
         self._show_rules()
         self._show_left_out()
         self.update_audience()
-        self.resize(640, self.sizeHint().height())
+        open_at_width(self, 640)
 
     # ------------------------------------------------------------------ targeting
     def targeting(self) -> FollowupTargeting:

@@ -9,12 +9,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from thrudesk.services.errors import ThrudeskError
-from thrudesk.views.widgets import FieldErrors, label
+from thrudesk.views.widgets import FieldErrors, label, needed_height
 
 
 class FormDialog(QDialog):
@@ -82,6 +83,9 @@ class FormDialog(QDialog):
     ) -> None:
         """A labelled control, its (hidden) error label and an optional hint under it."""
         cell = QWidget()
+        # The whole row wide, whatever the control: its hint then wraps at the dialog's width,
+        # where the form measures it (a narrow cell left it cut off under a narrow control).
+        cell.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         column = QVBoxLayout(cell)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(3)
@@ -97,15 +101,15 @@ class FormDialog(QDialog):
         caption_label.setContentsMargins(0, 6, 0, 0)
         self.form.addRow(caption_label, cell)
 
+    def fit_height(self) -> None:
+        """Keep the width and take the height the contents need at it, after a part of the
+        dialog was shown or hidden (``adjustSize`` would take the size hint's width as well).
+        """
+        self.resize(self.width(), needed_height(self, self.width()))
+
     def _grow_to_fit(self) -> None:
         """Make room for a refusal that appeared: the dialog grows, never shrinks, under it."""
-        layout = self.layout()
-        if layout is None:
-            return
-        layout.activate()
-        wanted = layout.totalHeightForWidth(self.width())
-        if wanted < 0:
-            wanted = self.sizeHint().height()
+        wanted = needed_height(self, self.width())
         if wanted > self.height():
             self.resize(self.width(), wanted)
 

@@ -15,7 +15,7 @@ from thrudesk.views.inputs import UseCaseCombo
 from thrudesk.views.static_model import StaticTableModel
 from thrudesk.views.table_model import Column, time_column
 from thrudesk.views.tables import make_table
-from thrudesk.views.widgets import label
+from thrudesk.views.widgets import label, open_at_width
 
 STATUS_TEXT = {
     HardToGetRequestStatus.PENDING: "With support",
@@ -81,7 +81,7 @@ class HardToGetDialog(FormDialog):
         self.extra.addWidget(self.requests_caption)
         self.extra.addWidget(self.requests_table)
         self.refresh_requests()
-        self.resize(620, self.sizeHint().height())
+        open_at_width(self, 620)
 
     def refresh_requests(self) -> None:
         rows = self._services.hard_to_get.all(self._actor)

@@ -13,7 +13,7 @@ from thrudesk.views.area_code_picker import AreaCodePicker
 from thrudesk.views.form_dialog import FormDialog
 from thrudesk.views.inputs import UseCaseCombo
 from thrudesk.views.simulation import SimulationControl, estimate_sentence
-from thrudesk.views.widgets import Notice, hbox
+from thrudesk.views.widgets import Notice, hbox, open_at_width
 
 ESTIMATE_REFRESH_MS = 2000
 
@@ -85,7 +85,7 @@ class AddNumberDialog(FormDialog):
         self._timer.start()
         self.finished.connect(self._timer.stop)
         self.refresh_estimate()
-        self.resize(560, self.sizeHint().height())
+        open_at_width(self, 560)
 
     def preferences(self) -> list[str]:
         pickers = (self.area_code_picker, self.fallback_picker_2, self.fallback_picker_3)
@@ -108,7 +108,7 @@ class AddNumberDialog(FormDialog):
             self.hard_to_get_label.setText(hard_to_get_warning(scarce[0]))
         if self.hard_to_get_label.isHidden() == bool(scarce):
             self.hard_to_get_label.setVisible(bool(scarce))
-            self.adjustSize()
+            self.fit_height()
 
     def submit(self) -> None:
         name = self.name_edit.text()
@@ -151,7 +151,7 @@ class RenameNumberDialog(FormDialog):
         self.no_name_check.toggled.connect(self._on_no_name_check_toggled)
         self.add_field("Name", self.name_edit, "name")
         self.form.addRow("", self.no_name_check)
-        self.resize(440, self.sizeHint().height())
+        open_at_width(self, 440)
 
     def _on_no_name_check_toggled(self, checked: bool) -> None:
         self.name_edit.setEnabled(not checked)

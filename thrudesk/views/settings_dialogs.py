@@ -17,6 +17,7 @@ from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import formatting
 from thrudesk.views.form_dialog import FormDialog
 from thrudesk.views.inputs import batch_size_from_text
+from thrudesk.views.widgets import open_at_width
 
 
 class Parameter(NamedTuple):
@@ -126,7 +127,7 @@ class SendingParametersDialog(FormDialog):
             edit.setValidator(validator)
             self.inputs[parameter.name] = edit
             self.add_field(parameter.caption, edit, parameter.name, hint=parameter.hint)
-        self.resize(600, self.sizeHint().height())
+        open_at_width(self, 600)
 
     def values(self) -> dict[str, float]:
         """What the fields say, as numbers; a field that is not one is refused beside it."""
@@ -198,7 +199,7 @@ class AccountSettingsDialog(FormDialog):
             "for campaigns that set none of their own "
             f"(now {formatting.count(account.default_batch_size)}).",
         )
-        self.resize(560, self.sizeHint().height())
+        open_at_width(self, 560)
 
     def submit(self) -> None:
         accounts = self._services.accounts

@@ -23,7 +23,7 @@ from thrudesk.views.form_dialog import FormDialog
 from thrudesk.views.static_model import StaticTableModel
 from thrudesk.views.table_model import Column, count_column
 from thrudesk.views.tables import make_table
-from thrudesk.views.widgets import close_button, label
+from thrudesk.views.widgets import close_button, label, open_at_width
 
 
 class AddSendersDialog(FormDialog):
@@ -82,7 +82,7 @@ class AddSendersDialog(FormDialog):
         self.sender_choices_table.setVisible(bool(choices))
         self.add_field("Senders", self.sender_choices_table, "senders")
         self.extra.addWidget(self.no_sender_choices_label)
-        self.resize(560, self.sizeHint().height())
+        open_at_width(self, 560)
 
     def chosen(self) -> list[int]:
         """The chosen users' ids, in the order the list shows them."""
@@ -141,4 +141,4 @@ class ImportReportDialog(QDialog):
         self.accept_button = close_button(self)
         buttons.addWidget(self.accept_button)
         outer.addLayout(buttons)
-        self.resize(640, self.sizeHint().height())
+        open_at_width(self, 640)

@@ -126,6 +126,27 @@ def open_beside(dialog: QDialog) -> None:
     dialog.open()
 
 
+def needed_height(dialog: QDialog, width: int) -> int:
+    """How tall ``dialog``'s contents are at ``width``, wrapped text broken at that width (its
+    size hint breaks it at the layout's own width: too short for a hint, or an empty band).
+    """
+    layout = dialog.layout()
+    if layout is not None:
+        layout.activate()
+        height = layout.totalHeightForWidth(width)
+        if height > 0:
+            return height
+    return dialog.sizeHint().height()
+
+
+def open_at_width(dialog: QDialog, width: int) -> None:
+    """Size ``dialog`` to open ``width`` wide (at least its minimum) and as tall as its contents
+    then need.
+    """
+    width = max(width, dialog.minimumWidth())
+    dialog.resize(width, needed_height(dialog, width))
+
+
 def offer(button: QAbstractButton, refusal: str | None, tip: str) -> None:
     """Enable ``button`` with its ``tip``, or disable it with ``refusal``, the service's own
     sentence for why: the reason is on the disabled button, where the admin looks for it.
