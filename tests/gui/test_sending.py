@@ -197,6 +197,42 @@ def test_c11_held_messages_go_out_when_the_window_opens_as_the_clock_advances(
     assert child(details, QLabel, "window_state_label").text() == "Open"
 
 
+def test_m1_the_sending_window_card_says_nothing_goes_out_unless_the_campaign_is_active(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
+) -> None:
+    admin = thrudesk_account.actor
+    campaign = campaign_with_contacts(4)
+    details = show_details(window, campaign.id)
+    word = child(details, QLabel, "window_state_label")
+    sentence = child(details, QLabel, "window_state_value")
+    assert (word.text(), sentence.text()) == ("Open", "Sending is open.")
+
+    thrudesk_services.campaigns.pause(admin, campaign.id)
+    qtbot.waitUntil(lambda: word.text() == "Paused")
+    assert sentence.text() == "Paused: initial messages go out again once it is resumed."
+    thrudesk_services.campaigns.resume(admin, campaign.id)
+    qtbot.waitUntil(lambda: word.text() == "Open")
+    thrudesk_services.campaigns.archive(admin, campaign.id)
+    qtbot.waitUntil(lambda: word.text() == "Closed")
+    assert sentence.text() == "Archived: it sends nothing more."
+
+    # Launching on a single-use number (C4): nothing goes out until the number is complete.
+    launching = thrudesk_services.campaigns.create(
+        admin, "Turnout call", area_codes=["512"], use_case_id=thrudesk_account.use_case_id
+    )
+    thrudesk_services.campaigns.launch(admin, launching, NumberMode.SINGLE_USE)
+    show_details(window, launching)
+    assert word.text() == "Waiting"
+    assert sentence.text() == (
+        "Launching: initial messages go out once its number is Provisioning Complete and the "
+        "campaign is Active."
+    )
+
+
 # ---------------------------------------------------------------------- M1, M2, M3
 def test_m1_m2_m3_counts_change_live_as_the_simulated_team_works(
     qtbot: QtBot,

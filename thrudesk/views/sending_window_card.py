@@ -189,8 +189,20 @@ class SendingWindowCard(Card):
     # ------------------------------------------------------------------ state
     def _show_state(self, window: SendingWindowRow, status: CampaignStatus) -> None:
         state = window.state
+        # Initial messages go out only while the campaign is Active (M1): whatever the window
+        # says, a campaign in another status sends nothing, and the card says why.
         if status is CampaignStatus.DRAFT:
             word, text = "Not launched", "The window opens at the start date once launched."
+        elif status is CampaignStatus.LAUNCHING:
+            word, text = (
+                "Waiting",
+                "Launching: initial messages go out once its number is Provisioning Complete "
+                "and the campaign is Active.",
+            )
+        elif status is CampaignStatus.PAUSED:
+            word, text = "Paused", "Paused: initial messages go out again once it is resumed."
+        elif status is CampaignStatus.ARCHIVED:
+            word, text = "Closed", "Archived: it sends nothing more."
         elif state.status is WindowStatus.OPEN:
             word, text = "Open", state.message
         elif state.status is WindowStatus.ENDED:
