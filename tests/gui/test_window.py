@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QDateTime, QEvent, QObject, QSettings, QS
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDateTimeEdit,
     QLabel,
@@ -365,6 +366,18 @@ def test_window_remembers_its_geometry_tab_and_account(
 def test_three_tabs_in_order(window: MainWindow) -> None:
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles == ["Phone Numbers", "Campaigns", "Campaign Details"]
+
+
+def test_every_tab_fits_a_laptop_screen_1280_pixels_wide(qtbot: QtBot, window: MainWindow) -> None:
+    """The window never asks for more width than a 1280-pixel screen gives it, frame and all:
+    the rows of actions and filters give way before the table does.
+    """
+    widest = {}
+    for position in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(position)
+        QApplication.processEvents()
+        widest[window.tabs.tabText(position)] = window.minimumSizeHint().width()
+    assert max(widest.values()) <= 1240, widest  # 1280 less the frame and a margin
 
 
 def test_tab_names_are_the_three_titles() -> None:

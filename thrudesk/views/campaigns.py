@@ -36,7 +36,7 @@ from thrudesk.views.badges import Tag, flags_tooltip, number_tooltip, provisioni
 from thrudesk.views.campaign_actions import FOLLOWUP_TIP, pause_or_resume, show_pause_or_resume
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import Column, count_column
-from thrudesk.views.table_tab import AccountTableModel, TableTab, filter_edit
+from thrudesk.views.table_tab import AccountTableModel, FilterCombo, TableTab, filter_edit
 from thrudesk.views.tables import refresh_rows_in_view, select_row
 from thrudesk.views.widgets import button, confirm, label, offer
 
@@ -299,13 +299,13 @@ class CampaignControls:
         actions.addStretch(1)
         self.count_label = label(role="muted", name="campaign_count_label")
         actions.addWidget(self.count_label)
-        self.campaign_status_filter = QComboBox()
+        self.campaign_status_filter = FilterCombo()
         self.campaign_status_filter.setObjectName("campaign_status_filter")
         for status in CampaignStatusFilter:
             self.campaign_status_filter.addItem(status.label, status.value)
         actions.addWidget(self.campaign_status_filter)
         self.campaign_filter_edit = filter_edit(
-            "campaign_filter_edit", "Filter by title or number", min_width=180
+            "campaign_filter_edit", "Filter by title or number", width=180
         )
         actions.addWidget(self.campaign_filter_edit)
         page.addLayout(actions)

@@ -256,7 +256,7 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
         self.show_released_check.setToolTip("Also list deleted and released numbers")
         actions.addWidget(self.show_released_check)
         self.number_filter_edit = filter_edit(
-            "number_filter_edit", "Filter by number, name or place", min_width=240
+            "number_filter_edit", "Filter by number, name or place", width=240
         )
         actions.addWidget(self.number_filter_edit)
         self.page.addLayout(actions)

@@ -9,8 +9,20 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from thrudesk.services.container import Services
 from thrudesk.services.unit_of_work import Actor
@@ -87,13 +99,75 @@ class AccountTableModel(PagedTableModel[RowT]):
 ModelT = TypeVar("ModelT", bound=AccountTableModel[Any])
 
 
-def filter_edit(name: str, placeholder: str, *, min_width: int) -> QLineEdit:
-    """The text filter above a table, with a button that clears it."""
-    edit = QLineEdit()
+# What the text filter above a table keeps of its width when the window is narrow: the row of
+# actions keeps its words, and the window fits a screen 1280 pixels wide.
+NARROW_FILTER_SHARE = 0.6
+# Beside a choice's words, what the label needs not to cut them short (the text's side bearing).
+TEXT_ROOM_PX = 4
+
+
+class FilterEdit(QLineEdit):
+    """The text filter above a table, with a button that clears it: ``width`` wide when the
+    row has room, narrower (down to :data:`NARROW_FILTER_SHARE` of it) when it has not.
+    """
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self._width = width
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self._width), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), round(self._width * NARROW_FILTER_SHARE)), hint.height())
+
+
+class FilterCombo(QComboBox):
+    """A choice that filters a table: as wide as its longest choice when the row has room, and
+    when it has not, as narrow as its first choice (the one that filters nothing); a longer
+    choice is then shown cut short with an ellipsis.
+    """
+
+    def minimumSizeHint(self) -> QSize:
+        hint = self.sizeHint()
+        first = self.fontMetrics().horizontalAdvance(self.itemText(0)) if self.count() else 0
+        # Around the text, what the style keeps at the full width: the frame, the padding
+        # and the arrow (the label's field at the size hint, less its width).
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        option.rect = QRect(0, 0, hint.width(), hint.height())
+        field = self._field(option)
+        around = hint.width() - field.width()
+        return QSize(min(hint.width(), first + around + TEXT_ROOM_PX), hint.height())
+
+    def _field(self, option: QStyleOptionComboBox) -> QRect:
+        return self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox,
+            option,
+            QStyle.SubControl.SC_ComboBoxEditField,
+            self,
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        field = self._field(option)
+        option.currentText = self.fontMetrics().elidedText(
+            option.currentText, Qt.TextElideMode.ElideRight, field.width()
+        )
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+
+def filter_edit(name: str, placeholder: str, *, width: int) -> QLineEdit:
+    """The text filter above a table (see :class:`FilterEdit`)."""
+    edit = FilterEdit(width)
     edit.setObjectName(name)
     edit.setPlaceholderText(placeholder)
     edit.setClearButtonEnabled(True)
-    edit.setMinimumWidth(min_width)
     return edit
 
 
