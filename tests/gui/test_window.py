@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QByteArray, QDateTime, QEvent, QObject, QSettings, QSize, Qt
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtGui import QColor, QPaintEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -51,7 +51,7 @@ from thrudesk.views.main_window import (
 )
 from thrudesk.views.notifications import NotificationsButton
 from thrudesk.views.tables import viewport_of
-from thrudesk.views.theme import Scheme, Tone, load_theme, style_sheet
+from thrudesk.views.theme import Scheme, Tone, load_theme, style_sheet, write_themed_images
 
 
 def _notification_list(qtbot: QtBot, window: MainWindow) -> QListView:
@@ -378,6 +378,42 @@ def test_every_tab_fits_a_laptop_screen_1280_pixels_wide(qtbot: QtBot, window: M
         QApplication.processEvents()
         widest[window.tabs.tabText(position)] = window.minimumSizeHint().width()
     assert max(widest.values()) <= 1240, widest  # 1280 less the frame and a margin
+
+
+def test_every_drop_down_shows_its_arrow_in_the_themes_colour(
+    qtbot: QtBot, themed: theme.ThemeManager, tmp_path: Path
+) -> None:
+    """A combo box reads as a choice, not as a text field: its arrow is drawn, tinted."""
+    combo = QComboBox()
+    combo.addItems(["All statuses", "Active"])
+    qtbot.addWidget(combo)
+    combo.resize(200, 32)
+    combo.show()
+    qtbot.waitExposed(combo)
+    picture = combo.grab().toImage()
+    muted = themed.theme.colour("muted")
+    arrow = [
+        picture.pixelColor(x, y)
+        for x in range(picture.width() - 24, picture.width())
+        for y in range(picture.height())
+    ]
+    assert any(_near(colour, muted) for colour in arrow)
+
+    for scheme in Scheme:  # each theme's arrows, in its own colours
+        theme = load_theme(scheme)
+        write_themed_images(theme, tmp_path)
+        drawn = (tmp_path / f"down-arrow-{scheme.value}.svg").read_text()
+        assert f'stroke="{theme.hex("muted")}"' in drawn
+        assert f"themed:down-arrow-{scheme.value}.svg" in style_sheet(theme)
+
+
+def _near(colour: QColor, wanted: QColor, tolerance: int = 40) -> bool:
+    pairs = (
+        (colour.red(), wanted.red()),
+        (colour.green(), wanted.green()),
+        (colour.blue(), wanted.blue()),
+    )
+    return all(abs(a - b) <= tolerance for a, b in pairs)
 
 
 def test_tab_names_are_the_three_titles() -> None:

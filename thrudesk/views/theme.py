@@ -14,8 +14,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QDir, QObject, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QDir,
+    QObject,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTemporaryDir,
+    Signal,
+)
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QStyleFactory
@@ -122,9 +133,27 @@ def load_theme(scheme: Scheme) -> Theme:
     return Theme(scheme, json.loads(_resource_text("themes", f"{scheme.value}.json")))
 
 
+# Pictures the style sheet draws, which it cannot tint as the icons are tinted: written in the
+# theme's colours (name: the icon drawn, the colour), as ``<name>-<scheme>.svg`` in the folder
+# the ``themed:`` search path names.
+THEMED_IMAGES = {
+    "down-arrow": ("chevron-down", "muted"),
+    "down-arrow-disabled": ("chevron-down", "faint"),
+}
+
+
+def write_themed_images(theme: Theme, folder: Path) -> None:
+    """Write :data:`THEMED_IMAGES` for ``theme`` into ``folder``."""
+    for name, (icon_name, colour) in THEMED_IMAGES.items():
+        svg = _resource_text("icons", f"{icon_name}.svg").replace("currentColor", theme.hex(colour))
+        (folder / f"{name}-{theme.scheme.value}.svg").write_text(svg, "utf-8")
+
+
 def style_sheet(theme: Theme) -> str:
-    """``base.qss`` with its ``@tokens`` replaced by the theme's colours (longest names first)."""
-    tokens = theme.tokens()
+    """``base.qss`` with its ``@tokens`` replaced by the theme's colours (longest names first),
+    and ``@scheme`` by the scheme's name (for :data:`THEMED_IMAGES`).
+    """
+    tokens = {**theme.tokens(), "scheme": theme.scheme.value}
     pattern = re.compile(
         "@(" + "|".join(sorted(map(re.escape, tokens), key=len, reverse=True)) + ")"
     )
@@ -153,6 +182,9 @@ class ThemeManager(QObject):
         self._forced = scheme
         self._theme = load_theme(scheme or system_scheme())
         QDir.addSearchPath("icons", str(resources.files("thrudesk.resources").joinpath("icons")))
+        # Removed with the manager, at the end of the program.
+        self._images = QTemporaryDir()
+        QDir.addSearchPath("themed", self._images.path())
         QGuiApplication.styleHints().colorSchemeChanged.connect(
             self._on_style_hints_color_scheme_changed
         )
@@ -168,6 +200,10 @@ class ThemeManager(QObject):
         if fusion is not None:
             self._app.setStyle(fusion)
         self._app.setPalette(self._theme.palette())
+        if self._images.isValid():
+            write_themed_images(self._theme, Path(self._images.path()))
+        else:
+            log.warning("no temporary folder for the themed images: %s", self._images.errorString())
         self._app.setStyleSheet(style_sheet(self._theme))
         _tinted_icon.cache_clear()
         self.theme_changed.emit()
