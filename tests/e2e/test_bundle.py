@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.programs import RUN_TIMEOUT_S, run_program
+from tests.e2e.programs import RUN_TIMEOUT_S, children, run_program, wait_gone
 from tests.pictures import png_size
 from thrudesk import APP_ID, __version__
 
@@ -26,6 +32,8 @@ SPEC = ROOT / "packaging" / "thrudesk.spec"
 INSTALL = ROOT / "packaging" / "install-desktop.sh"
 SIZE = (1400, 860)
 BUILD_TIMEOUT_S = 1200
+# What the log says when the simulator's applying process ended without being asked to.
+APPLYING_ENDED = "the simulator's applying process ended"
 
 
 def _clean_env() -> dict[str, str]:
@@ -138,6 +146,79 @@ def test_p5_bundled_program_hands_an_imports_process_to_multiprocessing(
     assert result.returncode != 0
     assert "unrecognized arguments" not in result.stderr
     assert "spawn_main" in result.stderr
+
+
+@pytest.mark.e2e
+def test_r1_bundled_program_applies_the_simulators_batches_in_a_process_of_its_own(
+    display: str, bundle: Bundle, tmp_path: Path
+) -> None:
+    """On a live clock the bundled program starts itself again as the simulator's applying
+    process, which answers the demo's provisioning numbers; closed, it takes that process with
+    it, and neither logs an error or a warning of the simulator.
+    """
+    profile = tmp_path / "profile"
+    log = profile / "logs" / "thrudesk.log"
+    env = _clean_env()
+    env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
+    program = subprocess.Popen(
+        [str(bundle.program), "--data-dir", str(profile), "--demo", "--speed", "3600"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for(lambda: _taken_over(log), program, "the take-over")
+        found = re.search(r"simulator: applying in process (\d+)", _text(log))
+        assert found is not None
+        applying = int(found.group(1))
+        assert applying in children(program.pid)  # the bundled program, started again
+        # The demo's two numbers still provisioning get their answers, from the other process.
+        _wait_for(lambda: _initiated(profile) == 0, program, "the carriers' answers")
+    finally:
+        program.send_signal(signal.SIGTERM)
+        _, errors = program.communicate(timeout=60)
+    assert program.returncode == 0, errors
+    wait_gone(applying, timeout_s=30)
+    written = _text(log)
+    assert APPLYING_ENDED not in written  # it did not die on its own
+    troubles = [
+        line
+        for line in written.splitlines()
+        if " ERROR " in line or (" WARNING " in line and "thrudesk.simulation" in line)
+    ]
+    assert troubles == []
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def _wait_for(condition: Callable[[], bool], program: subprocess.Popen[str], what: str) -> None:
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while not condition():
+        if program.poll() is not None:
+            pytest.fail(f"the program ended ({program.returncode}) before {what}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no sign of {what} in {RUN_TIMEOUT_S} s")
+        time.sleep(0.1)
+
+
+def _taken_over(log: Path) -> bool:
+    """Whether the applying process took the batches over; fails at once if it ended first."""
+    written = _text(log)
+    if APPLYING_ENDED in written:
+        pytest.fail(f"the simulator's applying process ended by itself:\n{written[-3000:]}")
+    return "took over the batches" in written
+
+
+def _initiated(profile: Path) -> int:
+    with closing(sqlite3.connect(profile / "thrudesk.sqlite3", timeout=5)) as store:
+        (count,) = store.execute(
+            "SELECT count(*) FROM phone_number WHERE provisioning_status = 'initiated'"
+        ).fetchone()
+    return int(count)
 
 
 @pytest.mark.e2e

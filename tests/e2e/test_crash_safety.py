@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.programs import children as running_children
+from tests.e2e.programs import wait_gone
 from thrudesk.models import SimulationState
 from thrudesk.models.enums import ClockKind, NumberMode, Scenario
 from thrudesk.services.clock import ManualClock
@@ -107,35 +109,13 @@ def _run_and_kill(data_dir: Path, rng: random.Random) -> list[int]:
         else:
             pytest.fail("thrudesk did not start its simulator in time")
         time.sleep(rng.uniform(0.0, KILL_WITHIN_S))
-        children = _children(process.pid)
+        children = running_children(process.pid)
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
     for child in children:
-        _wait_gone(child)
+        wait_gone(child, ORPHAN_TIMEOUT_S)
     return children
-
-
-def _children(pid: int) -> list[int]:
-    listed = Path(f"/proc/{pid}/task/{pid}/children")
-    if not listed.exists():
-        return []
-    return [int(word) for word in listed.read_text().split()]
-
-
-def _wait_gone(pid: int) -> None:
-    """Wait until ``pid`` has ended (a zombie nobody reaps has ended too)."""
-    stat = Path(f"/proc/{pid}/stat")
-    deadline = time.monotonic() + ORPHAN_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            state = stat.read_text().rsplit(")", 1)[1].split()[0]
-        except (FileNotFoundError, ProcessLookupError, IndexError):
-            return
-        if state in ("Z", "X"):
-            return
-        time.sleep(0.05)
-    pytest.fail(f"process {pid}, started by the killed thrudesk, still runs")
 
 
 def _settle(data_dir: Path) -> None:

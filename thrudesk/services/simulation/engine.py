@@ -311,6 +311,7 @@ class Simulator:
         self._applied_apart = True
         self._cancel_turns()
         self._heap.clear()  # due times matter to the applying process only
+        log.info("simulator: the applying process took over the batches")
 
     def apart_batch(self, report: BatchReport) -> None:
         """A batch the applying process committed: as if applied here."""
