@@ -605,8 +605,6 @@ async def _screenshot(window: MainWindow, target: str) -> int:
     import asyncio
     import logging
 
-    from PySide6.QtWidgets import QApplication
-
     log = logging.getLogger("thrudesk.app")
     # Everything the tabs show is read when they are built; what remains is for Qt to lay the
     # window out and for the platform to expose it. A few turns of the loop are enough.
@@ -615,8 +613,10 @@ async def _screenshot(window: MainWindow, target: str) -> int:
         handle = window.windowHandle()
         if handle is not None and handle.isExposed():
             break
+    # Turns of the loop, not processEvents(): run from inside this coroutine, that would
+    # resume another task (the simulator's) while this one runs, which asyncio refuses,
+    # and that task would never be resumed.
     for _ in range(5):
-        QApplication.processEvents()
         await asyncio.sleep(0.02)
     pixmap = window.grab()
     if not pixmap.save(target, "PNG"):

@@ -4,9 +4,11 @@ moment.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
@@ -15,8 +17,10 @@ from pytestqt.qtbot import QtBot
 from tests.gui.helpers import wait_dialog
 from thrudesk.app import (
     EXIT_FAILED,
+    EXIT_OK,
     TAB_NAMES,
     _Outcome,
+    _screenshot,
     build_parser,
     demo_moment,
     install_excepthook,
@@ -87,3 +91,41 @@ def test_speed_outside_the_clock_range_is_refused(capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--speed", "5000"])
     assert "the speed goes from 1 (real pace) to 3600" in capsys.readouterr().err
+
+
+def test_a_screenshot_leaves_the_other_tasks_running_while_it_waits(
+    window: MainWindow, qasync_loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    """The screenshot waits for the window by turns of the loop: the simulator's task, beside
+    it, keeps being resumed (asyncio refuses to resume it from inside another task's step, and
+    the task is then lost).
+    """
+    troubles: list[str] = []
+    qasync_loop.set_exception_handler(lambda _loop, context: troubles.append(context["message"]))
+    turns = 0
+
+    async def beside() -> None:
+        nonlocal turns
+        while True:
+            await asyncio.sleep(0)
+            turns += 1
+
+    async def both() -> tuple[int, int]:
+        other = asyncio.ensure_future(beside())
+        code = await _screenshot(window, str(tmp_path / "window.png"))
+        before = turns
+        await asyncio.sleep(0.05)
+        other.cancel()
+        return code, turns - before
+
+    # The plugin's loop is marked running for the slots; here it runs for real.
+    asyncio.events._set_running_loop(None)
+    try:
+        code, later_turns = qasync_loop.run_until_complete(both())
+    finally:
+        asyncio.events._set_running_loop(qasync_loop)
+        qasync_loop.set_exception_handler(None)
+    assert code == EXIT_OK
+    assert (tmp_path / "window.png").stat().st_size > 0
+    assert troubles == []
+    assert later_turns > 0  # still resumed after the screenshot
