@@ -380,6 +380,37 @@ def test_every_tab_fits_a_laptop_screen_1280_pixels_wide(qtbot: QtBot, window: M
     assert max(widest.values()) <= 1240, widest  # 1280 less the frame and a margin
 
 
+def test_a_narrow_window_scrolls_the_tables_rather_than_cut_their_columns(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """The stretched column (Phone Numbers' Completed, Campaigns' Title) takes the room a wide
+    window leaves, and keeps its own width in a narrow one, where the table scrolls sideways.
+    """
+    numbers, campaigns = window.phone_numbers_tab, window.campaigns_tab
+    tables = (
+        (0, numbers.table, [c.floor if c.stretch else 0 for c in numbers.model.columns]),
+        (1, campaigns.table, [c.floor if c.stretch else 0 for c in campaigns.model.columns]),
+    )
+
+    def resize(width: int) -> None:
+        window.resize(width, 800)
+        qtbot.waitUntil(lambda: window.width() == width)
+        QApplication.processEvents()
+
+    for position, table, floors in tables:
+        window.tabs.setCurrentIndex(position)
+        stretched = next(i for i, floor in enumerate(floors) if floor)
+        narrow = window.minimumSizeHint().width()
+        for width, scrolls in ((1900, False), (narrow, True)):
+            resize(width)
+            assert table.columnWidth(stretched) >= floors[stretched], (position, width)
+            assert (table.horizontalScrollBar().maximum() > 0) is scrolls, (position, width)
+        resize(1900)
+        # Wide again: the stretched column fills the table, and nothing scrolls.
+        assert table.columnWidth(stretched) > floors[stretched]
+        assert table.horizontalScrollBar().maximum() == 0
+
+
 def test_every_drop_down_shows_its_arrow_in_the_themes_colour(
     qtbot: QtBot, themed: theme.ThemeManager, tmp_path: Path
 ) -> None:

@@ -99,6 +99,7 @@ class CampaignTableModel(AccountTableModel[CampaignIndexRow]):
                 self._title_tooltip,
                 width=250,
                 stretch=True,
+                narrowest=160,  # long titles are cut short, with the whole title as tooltip
             ),
             Column(
                 "Status",

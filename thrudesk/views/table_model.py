@@ -58,6 +58,13 @@ class Column(Generic[RowT]):
     align: Qt.AlignmentFlag = field(default=LEFT)
     width: int = 120
     stretch: bool = False
+    # A stretched column takes the room the table leaves, down to this width (its own width
+    # when None); below it, the table scrolls sideways (see tables.fit_stretched_columns).
+    narrowest: int | None = None
+
+    @property
+    def floor(self) -> int:
+        return self.width if self.narrowest is None else self.narrowest
 
 
 def count_column(

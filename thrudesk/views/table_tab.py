@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtGui import QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,6 +31,7 @@ from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import Column, PagedTableModel, time_column
 from thrudesk.views.tables import (
     first_page_for_screens,
+    fit_stretched_columns,
     make_table,
     refresh_rows_in_view,
     selected_position,
@@ -241,6 +242,11 @@ class TableTab(QWidget, Generic[ModelT]):
         model.total_changed.connect(self._on_model_total_changed)
         model.modelReset.connect(self._update_actions)
         model.dataChanged.connect(self._on_model_data_changed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if hasattr(self, "table"):  # built by the subclass, before the tab is ever shown
+            fit_stretched_columns(self.table, self.model)
 
     def _show_totals(self) -> None:
         """The count and the actions as the table now stands (once the tab is built)."""

@@ -148,6 +148,29 @@ def refresh_rows_in_view(view: QTableView) -> None:
         model.refresh_stale(*rows_in_view(view))
 
 
+def fit_stretched_columns(view: QTableView, model: ColumnTableModel[Any]) -> None:
+    """Let the stretched columns take the room a wide table leaves, but never less than their
+    floors (``Column.floor``): where the table is too narrow for them and the others, they keep
+    their floors and the table scrolls sideways (stretched, Qt would cut them down to a few
+    pixels). Called when the table's tab is resized.
+    """
+    header = view.horizontalHeader()
+    stretched = [i for i, column in enumerate(model.columns) if column.stretch]
+    if not stretched:
+        return
+    needed = sum(
+        column.floor if column.stretch else view.columnWidth(i)
+        for i, column in enumerate(model.columns)
+    )
+    fits = needed <= view.viewport().width()
+    mode = QHeaderView.ResizeMode.Stretch if fits else QHeaderView.ResizeMode.Interactive
+    for position in stretched:
+        if header.sectionResizeMode(position) is not mode:
+            header.setSectionResizeMode(position, mode)
+            if not fits:
+                view.setColumnWidth(position, model.columns[position].floor)
+
+
 def plain_table(model: QAbstractItemModel, name: str, parent: QWidget | None = None) -> QTableView:
     """The look and behaviour of every table, over any model (columns are the caller's)."""
     view = QTableView(parent)
