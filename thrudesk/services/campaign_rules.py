@@ -1,4 +1,4 @@
-"""What a campaign's status allows an admin to do to it (C1, C8, C9, C10), written once.
+"""What a campaign's status allows an admin to do to it (C1, C8, C9, C10, M1), written once.
 
 Each function answers why the action is refused, or None when it is allowed. The services
 refuse with these sentences, and the campaign rows answer the same ones (``launch_refusal``
@@ -103,3 +103,21 @@ def followup_refusal(title: str, status: CampaignStatus, parent_id: int | None) 
             f"A followup is created from an Active or Paused campaign; “{title}” is {status.label}."
         )
     return None
+
+
+def not_sending_reason(status: CampaignStatus) -> str | None:
+    """Why a campaign sends no initial messages, whatever its sending window says: they go out
+    only while it is Active (M1). None when it is Active.
+    """
+    return _NOT_SENDING.get(status)
+
+
+_NOT_SENDING = {
+    CampaignStatus.DRAFT: "The window opens at the start date once launched.",
+    CampaignStatus.LAUNCHING: (
+        "Launching: initial messages go out once its number is Provisioning Complete and the "
+        "campaign is Active."
+    ),
+    CampaignStatus.PAUSED: "Paused: initial messages go out again once it is resumed.",
+    CampaignStatus.ARCHIVED: "Archived: it sends nothing more.",
+}

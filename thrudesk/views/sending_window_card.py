@@ -34,6 +34,14 @@ from thrudesk.views.inputs import (
 )
 from thrudesk.views.widgets import Card, label
 
+# The card's word for a campaign that sends nothing (campaign_rules.not_sending_reason says why).
+NOT_SENDING_WORDS = {
+    CampaignStatus.DRAFT: "Not launched",
+    CampaignStatus.LAUNCHING: "Waiting",
+    CampaignStatus.PAUSED: "Paused",
+    CampaignStatus.ARCHIVED: "Closed",
+}
+
 
 def held_text(window: SendingWindowRow) -> str:
     """How many initial messages wait for the window, and until when."""
@@ -189,20 +197,10 @@ class SendingWindowCard(Card):
     # ------------------------------------------------------------------ state
     def _show_state(self, window: SendingWindowRow, status: CampaignStatus) -> None:
         state = window.state
-        # Initial messages go out only while the campaign is Active (M1): whatever the window
-        # says, a campaign in another status sends nothing, and the card says why.
-        if status is CampaignStatus.DRAFT:
-            word, text = "Not launched", "The window opens at the start date once launched."
-        elif status is CampaignStatus.LAUNCHING:
-            word, text = (
-                "Waiting",
-                "Launching: initial messages go out once its number is Provisioning Complete "
-                "and the campaign is Active.",
-            )
-        elif status is CampaignStatus.PAUSED:
-            word, text = "Paused", "Paused: initial messages go out again once it is resumed."
-        elif status is CampaignStatus.ARCHIVED:
-            word, text = "Closed", "Archived: it sends nothing more."
+        # A campaign that is not Active sends nothing, whatever the window says (M1).
+        reason = campaign_rules.not_sending_reason(status)
+        if reason is not None:
+            word, text = NOT_SENDING_WORDS[status], reason
         elif state.status is WindowStatus.OPEN:
             word, text = "Open", state.message
         elif state.status is WindowStatus.ENDED:
