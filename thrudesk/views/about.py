@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QDialog,
@@ -145,6 +145,7 @@ class AboutDialog(QDialog):
         )
         return widget
 
+    @Slot()
     def _on_copy_button_clicked(self) -> None:
         QGuiApplication.clipboard().setText(self._facts.details())
         self.copy_button.setText("Copied")

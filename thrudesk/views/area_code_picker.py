@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from thrudesk.services import area_codes
@@ -66,11 +66,13 @@ class AreaCodePicker(QLineEdit):
     def row(self) -> AreaCodeRow | None:
         return area_codes.lookup(self.area_code())
 
+    @Slot(str)
     def _on_self_text_edited(self, text: str) -> None:
         needle = text.strip()
         rows = area_codes.search(needle, limit=SUGGESTIONS) if needle else []
         self._suggestions.setStringList([describe(row) for row in rows])
 
+    @Slot(str)
     def _on_self_text_changed(self, _text: str) -> None:
         code = self.area_code()
         code = code if area_codes.lookup(code) else ""

@@ -10,7 +10,7 @@ import re
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QDir, Qt, Signal
+from PySide6.QtCore import QDir, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -297,6 +297,7 @@ class AudienceCard(Card):
             task.deleteLater()
         return name, campaign_id, self._task_file
 
+    @Slot(object)
     def _on_task_progressed(self, progress: object) -> None:
         if not isinstance(progress, ImportProgress) or self._task is None:
             return
@@ -308,6 +309,7 @@ class AudienceCard(Card):
             f"Importing {self._task_file}: {formatting.count(progress.imported)} imported{refused}"
         )
 
+    @Slot(object)
     def _on_task_succeeded(self, outcome: object) -> None:
         name, campaign_id, file_name = self._end()
         if isinstance(outcome, ImportReport):
@@ -323,6 +325,7 @@ class AudienceCard(Card):
         elif name:
             raise TypeError(f"{name} answered {outcome!r}")
 
+    @Slot(object)
     def _on_task_failed(self, error: object) -> None:
         self._end()
         if isinstance(error, ThrudeskError):
@@ -348,11 +351,13 @@ class AudienceCard(Card):
             dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         return dialog
 
+    @Slot()
     def _on_import_contacts_button_clicked(self) -> None:
         dialog = self._file_dialog("import_file_dialog", "Import contacts from CSV", save=False)
         dialog.fileSelected.connect(self._on_import_file_dialog_file_selected)
         open_beside(dialog)
 
+    @Slot(str)
     def _on_import_file_dialog_file_selected(self, path: str) -> None:
         self._directory = str(Path(path).parent)
         self.start_import(path)
@@ -369,12 +374,15 @@ class AudienceCard(Card):
         dialog.fileSelected.connect(chosen)
         open_beside(dialog)
 
+    @Slot()
     def _on_export_contacts_action_triggered(self) -> None:
         self._open_export_dialog(False)
 
+    @Slot()
     def _on_export_results_action_triggered(self) -> None:
         self._open_export_dialog(True)
 
+    @Slot()
     def _on_transfer_cancel_button_clicked(self) -> None:
         if self._task is not None:
             self._task.cancel()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from thrudesk.services.changes import Change, ChangeBus, ChangeCollector
 
@@ -60,10 +60,12 @@ class ChangeBridge(QObject):
         if first:
             self._posted.emit()
 
+    @Slot()
     def _on_self_posted(self) -> None:
         if not self._timer.isActive():
             self._timer.start()
 
+    @Slot()
     def _on_timer_timeout(self) -> None:
         self.flush()
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -574,6 +574,7 @@ class CampaignDetailsTab(QWidget):
         self._refresh_counters()
         self._refresh_timer.start(delay)
 
+    @Slot()
     def refresh(self) -> None:
         """Read the campaign again and show all of it, now."""
         self._refresh_timer.stop()
@@ -660,6 +661,7 @@ class CampaignDetailsTab(QWidget):
         self._show_followups(details)
         self.events_model.set_rows(list(reversed(reading.events)))
 
+    @Slot(object)
     def _on_reading_succeeded(self, outcome: object) -> None:
         task, self._reading = self._reading, None
         again, self._reading_again = self._reading_again, False
@@ -679,6 +681,7 @@ class CampaignDetailsTab(QWidget):
         if again:
             self.refresh_soon()
 
+    @Slot(object)
     def _on_reading_failed(self, error: object) -> None:
         task, self._reading = self._reading, None
         self._reading_again = False
@@ -835,10 +838,11 @@ class CampaignDetailsTab(QWidget):
         self.provisioning_summary.setText(summary)
 
     # ------------------------------------------------------------------ handlers
+    @Slot()
     def _on_refresh_timer_timeout(self) -> None:
         self.refresh_in_background()
 
-    @async_slot
+    @async_slot()
     async def _on_clone_and_archive_button_clicked(self) -> None:
         details = self._details
         if details is None:
@@ -863,6 +867,7 @@ class CampaignDetailsTab(QWidget):
             f"“{details.title}” is archived; this Draft copy is ready to launch again."
         )
 
+    @Slot()
     def _on_details_pause_resume_button_clicked(self) -> None:
         details = self._details
         if details is None:
@@ -877,6 +882,7 @@ class CampaignDetailsTab(QWidget):
         self.refresh()
         self.message_bar.show_info(text)
 
+    @Slot()
     def _on_details_edit_button_clicked(self) -> None:
         details = self._details
         if details is None:
@@ -885,10 +891,12 @@ class CampaignDetailsTab(QWidget):
         dialog.campaign_saved.connect(self._on_edit_dialog_campaign_saved)
         open_beside(dialog)
 
+    @Slot(int)
     def _on_edit_dialog_campaign_saved(self, _campaign_id: int) -> None:
         self.refresh()
         self.message_bar.show_info("Draft saved.")
 
+    @Slot()
     def _on_create_followup_button_clicked(self) -> None:
         details = self._details
         if details is None:
@@ -897,22 +905,27 @@ class CampaignDetailsTab(QWidget):
         dialog.followup_created.connect(self._on_followup_dialog_followup_created)
         open_beside(dialog)
 
+    @Slot(int)
     def _on_followup_dialog_followup_created(self, _followup_id: int) -> None:
         self.refresh()
         self.message_bar.show_info("Followup created: it sends on this campaign's number.")
 
+    @Slot()
     def _on_show_number_button_clicked(self) -> None:
         if self._details is not None and self._details.row.phone_number_id is not None:
             self.number_requested.emit(self._details.row.phone_number_id)
 
+    @Slot(QModelIndex)
     def _on_followups_table_activated(self, index: QModelIndex) -> None:
         followup = self.followups_model.row_at(index.row())
         if followup is not None:
             self.campaign_requested.emit(followup.id)
 
+    @Slot(int)
     def _on_audience_card_import_started(self, _campaign_id: int) -> None:
         self.message_bar.clear()
 
+    @Slot(object, str)
     def _on_audience_card_import_finished(self, report: ImportReport, file_name: str) -> None:
         self.message_bar.show_info(f"{file_name}: {report.summary}")
         if report.refused:
@@ -928,6 +941,7 @@ class CampaignDetailsTab(QWidget):
         else:
             self._refresh_timer.start(MIN_DELAY_MS)
 
+    @Slot(object)
     def _on_audience_card_export_finished(self, report: ExportReport) -> None:
         if report.cancelled:
             self.message_bar.show_info("Export cancelled: no file was written.")

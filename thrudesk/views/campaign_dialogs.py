@@ -5,8 +5,9 @@ Create Followup (C8) lives in :mod:`thrudesk.views.followup_dialog`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QComboBox,
     QFrame,
@@ -263,6 +264,7 @@ class LaunchDialog(FormDialog):
             return NumberMode.SINGLE_USE
         return NumberMode.DEDICATED
 
+    @Slot()
     def refresh_estimate(self) -> None:
         """S6: p50–p90 for a number bought now, and the day-before advice against the start."""
         if self._simulator is None:
@@ -287,11 +289,13 @@ class LaunchDialog(FormDialog):
         self.advice_label.setVisible(single and bool(self.advice_label.text()))
         self.fit_height()
 
-    def _on_modes_button_toggled(self, _button: QRadioButton, checked: bool) -> None:
+    @Slot(QAbstractButton, bool)
+    def _on_modes_button_toggled(self, _button: QAbstractButton, checked: bool) -> None:
         if checked:
             self.errors.clear()
             self._update_mode()
 
+    @Slot()
     def _on_manage_numbers_button_clicked(self) -> None:
         self.reject()
         self.manage_numbers_requested.emit()

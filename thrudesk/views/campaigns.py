@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, Signal
+from PySide6.QtCore import QModelIndex, QObject, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -443,17 +443,21 @@ class CampaignsTab(TableTab[CampaignTableModel], CampaignControls):
     def _apply_filter(self, text: str) -> None:
         self.model.set_filter(text=text)
 
+    @Slot(int)
     def _on_campaign_status_filter_changed(self, _index: int) -> None:
         value = self.campaign_status_filter.currentData()
         self.model.set_filter(status=CampaignStatusFilter(value))
 
+    @Slot()
     def _update_actions(self) -> None:
         self._show_actions_for(self.selected_campaign())
 
+    @Slot()
     def _on_new_campaign_button_clicked(self) -> None:
         self.message_bar.clear()
         self.open_new_dialog()
 
+    @Slot(int)
     def _on_new_dialog_campaign_created(self, campaign_id: int) -> None:
         self._show_created(campaign_id, "Draft created. Launch it when its contacts are ready.")
 
@@ -462,6 +466,7 @@ class CampaignsTab(TableTab[CampaignTableModel], CampaignControls):
         self.select_campaign(campaign_id)
         self.message_bar.show_info(message)
 
+    @Slot()
     def _on_launch_button_clicked(self) -> None:
         self.open_launch_dialog()
 
@@ -483,13 +488,16 @@ class CampaignsTab(TableTab[CampaignTableModel], CampaignControls):
         self._show_dialog(dialog)
         return dialog
 
+    @Slot()
     def _on_edit_campaign_button_clicked(self) -> None:
         self.open_edit_dialog()
 
+    @Slot(int)
     def _on_edit_dialog_campaign_saved(self, campaign_id: int) -> None:
         self.model.refresh_ids([campaign_id])
         self.message_bar.show_info("Draft saved.")
 
+    @Slot()
     def _on_pause_resume_button_clicked(self) -> None:
         campaign = self.selected_campaign()
         if campaign is None:
@@ -505,6 +513,7 @@ class CampaignsTab(TableTab[CampaignTableModel], CampaignControls):
         self._update_actions()
         self.message_bar.show_info(text)
 
+    @Slot(object)
     def _on_launch_dialog_campaign_launched(self, row: CampaignIndexRow) -> None:
         self.model.refresh_ids([row.id])
         if row.status is CampaignStatus.LAUNCHING:
@@ -518,6 +527,7 @@ class CampaignsTab(TableTab[CampaignTableModel], CampaignControls):
                 text += " Wait 10 minutes after launching before sending."
         self.message_bar.show_info(text)
 
+    @Slot()
     def _on_followup_button_clicked(self) -> None:
         campaign = self.selected_campaign()
         if campaign is None:
@@ -529,9 +539,11 @@ class CampaignsTab(TableTab[CampaignTableModel], CampaignControls):
         dialog.followup_created.connect(self._on_followup_dialog_followup_created)
         self._show_dialog(dialog)
 
+    @Slot(int)
     def _on_followup_dialog_followup_created(self, followup_id: int) -> None:
         self._show_created(followup_id, "Followup created: it sends on its campaign's number.")
 
+    @Slot()
     def _on_clone_button_clicked(self) -> None:
         campaign = self.selected_campaign()
         if campaign is None:
@@ -543,7 +555,7 @@ class CampaignsTab(TableTab[CampaignTableModel], CampaignControls):
             return
         self._show_created(copy_id, f"“{campaign.title}” cloned into a new Draft.")
 
-    @async_slot
+    @async_slot()
     async def _on_archive_button_clicked(self) -> None:
         campaign = self.selected_campaign()
         if campaign is None:
@@ -566,11 +578,13 @@ class CampaignsTab(TableTab[CampaignTableModel], CampaignControls):
         self.model.requery()
         self.message_bar.show_info(f"“{campaign.title}” is archived.")
 
+    @Slot()
     def _on_open_details_button_clicked(self) -> None:
         campaign = self.selected_campaign()
         if campaign is not None:
             self.details_requested.emit(campaign.id)
 
+    @Slot(QModelIndex)
     def _on_table_activated(self, index: QModelIndex) -> None:
         campaign = self.model.row_at(index.row())
         if campaign is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QDate, QDateTime, QObject, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QObject, Qt, QTime, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QToolButton, QWidget
 
 from thrudesk.services.clock import SPEEDS, Clock, ManualClock, ScaledClock
@@ -163,6 +163,7 @@ class SimulationControls(QObject):
             if position >= 0:
                 self.scenario_combo.setCurrentIndex(position)
 
+    @Slot()
     def toggle_pause(self) -> None:
         if isinstance(self._clock, ScaledClock):
             self._clock.toggle_pause()
@@ -183,16 +184,18 @@ class SimulationControls(QObject):
                 "Resume simulated time (Space)" if paused else "Pause simulated time (Space)"
             )
 
+    @Slot()
     def _on_pause_button_clicked(self) -> None:
         self.toggle_pause()
 
+    @Slot(int)
     def _on_speed_combo_activated(self, index: int) -> None:
         speed = self.speed_combo.itemData(index)
         if isinstance(self._clock, ScaledClock) and isinstance(speed, float | int):
             self._clock.set_speed(float(speed))
         self.refresh()
 
-    @async_slot
+    @async_slot(int)
     async def _on_scenario_combo_activated(self, index: int) -> None:
         if self._simulator is None:
             return

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     Signal,
+    Slot,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -150,6 +151,7 @@ class ContactChoiceModel(QAbstractTableModel):
                 self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
         self.excluded_changed.emit()
 
+    @Slot()
     def clear_excluded(self) -> None:
         if not self.excluded:
             return
@@ -386,6 +388,7 @@ class FollowupDialog(FormDialog):
             exclude_contact_ids=tuple(sorted(self.contacts_model.excluded)),
         )
 
+    @Slot()
     def update_audience(self) -> None:
         """Count the contacts the followup would reach with the targeting as it stands; a big
         campaign is counted off the window's thread.
@@ -436,10 +439,12 @@ class FollowupDialog(FormDialog):
             self.update_audience()
         return again
 
+    @Slot(object)
     def _on_count_succeeded(self, reach: object) -> None:
         if not self._counted() and isinstance(reach, int):
             self._show_audience(reach)
 
+    @Slot(object)
     def _on_count_failed(self, error: object) -> None:
         if self._counted():
             return
@@ -450,6 +455,7 @@ class FollowupDialog(FormDialog):
             raise error
         raise TypeError(f"counting the audience failed with {error!r}")
 
+    @Slot(int)
     def _on_self_finished(self, _result: int) -> None:
         # The count reads only; wait for it so that it ends before the dialog is deleted.
         if self._counting is not None:
@@ -494,7 +500,8 @@ class FollowupDialog(FormDialog):
         self.clear_left_out_button.setVisible(bool(count))
 
     # ------------------------------------------------------------------ handlers
-    def _on_targeting_field_combo_changed(self, *_args: object) -> None:
+    @Slot()
+    def _on_targeting_field_combo_changed(self) -> None:
         name = self.targeting_field_combo.currentData()
         values = self.targeting_value_combo
         values.clear()
@@ -503,6 +510,7 @@ class FollowupDialog(FormDialog):
                 self._services.contacts.field_values(self._actor, self._campaign.id, name)
             )
 
+    @Slot()
     def _on_add_field_rule_button_clicked(self) -> None:
         name = self.targeting_field_combo.currentData()
         if not isinstance(name, str):
@@ -511,14 +519,17 @@ class FollowupDialog(FormDialog):
         self._show_rules()
         self.update_audience()
 
+    @Slot()
     def _on_clear_field_rules_button_clicked(self) -> None:
         self._field_rules.clear()
         self._show_rules()
         self.update_audience()
 
+    @Slot()
     def _on_filter_timer_timeout(self) -> None:
         self.contacts_model.set_filter(self.contact_filter_edit.text())
 
+    @Slot()
     def _on_contacts_model_excluded_changed(self) -> None:
         self._show_left_out()
         self._audience_timer.start()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -117,6 +117,7 @@ class FormDialog(QDialog):
         """Do the dialog's work through a service; raise the service's refusal as it is."""
         raise NotImplementedError
 
+    @Slot()
     def _on_accept_button_clicked(self) -> None:
         self.errors.clear()
         try:

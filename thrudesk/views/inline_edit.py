@@ -4,7 +4,7 @@ with Save and Cancel; a refusal of the service appears right under that editor.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from thrudesk.views.widgets import button, label, repolish
@@ -90,6 +90,7 @@ class InlineEditor(QWidget):
         self._editing.show()
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    @Slot()
     def finish(self) -> None:
         """Back to the value (saved, or cancelled)."""
         self._clear_error()
@@ -110,5 +111,6 @@ class InlineEditor(QWidget):
             self.editor.setProperty("invalid", False)
             repolish(self.editor)
 
+    @Slot()
     def _on_change_button_clicked(self) -> None:
         self.begin()

@@ -14,7 +14,7 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -468,6 +468,7 @@ class MainWindow(QMainWindow):
         self._refresh_status()
         self._refresh_notifications()
 
+    @Slot(str, int)
     def open_subject(self, subject_type: str, subject_id: int) -> None:
         """Bring the window up on a number or a campaign (notification activation, N11)."""
         if subject_type == "campaign":
@@ -493,11 +494,13 @@ class MainWindow(QMainWindow):
         self.open_subject(notification.subject_type, notification.subject_id)
         self._refresh_notifications()
 
+    @Slot()
     def open_jump_dialog(self) -> JumpDialog:
         dialog = JumpDialog(self._services.clock, self._account.timezone, self)
         open_beside(dialog)
         return dialog
 
+    @Slot()
     def open_sending_parameters_dialog(self) -> SendingParametersDialog:
         """Simulation → Sending parameters… (M2)."""
         from thrudesk.views.settings_dialogs import SendingParametersDialog
@@ -506,6 +509,7 @@ class MainWindow(QMainWindow):
         open_beside(dialog)
         return dialog
 
+    @Slot()
     def open_account_settings_dialog(self) -> AccountSettingsDialog:
         """Settings → Account settings… (C5, C14)."""
         from thrudesk.views.settings_dialogs import AccountSettingsDialog
@@ -648,6 +652,7 @@ class MainWindow(QMainWindow):
         self.update()
 
     # ------------------------------------------------------------------ handlers
+    @Slot(object)
     def _on_bridge_changed(self, change: Change) -> None:
         if change.touches(ACCOUNTS):
             self._fill_accounts()
@@ -681,6 +686,7 @@ class MainWindow(QMainWindow):
         self._refresh_status()
         self._refresh_time_flags(force=True)
 
+    @Slot()
     def _on_tick_timeout(self) -> None:
         self._show_time()
         now = self._services.clock.now()
@@ -712,41 +718,51 @@ class MainWindow(QMainWindow):
         if details is not None and (force or self.tabs.currentIndex() == CAMPAIGN_DETAILS):
             details.refresh_soon()  # out of view, it reads its campaign again when shown
 
+    @Slot(int)
     def _on_account_combo_activated(self, index: int) -> None:
         account_id = self.account_combo.itemData(index)
         if isinstance(account_id, int):
             self.set_account(account_id)
 
+    @Slot()
     def _on_notifications_button_clicked(self) -> None:
         self._fill_notifications()
         self.notifications_popup.show_below(self.notifications_button)
 
+    @Slot(object)
     def _on_notifications_popup_notification_activated(self, row: NotificationRow) -> None:
         self.open_notification(row)
 
+    @Slot()
     def _on_notifications_popup_mark_all_read_requested(self) -> None:
         self._services.notifications.mark_all_read(self._actor)
         self._refresh_notifications()
         self._fill_notifications()
 
+    @Slot(int)
     def _on_campaigns_tab_details_requested(self, campaign_id: int) -> None:
         self.show_campaign_details(campaign_id)
 
+    @Slot()
     def _on_campaigns_tab_manage_numbers_requested(self) -> None:
         # C2: Manage opens the Phone Numbers tab with the add-number dialog.
         self.tabs.setCurrentIndex(PHONE_NUMBERS)
         self.phone_numbers_tab.open_add_dialog()
 
+    @Slot(int)
     def _on_details_tab_campaign_shown(self, campaign_id: int) -> None:
         self.campaigns_tab.model.requery()
         self.campaigns_tab.select_campaign(campaign_id)
 
+    @Slot(int)
     def _on_details_tab_campaign_requested(self, campaign_id: int) -> None:
         self.show_campaign_details(campaign_id)
 
+    @Slot(int)
     def _on_details_tab_number_requested(self, number_id: int) -> None:
         self.open_subject("phone_number", number_id)
 
+    @Slot(int)
     def _on_tabs_current_changed(self, index: int) -> None:
         self._catch_up(index)
         if index == CAMPAIGN_DETAILS:
@@ -759,6 +775,7 @@ class MainWindow(QMainWindow):
             tab.came_into_view()
             tab.setFocus()
 
+    @Slot()
     def _on_new_shortcut_activated(self) -> None:
         if self.tabs.currentIndex() == PHONE_NUMBERS:
             self.phone_numbers_tab.open_add_dialog()
@@ -766,6 +783,7 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(CAMPAIGNS_TAB)
             self.campaigns_tab.open_new_dialog()
 
+    @Slot()
     def _on_find_shortcut_activated(self) -> None:
         if self.tabs.currentIndex() == PHONE_NUMBERS:
             self.phone_numbers_tab.focus_filter()
@@ -773,11 +791,13 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(CAMPAIGNS_TAB)
             self.campaigns_tab.focus_filter()
 
+    @Slot()
     def _on_launch_shortcut_activated(self) -> None:
         if self.tabs.currentIndex() == CAMPAIGN_DETAILS and self.campaign_details_tab.campaign_id:
             self.campaigns_tab.select_campaign(self.campaign_details_tab.campaign_id)
         self.campaigns_tab.open_launch_dialog()
 
+    @Slot()
     def _on_space_shortcut_activated(self) -> None:
         # Text fields keep their spaces (they claim the key first); a focused button or list
         # still answers Space as it would without the shortcut.
@@ -789,6 +809,7 @@ class MainWindow(QMainWindow):
         else:
             self.simulation.toggle_pause()
 
+    @Slot()
     def _on_about_action_triggered(self) -> None:
         self.open_about_dialog()
 

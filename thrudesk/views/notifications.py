@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     Signal,
+    Slot,
 )
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
@@ -184,6 +185,7 @@ class NotificationsPopup(QFrame):
         self.show()
         self.list_view.setFocus()
 
+    @Slot(QModelIndex)
     def _on_list_view_activated(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)
         if isinstance(row, NotificationRow):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
 from thrudesk.services import area_codes
@@ -91,6 +91,7 @@ class AddNumberDialog(FormDialog):
         pickers = (self.area_code_picker, self.fallback_picker_2, self.fallback_picker_3)
         return [code for code in (p.area_code() for p in pickers) if code]
 
+    @Slot()
     def refresh_estimate(self) -> None:
         """S6: the p50–p90 for a number started now, from the simulator's model."""
         if self._simulator is None:
@@ -102,6 +103,7 @@ class AddNumberDialog(FormDialog):
             "any number of campaigns without waiting again."
         )
 
+    @Slot(str)
     def _on_picker_area_code_changed(self, _code: str) -> None:
         scarce = [code for code in self.preferences() if area_codes.is_hard_to_get(code)]
         if scarce:
@@ -153,6 +155,7 @@ class RenameNumberDialog(FormDialog):
         self.form.addRow("", self.no_name_check)
         open_at_width(self, 440)
 
+    @Slot(bool)
     def _on_no_name_check_toggled(self, checked: bool) -> None:
         self.name_edit.setEnabled(not checked)
 

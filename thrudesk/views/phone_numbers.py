@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection
 from operator import attrgetter
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
 
 from thrudesk.services.changes import ACCOUNTS, CAMPAIGNS, NUMBERS, Change
@@ -362,9 +362,11 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
     def _apply_filter(self, text: str) -> None:
         self.model.set_filter(text)
 
+    @Slot(bool)
     def _on_show_released_check_toggled(self, checked: bool) -> None:
         self.model.set_filter(self.number_filter_edit.text(), include_released=checked)
 
+    @Slot()
     def _update_actions(self) -> None:
         number = self.selected_number()
         self.rename_number_button.setEnabled(
@@ -383,10 +385,12 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
             f"Delete {number.label} and free its slots",
         )
 
+    @Slot()
     def _on_add_number_button_clicked(self) -> None:
         self.message_bar.clear()
         self.open_add_dialog()
 
+    @Slot(object)
     def _on_add_dialog_number_added(self, number: PhoneNumberRow) -> None:
         self.model.requery()
         position = self.model.ensure_loaded(number.id)
@@ -397,6 +401,7 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
         )
         self.number_added.emit(number.id)
 
+    @Slot()
     def _on_rename_number_button_clicked(self) -> None:
         number = self.selected_number()
         if number is None:
@@ -405,10 +410,11 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
         dialog.number_renamed.connect(self._on_rename_dialog_number_renamed)
         self._show_dialog(dialog)
 
+    @Slot(object)
     def _on_rename_dialog_number_renamed(self, number: PhoneNumberRow) -> None:
         self.model.refresh_ids([number.id])
 
-    @async_slot
+    @async_slot()
     async def _on_delete_number_button_clicked(self) -> None:
         number = self.selected_number()
         if number is None:
@@ -431,12 +437,14 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
         self.model.requery()
         self.message_bar.show_info(f"{number.label} was deleted; its slots are free.")
 
+    @Slot()
     def _on_hard_to_get_button_clicked(self) -> None:
         self.message_bar.clear()
         dialog = HardToGetDialog(self._services, self._actor, self._timezone, self)
         dialog.request_filed.connect(self._on_hard_to_get_dialog_request_filed)
         self._show_dialog(dialog)
 
+    @Slot(object)
     def _on_hard_to_get_dialog_request_filed(self, request: HardToGetRequestRow) -> None:
         self.message_bar.show_info(
             f"Request for a number in {request.area_code} sent to support. You will be "

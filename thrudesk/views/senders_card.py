@@ -4,7 +4,7 @@ Self Assign and its batch size; the invite link with Copy Link and Disable.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -304,7 +304,8 @@ class SendersCard(Card):
         """Show a refusal beside the control its field names, else in the tab's message bar."""
         self.errors.show(error)
 
-    def _update_actions(self, *_args: object) -> None:
+    @Slot()
+    def _update_actions(self) -> None:
         self.remove_sender_button.setEnabled(
             self._changeable
             and self.selected_sender() is not None
@@ -312,6 +313,7 @@ class SendersCard(Card):
         )
 
     # ------------------------------------------------------------------ handlers
+    @Slot()
     def _on_add_senders_button_clicked(self) -> None:
         team = self._team
         if team is None or self._campaign_id is None:
@@ -335,6 +337,7 @@ class SendersCard(Card):
         dialog.senders_added.connect(self._on_add_senders_dialog_senders_added)
         open_beside(dialog)
 
+    @Slot(object)
     def _on_add_senders_dialog_senders_added(self, team: TeamRow) -> None:
         before = {sender.user_id for sender in self._team.senders} if self._team else set()
         added = [sender for sender in team.senders if sender.user_id not in before]
@@ -344,7 +347,7 @@ class SendersCard(Card):
         )
         self.team_changed.emit()
 
-    @async_slot
+    @async_slot()
     async def _on_remove_sender_button_clicked(self) -> None:
         sender = self.selected_sender()
         campaign_id = self._campaign_id
@@ -374,6 +377,7 @@ class SendersCard(Card):
         )
         self.team_changed.emit()
 
+    @Slot(bool)
     def _on_self_assign_check_clicked(self, checked: bool) -> None:
         campaign_id = self._campaign_id
         if campaign_id is None:
@@ -387,6 +391,7 @@ class SendersCard(Card):
             return
         self.team_changed.emit()
 
+    @Slot()
     def _on_set_batch_size_button_clicked(self) -> None:
         campaign_id = self._campaign_id
         if campaign_id is None:
@@ -401,6 +406,7 @@ class SendersCard(Card):
         self.batch_size_edit.clearFocus()
         self.team_changed.emit()
 
+    @Slot()
     def _on_copy_link_button_clicked(self) -> None:
         team = self._team
         if team is None or team.invite is None:
@@ -410,7 +416,7 @@ class SendersCard(Card):
         self.link_copied_label.show()
         self._copied_timer.start()
 
-    @async_slot
+    @async_slot()
     async def _on_disable_link_button_clicked(self) -> None:
         campaign_id = self._campaign_id
         if campaign_id is None:
@@ -434,6 +440,7 @@ class SendersCard(Card):
         self.info.emit("Invite link disabled for good; Enable makes a new one.")
         self.team_changed.emit()
 
+    @Slot()
     def _on_enable_link_button_clicked(self) -> None:
         campaign_id = self._campaign_id
         if campaign_id is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -253,6 +253,7 @@ class SendingWindowCard(Card):
         return self._window.timezone if self._window else formatting.EASTERN
 
     # ------------------------------------------------------------------ handlers
+    @Slot()
     def _on_start_editor_edit_started(self) -> None:
         window = self._window
         now = self._services.clock.now()
@@ -264,9 +265,11 @@ class SendingWindowCard(Card):
             suggested = (now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
         set_local_date_time(self.start_date_edit, suggested, self._tz())
 
+    @Slot()
     def _on_start_editor_save_requested(self) -> None:
         self._save(self.start_editor, "start")
 
+    @Slot()
     def _on_end_editor_edit_started(self) -> None:
         window = self._window
         now = self._services.clock.now()
@@ -275,20 +278,25 @@ class SendingWindowCard(Card):
         set_local_date_time(self.end_date_edit, end or base + timedelta(days=7), self._tz())
         self.no_end_date_check.setChecked(False)
 
+    @Slot()
     def _on_end_editor_save_requested(self) -> None:
         self._save(self.end_editor, "end")
 
+    @Slot(bool)
     def _on_no_end_date_check_toggled(self, checked: bool) -> None:
         self.end_date_edit.setEnabled(not checked)
 
+    @Slot()
     def _on_hours_editor_edit_started(self) -> None:
         if self._window is not None:
             self.hours_start_combo.set_time(self._window.hours_start)
             self.hours_end_combo.set_time(self._window.hours_end)
 
+    @Slot()
     def _on_hours_editor_save_requested(self) -> None:
         self._save(self.hours_editor, "hours")
 
+    @Slot()
     def _on_timezone_editor_edit_started(self) -> None:
         combo = self.timezone_combo
         window = self._window
@@ -302,5 +310,6 @@ class SendingWindowCard(Card):
         else:
             combo.setCurrentIndex(0)
 
+    @Slot()
     def _on_timezone_editor_save_requested(self) -> None:
         self._save(self.timezone_editor, "timezone")

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -257,6 +257,7 @@ class TableTab(QWidget, Generic[ModelT]):
     def _apply_filter(self, text: str) -> None:
         raise NotImplementedError
 
+    @Slot()
     def _update_actions(self) -> None:
         raise NotImplementedError
 
@@ -292,17 +293,21 @@ class TableTab(QWidget, Generic[ModelT]):
         open_beside(dialog)
 
     # ------------------------------------------------------------------ handlers
+    @Slot()
     def _on_filter_timer_timeout(self) -> None:
         self._apply_filter(self._filter_edit.text())
 
+    @Slot(int)
     def _on_model_total_changed(self, total: int) -> None:
         # Until the first page has painted, the rows loaded: counted a moment later.
         more = not self.model.counted
         self._count_label.setText(formatting.plural(total, self._noun, or_more=more))
 
-    def _on_model_data_changed(self, *_args: object) -> None:
+    @Slot()
+    def _on_model_data_changed(self) -> None:
         self._update_actions()
 
-    def _on_table_selection_changed(self, *_args: object) -> None:
+    @Slot()
+    def _on_table_selection_changed(self) -> None:
         self.message_bar.clear()
         self._update_actions()

@@ -5,7 +5,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    Qt,
+    QTimer,
+    Slot,
+)
 from PySide6.QtGui import QGuiApplication, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -77,6 +85,7 @@ class _StaleRowsReader(QObject):
         self._view = view
         view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
 
+    @Slot(int)
     def _on_scrolled(self, _value: int) -> None:
         refresh_rows_in_view(self._view)
 
@@ -100,6 +109,7 @@ class _CountAfterPaint(QObject):
             QTimer.singleShot(0, self._model, self._model.count_rows)
         return False
 
+    @Slot()
     def _on_model_count_due(self) -> None:
         # Installed again while already there, it still filters once.
         self._viewport.installEventFilter(self)

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     Qt,
     QTemporaryDir,
     Signal,
+    Slot,
 )
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
@@ -208,6 +209,7 @@ class ThemeManager(QObject):
         _tinted_icon.cache_clear()
         self.theme_changed.emit()
 
+    @Slot(Qt.ColorScheme)
     def _on_style_hints_color_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
         if self._forced is not None:
             return

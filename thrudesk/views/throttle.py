@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Slot
 
 
 class Throttle(QObject):
@@ -39,6 +39,7 @@ class Throttle(QObject):
         wait = self._last + self._interval - time.monotonic()
         self._timer.start(round(max(0.0, wait) * 1000))
 
+    @Slot()
     def _on_timer_timeout(self) -> None:
         self._last = time.monotonic()
         self._action()

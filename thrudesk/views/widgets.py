@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Slot
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -200,9 +200,11 @@ class MessageBar(QFrame):
     def text(self) -> str:
         return "" if self.isHidden() else self._label.text()
 
+    @Slot(str)
     def show_error(self, message: str) -> None:
         self._show(message, "error")
 
+    @Slot(str)
     def show_info(self, message: str) -> None:
         self._show(message, "info")
 
@@ -213,6 +215,7 @@ class MessageBar(QFrame):
         self._label.setText(message)
         self.show()
 
+    @Slot()
     def clear(self) -> None:
         self._label.clear()
         self.hide()
