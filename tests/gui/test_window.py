@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QByteArray, QDateTime, QEvent, QObject, QSettings, QSize, Qt
-from PySide6.QtGui import QColor, QPaintEvent
+from PySide6.QtGui import QColor, QGuiApplication, QPaintEvent, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -480,6 +480,31 @@ def test_both_themes_fill_every_style_token_and_keep_the_badge_colours_apart() -
         assert current.tone(Tone.DANGER).background.hue() <= 15 or (
             current.tone(Tone.DANGER).background.hue() >= 340
         )
+
+
+def test_ui_the_window_follows_the_system_when_it_switches_between_light_and_dark(
+    qtbot: QtBot, window: MainWindow, themed: theme.ThemeManager
+) -> None:
+    hints = QGuiApplication.styleHints()
+    system = {Scheme.DARK: Qt.ColorScheme.Dark, Scheme.LIGHT: Qt.ColorScheme.Light}
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = themed.theme.scheme
+    try:
+        for scheme in (Scheme.DARK, Scheme.LIGHT):
+            hints.colorSchemeChanged.emit(system[scheme])
+            colours = load_theme(scheme)
+            wanted = colours.colour("window")
+            qtbot.waitUntil(lambda: _window_colour(window) == wanted)  # noqa: B023 (waited here)
+            assert themed.theme.scheme is scheme
+            assert app.styleSheet() == style_sheet(colours)  # the controls, styled alike
+    finally:
+        hints.colorSchemeChanged.emit(system[before])
+    qtbot.waitUntil(lambda: themed.theme.scheme is before)
+
+
+def _window_colour(widget: QWidget) -> QColor:
+    return widget.palette().color(QPalette.ColorRole.Window)
 
 
 def test_jump_dialog_default_is_an_hour_ahead(
