@@ -8,7 +8,8 @@ from datetime import timedelta
 from typing import Protocol
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -601,3 +602,101 @@ def test_c1_an_action_a_campaign_does_not_allow_is_disabled_with_the_services_re
     followup = child(window, QPushButton, "followup_button")
     assert followup.isEnabled()
     assert "no provisioning wait" in followup.toolTip()
+
+
+def test_c9_clone_makes_a_draft_copy_and_selects_it(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    new_active: NewActive,
+) -> None:
+    actor = thrudesk_account.actor
+    campaign = new_active("Turnout drive")
+    table = select_campaign(qtbot, window, campaign)
+    click_named(qtbot, window, "clone_button")
+
+    bar = child(window.campaigns_tab, MessageBar, "message_bar")
+    assert bar.text() == "“Turnout drive” cloned into a new Draft."
+    copies = [
+        row
+        for row in thrudesk_services.campaigns.index(actor).rows
+        if row.title == "Copy of Turnout drive"
+    ]
+    assert [row.status for row in copies] == [CampaignStatus.DRAFT]
+    assert copies[0].phone_number_id is None  # C9: the number is not copied
+    qtbot.waitUntil(lambda: row_of(table, copies[0].id) is not None)
+    selected = [index.row() for index in table.selectionModel().selectedRows()]
+    assert selected == [row_of(table, copies[0].id)]
+    assert _status_word(table, campaign) == "Active"
+
+
+@pytest.mark.parametrize("how", ["enter", "double-click"])
+def test_c16_enter_or_a_double_click_on_a_campaign_opens_its_details(
+    qtbot: QtBot, window: MainWindow, new_draft: NewDraft, how: str
+) -> None:
+    new_draft("Earlier one")
+    campaign = new_draft("Doorstep drive")
+    table = select_campaign(qtbot, window, campaign)
+    index = table.model().index(row_of(table, campaign) or 0, 0)
+    if how == "enter":
+        QTest.keyClick(table, Qt.Key.Key_Return)
+    else:
+        QTest.mouseDClick(
+            table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center()
+        )
+    qtbot.waitUntil(lambda: window.tabs.currentIndex() == CAMPAIGN_DETAILS)
+    details = window.campaign_details_tab
+    assert details.campaign_id == campaign
+    title = child(details, QLabel, "details_title_label")
+    qtbot.waitUntil(lambda: title.text() == "Doorstep drive")
+
+
+def test_c16_show_number_in_campaign_details_opens_the_number_on_phone_numbers(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    new_active: NewActive,
+) -> None:
+    campaign = new_active("Library levy")
+    number_id = thrudesk_services.campaigns.index_row(
+        thrudesk_account.actor, campaign
+    ).phone_number_id
+    assert number_id is not None
+    details = show_details(window, campaign)
+    click_named(qtbot, details, "show_number_button")
+
+    qtbot.waitUntil(lambda: window.tabs.currentIndex() == PHONE_NUMBERS)
+    table = window.phone_numbers_tab.table
+    qtbot.waitUntil(lambda: row_of(table, number_id) is not None)
+    selected = [index.row() for index in table.selectionModel().selectedRows()]
+    assert selected == [row_of(table, number_id)]
+
+
+def test_c8_a_followup_listed_in_campaign_details_opens_when_activated(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+    new_active: NewActive,
+) -> None:
+    campaign = new_active("Ballot return")
+    followup = thrudesk_services.campaigns.create_followup(
+        thrudesk_account.actor,
+        campaign,
+        title="Ballot return: last call",
+        message="Polls close at 8!",
+        expires_at=sim_clock.now() + timedelta(days=3),
+    )
+    details = show_details(window, campaign)
+    followups = child(details, QTableView, "followups_table")
+    qtbot.waitUntil(lambda: followups.model().rowCount() == 1)
+    followups.setCurrentIndex(followups.model().index(0, 0))
+    QTest.keyClick(followups, Qt.Key.Key_Return)
+
+    qtbot.waitUntil(lambda: details.campaign_id == followup)
+    title = child(details, QLabel, "details_title_label")
+    qtbot.waitUntil(lambda: title.text() == "Ballot return: last call")
+    assert window.tabs.currentIndex() == CAMPAIGN_DETAILS

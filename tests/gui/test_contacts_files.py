@@ -359,3 +359,38 @@ def test_r5_export_of_results_is_written_off_the_window_with_formulas_neutralise
     assert rows[1][:4] == ["(206) 555-0102", "Ben", "Okafor", "friend"]
     assert rows[1][rows[0].index("sender")] == "Unassigned"
     assert len(rows) == 2
+
+
+def test_r5_export_of_contacts_writes_the_contacts_without_the_results(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
+) -> None:
+    quiet_team(thrudesk_services, thrudesk_account)
+    campaign = campaign_with_contacts(0)
+    source = tmp_path / "people.csv"
+    source.write_text(
+        "phone,first name,last name,note\n"
+        "(206) 555-0102,Ben,Okafor,friend\n"
+        "(206) 555-0103,Cleo,Ito,neighbour\n",
+        encoding="utf-8",
+    )
+    thrudesk_services.contacts.import_csv(thrudesk_account.actor, campaign.id, source)
+    window.show_campaign_details(campaign.id)
+
+    menu_action(window, "export_contacts_action").trigger()
+    target = tmp_path / "contacts.csv"
+    choose_file(qtbot, window, "export_file_dialog", target)
+    message = child(window.campaign_details_tab, QLabel, "message_label")
+    qtbot.waitUntil(lambda: shown_text(message).startswith("Exported 2 contacts to"))
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:4] == ["phone", "first_name", "last_name", "note"]
+    assert "message_state" not in rows[0]  # the results are the other export
+    assert [row[:4] for row in rows[1:]] == [
+        ["(206) 555-0102", "Ben", "Okafor", "friend"],
+        ["(206) 555-0103", "Cleo", "Ito", "neighbour"],
+    ]

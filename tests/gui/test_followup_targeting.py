@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QTableView,
 )
@@ -140,6 +141,43 @@ def test_c8_targeting_by_reply_field_and_hand_narrows_the_audience(
     expected = {contacts[i].contact_id for i in (4, 6, 7, 9, 10)}
     assert reached == expected  # never outside the original's contacts
     assert "Followup created" in shown_text(child(details, QLabel, "message_label"))
+
+
+def test_c8_targeting_rules_and_contacts_left_out_by_hand_can_be_cleared(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+    tmp_path: Path,
+) -> None:
+    campaign_id = _texted_campaign(
+        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path
+    )
+    contacts = thrudesk_services.contacts.conversations(thrudesk_account.actor, campaign_id).rows
+    window.show_campaign_details(campaign_id)
+    click_named(qtbot, window.campaign_details_tab, "create_followup_button")
+    dialog = wait_dialog(qtbot, window, "followup_dialog")
+    everyone = "Reaches 11 contacts of the campaign's 12."
+    assert _audience(dialog).startswith(everyone)
+
+    values = child(dialog, QComboBox, "targeting_value_combo")
+    values.setCurrentIndex(values.findText("W2"))
+    click_named(qtbot, dialog, "add_field_rule_button")
+    qtbot.waitUntil(lambda: not _audience(dialog).startswith(everyone))
+    click_named(qtbot, dialog, "clear_field_rules_button")
+    assert child(dialog, QLabel, "field_rules_label").text().startswith("No field leaves")
+    qtbot.waitUntil(lambda: _audience(dialog).startswith(everyone))
+
+    table = child(dialog, QTableView, "contact_choices_table")
+    qtbot.waitUntil(lambda: table.model().rowCount() == 12)
+    _tick_contact(qtbot, table, contacts[3].contact_id)
+    assert child(dialog, QLabel, "left_out_label").text() == "1 contact left out by hand."
+    qtbot.waitUntil(lambda: _audience(dialog).startswith("Reaches 10 contacts"))
+    click_named(qtbot, dialog, "clear_left_out_button")
+    qtbot.waitUntil(lambda: _audience(dialog).startswith(everyone))
+    assert not child(dialog, QPushButton, "clear_left_out_button").isVisible()
 
 
 def test_c8_targeting_model_passes_the_model_tester(
@@ -293,3 +331,33 @@ def test_c8_a_big_campaigns_audience_is_counted_off_the_window_and_follows_the_t
     qtbot.waitUntil(lambda: _audience(dialog).startswith("Reaches 6\u202f668 contacts"))
     click_named(qtbot, dialog, "cancel_button")
     qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def test_a_draft_is_edited_from_campaign_details_and_shown_saved_there(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    draft = thrudesk_services.campaigns.create(
+        thrudesk_account.actor,
+        "Spring canvas",
+        area_codes=["206"],
+        use_case_id=thrudesk_account.use_case_id,
+    )
+    window.show_campaign_details(draft)
+    details = window.campaign_details_tab
+    heading = child(details, QLabel, "details_title_label")
+    qtbot.waitUntil(lambda: heading.text() == "Spring canvas")
+    click_named(qtbot, details, "details_edit_button")
+    dialog = wait_dialog(qtbot, window, "edit_campaign_dialog")
+    title = child(dialog, QLineEdit, "title_edit")
+    title.clear()
+    type_text(title, "Spring canvass")
+    click_named(qtbot, dialog, "accept_button")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: heading.text() == "Spring canvass")
+    assert shown_text(child(details, QLabel, "message_label")) == "Draft saved."
+    assert thrudesk_services.campaigns.index_row(thrudesk_account.actor, draft).title == (
+        "Spring canvass"
+    )

@@ -205,6 +205,35 @@ def test_n5_cancelled_delete_keeps_the_number(
     assert thrudesk_services.numbers.dedicated_usage(thrudesk_account.actor).used == 1
 
 
+def test_n5_a_deleted_number_is_listed_again_marked_released_when_released_ones_are_shown(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    actor = thrudesk_account.actor
+    kept = thrudesk_services.numbers.create_dedicated(
+        actor, ["415"], thrudesk_account.use_case_id, "Kept"
+    )
+    gone = thrudesk_services.numbers.create_dedicated(
+        actor, ["512"], thrudesk_account.use_case_id, "Gone"
+    )
+    thrudesk_services.numbers.delete(actor, gone.id)
+    table = _numbers_table(window)
+    qtbot.waitUntil(lambda: row_of(table, kept.id) is not None)
+    assert row_of(table, gone.id) is None
+
+    released = child(window, QCheckBox, "show_released_check")
+    click(qtbot, released)
+    qtbot.waitUntil(lambda: row_of(table, gone.id) is not None)
+    assert [tag.text for tag in cell_tags(table, gone.id, "Provisioning")][-1] == "Released"
+    assert "Released" not in [tag.text for tag in cell_tags(table, kept.id, "Provisioning")]
+
+    click(qtbot, released)
+    qtbot.waitUntil(lambda: row_of(table, gone.id) is None)
+    assert row_of(table, kept.id) is not None
+
+
 def test_n6_rename_shows_the_name_wherever_the_number_is_shown(
     qtbot: QtBot,
     window: MainWindow,

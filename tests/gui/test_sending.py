@@ -158,6 +158,54 @@ def test_c11_end_date_is_extended_and_sending_hours_refused_when_they_end_first(
     )
 
 
+def test_c11_the_end_date_can_be_lifted_and_the_hours_read_in_another_time_zone(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+    campaign_with_contacts: CampaignWithContacts,
+) -> None:
+    actor = thrudesk_account.actor
+    campaign = campaign_with_contacts(3)
+    thrudesk_services.sending_window.set_end(
+        actor, campaign.id, sim_clock.now() + timedelta(days=1)
+    )
+    details = show_details(window, campaign.id)
+    end = child(details, QLabel, "end_date_value")
+    assert end.text() == "Tue 3 Mar 2026, 09:10"
+
+    click_named(qtbot, details, "end_date_change_button")
+    edit = child(details, QDateTimeEdit, "end_date_edit")
+    assert edit.isEnabled()
+    child(details, QCheckBox, "no_end_date_check").setChecked(True)
+    assert not edit.isEnabled()  # no date to pick without an end
+    click_named(qtbot, details, "end_date_save_button")
+    qtbot.waitUntil(end.isVisible)
+    assert end.text() == "None"
+    assert thrudesk_services.sending_window.window(actor, campaign.id).end_at is None
+
+    zone = child(details, QLabel, "timezone_value")
+    assert zone.text() == f"{TZ} (the account's)"
+    click_named(qtbot, details, "timezone_change_button")
+    zones = child(details, QComboBox, "timezone_combo")
+    assert zones.currentText() == f"The account's ({TZ})"
+    zones.setCurrentIndex(zones.findData("America/Chicago"))
+    click_named(qtbot, details, "timezone_save_button")
+    qtbot.waitUntil(zone.isVisible)
+    assert zone.text() == "America/Chicago"
+    assert thrudesk_services.sending_window.window(actor, campaign.id).timezone == (
+        "America/Chicago"
+    )
+
+    click_named(qtbot, details, "timezone_change_button")
+    assert zones.currentData() == "America/Chicago"
+    zones.setCurrentIndex(0)
+    click_named(qtbot, details, "timezone_save_button")
+    qtbot.waitUntil(zone.isVisible)
+    assert zone.text() == f"{TZ} (the account's)"
+
+
 @pytest.mark.usefixtures("quiet")
 def test_c11_held_messages_go_out_when_the_window_opens_as_the_clock_advances(
     qtbot: QtBot,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
+    QPushButton,
     QStyle,
     QToolBar,
     QToolButton,
@@ -328,6 +329,50 @@ def test_shortcuts_switch_tabs_and_open_the_new_dialog(
     assert window.tabs.currentIndex() == PHONE_NUMBERS
     QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     wait_dialog(qtbot, window, "add_number_dialog")
+
+
+def test_ctrl_l_opens_the_launch_dialog_of_the_draft_in_view(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    draft = thrudesk_services.campaigns.create(
+        thrudesk_account.actor, "Doorstep drive", area_codes=["512"], use_case_id=1
+    )
+    window.show_campaign_details(draft)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    QTest.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    dialog = wait_dialog(qtbot, window, "launch_dialog")
+    assert "“Doorstep drive”" in " ".join(label.text() for label in dialog.findChildren(QLabel))
+
+
+def test_n11_mark_all_read_clears_the_unread_count(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+) -> None:
+    for name in ("Bay office", "Second line"):
+        thrudesk_simulator.force_next("complete")
+        thrudesk_services.numbers.create_dedicated(
+            thrudesk_account.actor, ["415"], thrudesk_account.use_case_id, name
+        )
+    bell = child(window, NotificationsButton, "notifications_button")
+    sim_clock.advance(minutes=10)
+    qtbot.waitUntil(lambda: bell.unread == 2)
+
+    notifications = _notification_list(qtbot, window)
+    mark_all = child(window.notifications_popup, QPushButton, "mark_all_read_button")
+    assert mark_all.isEnabled()
+    click(qtbot, mark_all)
+    qtbot.waitUntil(lambda: bell.unread == 0)
+    assert notifications.model().rowCount() == 2  # still listed, now read
+    assert not mark_all.isEnabled()
+    assert thrudesk_services.notifications.unread_count(thrudesk_account.actor) == 0
 
 
 def test_window_remembers_its_geometry_tab_and_account(
