@@ -337,23 +337,15 @@ def test_r5_export_of_results_is_written_off_the_window_with_formulas_neutralise
 ) -> None:
     quiet_team(thrudesk_services, thrudesk_account)
     campaign = campaign_with_contacts(0)
-    source = tmp_path / "people.csv"
-    source.write_text(
-        "phone,first name,last name,note\n"
+    people = (
         "(206) 555-0101,Ana,Lopez,-neighbour\n"  # refused as a formula: not imported
-        "(206) 555-0102,Ben,Okafor,friend\n",
-        encoding="utf-8",
+        "(206) 555-0102,Ben,Okafor,friend\n"
     )
-    thrudesk_services.contacts.import_csv(thrudesk_account.actor, campaign.id, source)
+    _import_people(thrudesk_services, thrudesk_account, campaign.id, tmp_path, people)
     window.show_campaign_details(campaign.id)
 
-    menu_action(window, "export_results_action").trigger()
-    target = tmp_path / "results.csv"
-    choose_file(qtbot, window, "export_file_dialog", target)
-    message = child(window.campaign_details_tab, QLabel, "message_label")
-    qtbot.waitUntil(lambda: shown_text(message).startswith("Exported 1 contact to"))
-    with target.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
+    rows = _exported(qtbot, window, "export_results_action", tmp_path / "results.csv")
+    assert _message(window).startswith("Exported 1 contact to")
     assert rows[0][:4] == ["phone", "first_name", "last_name", "note"]
     assert "message_state" in rows[0]
     assert rows[1][:4] == ["(206) 555-0102", "Ben", "Okafor", "friend"]
@@ -371,26 +363,38 @@ def test_r5_export_of_contacts_writes_the_contacts_without_the_results(
 ) -> None:
     quiet_team(thrudesk_services, thrudesk_account)
     campaign = campaign_with_contacts(0)
-    source = tmp_path / "people.csv"
-    source.write_text(
-        "phone,first name,last name,note\n"
-        "(206) 555-0102,Ben,Okafor,friend\n"
-        "(206) 555-0103,Cleo,Ito,neighbour\n",
-        encoding="utf-8",
-    )
-    thrudesk_services.contacts.import_csv(thrudesk_account.actor, campaign.id, source)
+    people = "(206) 555-0102,Ben,Okafor,friend\n(206) 555-0103,Cleo,Ito,neighbour\n"
+    _import_people(thrudesk_services, thrudesk_account, campaign.id, tmp_path, people)
     window.show_campaign_details(campaign.id)
 
-    menu_action(window, "export_contacts_action").trigger()
-    target = tmp_path / "contacts.csv"
-    choose_file(qtbot, window, "export_file_dialog", target)
-    message = child(window.campaign_details_tab, QLabel, "message_label")
-    qtbot.waitUntil(lambda: shown_text(message).startswith("Exported 2 contacts to"))
-    with target.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
+    rows = _exported(qtbot, window, "export_contacts_action", tmp_path / "contacts.csv")
+    assert _message(window).startswith("Exported 2 contacts to")
     assert rows[0][:4] == ["phone", "first_name", "last_name", "note"]
     assert "message_state" not in rows[0]  # the results are the other export
     assert [row[:4] for row in rows[1:]] == [
         ["(206) 555-0102", "Ben", "Okafor", "friend"],
         ["(206) 555-0103", "Cleo", "Ito", "neighbour"],
     ]
+
+
+def _import_people(
+    services: Services, account: StarterAccount, campaign_id: int, folder: Path, rows: str
+) -> None:
+    """Import ``rows`` (phone, first name, last name, note) into the campaign."""
+    source = folder / "people.csv"
+    source.write_text(f"phone,first name,last name,note\n{rows}", encoding="utf-8")
+    services.contacts.import_csv(account.actor, campaign_id, source)
+
+
+def _exported(qtbot: QtBot, window: MainWindow, action: str, target: Path) -> list[list[str]]:
+    """Export through Campaign Details' ``action`` into ``target``; answers the file's rows."""
+    message = child(window.campaign_details_tab, QLabel, "message_label")
+    menu_action(window, action).trigger()
+    choose_file(qtbot, window, "export_file_dialog", target)
+    qtbot.waitUntil(lambda: shown_text(message).startswith("Exported "))
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def _message(window: MainWindow) -> str:
+    return shown_text(child(window.campaign_details_tab, QLabel, "message_label"))

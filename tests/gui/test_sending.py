@@ -111,6 +111,18 @@ def test_c10_an_archived_campaigns_window_and_team_are_read_only_for_the_service
 
 
 @pytest.mark.usefixtures("quiet")
+def _ending_in_a_day(
+    services: Services,
+    actor: Actor,
+    clock: ManualClock,
+    campaign_with_contacts: CampaignWithContacts,
+) -> int:
+    """An Active campaign of three contacts whose sending window ends a day from now."""
+    campaign = campaign_with_contacts(3)
+    services.sending_window.set_end(actor, campaign.id, clock.now() + timedelta(days=1))
+    return campaign.id
+
+
 def test_c11_end_date_is_extended_and_sending_hours_refused_when_they_end_first(
     qtbot: QtBot,
     window: MainWindow,
@@ -120,11 +132,8 @@ def test_c11_end_date_is_extended_and_sending_hours_refused_when_they_end_first(
     campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    campaign = campaign_with_contacts(3)
-    thrudesk_services.sending_window.set_end(
-        actor, campaign.id, sim_clock.now() + timedelta(days=1)
-    )
-    details = show_details(window, campaign.id)
+    campaign_id = _ending_in_a_day(thrudesk_services, actor, sim_clock, campaign_with_contacts)
+    details = show_details(window, campaign_id)
     value = child(details, QLabel, "end_date_value")
     assert value.text() == "Tue 3 Mar 2026, 09:10"
 
@@ -135,7 +144,7 @@ def test_c11_end_date_is_extended_and_sending_hours_refused_when_they_end_first(
     click_named(qtbot, details, "end_date_save_button")
     qtbot.waitUntil(lambda: value.isVisible())
     assert value.text() == "Thu 5 Mar 2026, 17:10"
-    window_row = thrudesk_services.sending_window.window(actor, campaign.id)
+    window_row = thrudesk_services.sending_window.window(actor, campaign_id)
     assert window_row.end_at == local_date_time(edit, TZ)
 
     click_named(qtbot, details, "sending_hours_change_button")
@@ -167,11 +176,8 @@ def test_c11_the_end_date_can_be_lifted_and_the_hours_read_in_another_time_zone(
     campaign_with_contacts: CampaignWithContacts,
 ) -> None:
     actor = thrudesk_account.actor
-    campaign = campaign_with_contacts(3)
-    thrudesk_services.sending_window.set_end(
-        actor, campaign.id, sim_clock.now() + timedelta(days=1)
-    )
-    details = show_details(window, campaign.id)
+    campaign_id = _ending_in_a_day(thrudesk_services, actor, sim_clock, campaign_with_contacts)
+    details = show_details(window, campaign_id)
     end = child(details, QLabel, "end_date_value")
     assert end.text() == "Tue 3 Mar 2026, 09:10"
 
@@ -183,7 +189,7 @@ def test_c11_the_end_date_can_be_lifted_and_the_hours_read_in_another_time_zone(
     click_named(qtbot, details, "end_date_save_button")
     qtbot.waitUntil(end.isVisible)
     assert end.text() == "None"
-    assert thrudesk_services.sending_window.window(actor, campaign.id).end_at is None
+    assert thrudesk_services.sending_window.window(actor, campaign_id).end_at is None
 
     zone = child(details, QLabel, "timezone_value")
     assert zone.text() == f"{TZ} (the account's)"
@@ -194,7 +200,7 @@ def test_c11_the_end_date_can_be_lifted_and_the_hours_read_in_another_time_zone(
     click_named(qtbot, details, "timezone_save_button")
     qtbot.waitUntil(zone.isVisible)
     assert zone.text() == "America/Chicago"
-    assert thrudesk_services.sending_window.window(actor, campaign.id).timezone == (
+    assert thrudesk_services.sending_window.window(actor, campaign_id).timezone == (
         "America/Chicago"
     )
 
