@@ -3,7 +3,8 @@ adds nothing to the object.
 
 Connected to a method that its class does not declare as a slot, with the signal's own
 argument types, PySide6 adds a slot to that one object and builds the object a meta-object of
-its own: some 100 µs for each handler, at every tab, card and dialog built (QUALITY.md P1, P3).
+its own: a connection costs three times as much, at every tab, card and dialog built, and more
+for the first object of a class (QUALITY.md P1, P3).
 """
 
 from __future__ import annotations
