@@ -109,7 +109,9 @@ def not_sending_reason(status: CampaignStatus) -> str | None:
     """Why a campaign sends no initial messages, whatever its sending window says: they go out
     only while it is Active (M1). None when it is Active.
     """
-    return _NOT_SENDING.get(status)
+    if status is CampaignStatus.ACTIVE:
+        return None
+    return _NOT_SENDING[status]
 
 
 _NOT_SENDING = {

@@ -46,7 +46,7 @@ from thrudesk.models.enums import (
     ProvisioningStatus,
     Role,
 )
-from thrudesk.services import validation
+from thrudesk.services import campaign_rules, validation
 from thrudesk.services.activity import plan_activity
 from thrudesk.services.changes import ACCOUNTS, CAMPAIGNS, CONVERSATIONS, SIMULATION
 from thrudesk.services.context import ServiceContext
@@ -221,7 +221,7 @@ class _Gate:
 
 def _campaign_gate(session: Session, campaign: Campaign, now: datetime) -> _Gate:
     """M1's conditions that depend on the campaign, its number, the account and the clock."""
-    if campaign.status is not CampaignStatus.ACTIVE:
+    if campaign_rules.not_sending_reason(campaign.status) is not None:
         return _Gate(
             CampaignNotActive(
                 f"Initial messages go out while the campaign is Active; “{campaign.title}” is "
