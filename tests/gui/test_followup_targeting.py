@@ -36,6 +36,7 @@ from tests.gui.helpers import (
 )
 from tests.gui.teamwork_steps import CampaignWithContacts, active_campaign, quiet_team, sender_on
 from thrudesk.services.clock import ManualClock
+from thrudesk.services.contacts import ConversationRow
 from thrudesk.services.container import Services
 from thrudesk.services.rows import MessageState, NumberMode
 from thrudesk.services.simulation.engine import Simulator
@@ -78,6 +79,25 @@ def _texted_campaign(
     return campaign.id
 
 
+def _followup_dialog_on_texted_campaign(
+    qtbot: QtBot,
+    window: MainWindow,
+    services: Services,
+    simulator: Simulator,
+    account: StarterAccount,
+    clock: ManualClock,
+    tmp_path: Path,
+) -> tuple[QDialog, list[ConversationRow]]:
+    """Create Followup opened from Campaign Details on :func:`_texted_campaign`; answers the
+    dialog and the campaign's conversations.
+    """
+    campaign_id = _texted_campaign(services, simulator, clock, account, tmp_path)
+    contacts = list(services.contacts.conversations(account.actor, campaign_id).rows)
+    window.show_campaign_details(campaign_id)
+    click_named(qtbot, window.campaign_details_tab, "create_followup_button")
+    return wait_dialog(qtbot, window, "followup_dialog"), contacts
+
+
 def test_c8_targeting_by_reply_field_and_hand_narrows_the_audience(
     qtbot: QtBot,
     window: MainWindow,
@@ -88,13 +108,9 @@ def test_c8_targeting_by_reply_field_and_hand_narrows_the_audience(
     tmp_path: Path,
 ) -> None:
     admin = thrudesk_account.actor
-    campaign_id = _texted_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path
+    dialog, contacts = _followup_dialog_on_texted_campaign(
+        qtbot, window, thrudesk_services, thrudesk_simulator, thrudesk_account, sim_clock, tmp_path
     )
-    contacts = thrudesk_services.contacts.conversations(admin, campaign_id).rows
-    window.show_campaign_details(campaign_id)
-    click_named(qtbot, window.campaign_details_tab, "create_followup_button")
-    dialog = wait_dialog(qtbot, window, "followup_dialog")
     # M3: the opted-out contact is left out from the start.
     assert _audience(dialog).startswith("Reaches 11 contacts of the campaign's 12.")
 
@@ -152,13 +168,9 @@ def test_c8_targeting_rules_and_contacts_left_out_by_hand_can_be_cleared(
     sim_clock: ManualClock,
     tmp_path: Path,
 ) -> None:
-    campaign_id = _texted_campaign(
-        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path
+    dialog, contacts = _followup_dialog_on_texted_campaign(
+        qtbot, window, thrudesk_services, thrudesk_simulator, thrudesk_account, sim_clock, tmp_path
     )
-    contacts = thrudesk_services.contacts.conversations(thrudesk_account.actor, campaign_id).rows
-    window.show_campaign_details(campaign_id)
-    click_named(qtbot, window.campaign_details_tab, "create_followup_button")
-    dialog = wait_dialog(qtbot, window, "followup_dialog")
     everyone = "Reaches 11 contacts of the campaign's 12."
     assert _audience(dialog).startswith(everyone)
 

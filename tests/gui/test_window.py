@@ -338,7 +338,10 @@ def test_ctrl_l_opens_the_launch_dialog_of_the_draft_in_view(
     thrudesk_account: StarterAccount,
 ) -> None:
     draft = thrudesk_services.campaigns.create(
-        thrudesk_account.actor, "Doorstep drive", area_codes=["512"], use_case_id=1
+        thrudesk_account.actor,
+        "Doorstep drive",
+        area_codes=["512"],
+        use_case_id=thrudesk_account.use_case_id,
     )
     window.show_campaign_details(draft)
     window.activateWindow()
