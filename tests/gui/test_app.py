@@ -1,10 +1,11 @@
-"""Start-up pieces of thrudesk/app.py that need no subprocess: the crash dialog and the demo's
-moment.
+"""Start-up pieces of thrudesk/app.py that need no subprocess: the crash dialog, the demo's
+moment, the collector's rest during start-up.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 from datetime import UTC, datetime
@@ -15,15 +16,20 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.gui.helpers import wait_dialog
+from thrudesk import app as program
 from thrudesk.app import (
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_REFUSED,
     TAB_NAMES,
     _Outcome,
     _screenshot,
     build_parser,
     demo_moment,
+    freeze_startup_objects,
     install_excepthook,
+    load_before_qt,
+    run,
 )
 from thrudesk.views.main_window import TAB_TITLES, MainWindow
 
@@ -79,6 +85,36 @@ def test_unexpected_error_during_a_screenshot_ends_the_run_with_failure(
 )
 def test_demo_story_ends_on_the_latest_weekday_afternoon(now: datetime, moment: datetime) -> None:
     assert demo_moment(now) == moment
+
+
+def test_the_collector_rests_from_the_first_import_to_the_first_paint() -> None:
+    """Start-up's objects live as long as the window: the cycle collector waits for the first
+    paint instead of walking them again and again while they are built (QUALITY.md P1).
+    """
+    assert gc.isenabled()
+    try:
+        load_before_qt()
+        assert not gc.isenabled()
+        freeze_startup_objects()
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def test_a_start_refused_before_the_first_paint_leaves_the_collector_running(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refused(_args: object) -> int:
+        load_before_qt()
+        return EXIT_REFUSED
+
+    monkeypatch.setattr(program, "_start", refused)
+    try:
+        assert run(build_parser().parse_args([])) == EXIT_REFUSED
+        assert gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_tab_option_names_the_window_tabs() -> None:
