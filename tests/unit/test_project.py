@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import json
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -59,3 +61,38 @@ def test_the_shipped_area_code_catalogue_matches_phonenumbers() -> None:
     assert seattle.hard_to_get
     assert [row.code for row in area_codes.search("montana")][:1] == ["406"]
     assert "212" in [row.code for row in area_codes.search("New York")]
+
+
+LOADED_LATER = (
+    "thrudesk.services.contacts",
+    "thrudesk.services.import_process",
+    "thrudesk.services.messaging",
+    "thrudesk.services.hard_to_get",
+)
+
+
+def test_p1_start_up_loads_only_what_the_first_paint_needs(tmp_path: Path) -> None:
+    """The window's services and simulator come up without the contacts, messaging and
+    hard-to-get code, which only Campaign Details, an import and due jobs use (QUALITY.md P1).
+    """
+    script = "\n".join(
+        (
+            "import sys",
+            "from thrudesk.app import load_before_qt",
+            "load_before_qt()",
+            "import thrudesk.views.main_window, thrudesk.views.campaigns",
+            "from thrudesk.services.container import Services",
+            "from thrudesk.services.simulation.clock_state import clock_from_store",
+            "from thrudesk.services.simulation.engine import Simulator",
+            "from thrudesk.services.store import open_store, url_for_path",
+            f"store = open_store(url_for_path({str(tmp_path / 'store.sqlite3')!r}))",
+            "Simulator(Services(store, clock_from_store(store)))",
+            f"print(','.join(name for name in {LOADED_LATER!r} if name in sys.modules))",
+            "store.dispose()",
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

@@ -124,10 +124,10 @@ class Simulator:
     """The carrier provisioning simulator: scheduler of carrier answers and engine of all jobs.
 
     Creating one installs it as the services' provisioning scheduler and registers the handlers
-    of every job kind (carrier answers, hard-to-get fulfilment, auto-archive, stuck-launch
-    checks, and whatever ``services.job_handlers()`` adds). :meth:`start` (or :meth:`run` on an
-    asyncio loop) sets it going; :meth:`apply_apart` moves the applying of its jobs to a process
-    of its own.
+    of every job kind: carrier answers, auto-archive and stuck-launch checks, and those of
+    ``services.job_handlers()`` (hard-to-get fulfilment, scheduled starts, simulated activity).
+    :meth:`start` (or :meth:`run` on an asyncio loop) sets it going; :meth:`apply_apart` moves
+    the applying of its jobs to a process of its own.
 
     ``plans=False`` makes a Simulator that only applies: it plans no upkeep and saves the clock
     only with its batches (the applying process's, :mod:`.apart`).
@@ -177,7 +177,6 @@ class Simulator:
         self._context.jobs.listen(self._on_jobs_added)
         self._provisioning = services.provisioning
         self.register_handler(JobKind.CARRIER_ANSWER, self._carrier_answer)
-        self.register_handler(JobKind.HARD_TO_GET_FULFILMENT, services.hard_to_get.apply_fulfilment)
         self.register_handler(JobKind.AUTO_ARCHIVE, self._upkeep.apply_auto_archive)
         self.register_handler(JobKind.STUCK_CHECK, self._upkeep.apply_stuck_check)
         for kind, handler in services.job_handlers().items():
