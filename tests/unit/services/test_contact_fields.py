@@ -67,3 +67,37 @@ def test_c8_field_reads_refuse_a_blank_field_and_another_accounts_campaign(
         thrudesk_services.contacts.field_names(other.actor, campaign.campaign_id)
     with pytest.raises(NotFound):
         thrudesk_services.contacts.field_values(other.actor, campaign.campaign_id, "ward")
+
+
+def test_c8_a_followup_targets_a_field_whose_column_name_has_quotes_or_a_backslash(
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
+) -> None:
+    """Any column the import took is a field the followup dialog offers, and targets."""
+    actor = thrudesk_account.actor
+    campaign = campaign_with_contacts(0)
+    path = write_csv(
+        tmp_path / "fields.csv",
+        [
+            ["phone", "first name", 'say "hi"', "in\\out", "Team"],
+            [phone(1), "Ana", "yes", "in", "Blue"],
+            [phone(2), "Ben", "no", "out", "Blue"],
+            [phone(3), "Cy", "yes", "", "Red"],
+        ],
+    )
+    thrudesk_services.contacts.import_csv(actor, campaign.campaign_id, path)
+    names = thrudesk_services.contacts.field_names(actor, campaign.campaign_id)
+    assert names == ["Team", "in\\out", 'say "hi"']
+
+    def reach(**field_equals: str) -> int:
+        targeting = FollowupTargeting(field_equals=field_equals)
+        return thrudesk_services.campaigns.followup_audience_size(
+            actor, campaign.campaign_id, targeting
+        )
+
+    assert reach(**{'say "hi"': "yes"}) == 1
+    assert reach(**{"in\\out": "out"}) == 2
+    assert reach(**{"in\\out": ""}) == 2  # a contact without the value has it empty
+    assert reach(**{'say "hi"': "yes", "Team": "Blue"}) == 0

@@ -136,8 +136,8 @@ def test_c8_a_followup_never_reaches_a_contact_outside_the_originals_list(
 @pytest.mark.parametrize(
     "targeting",
     [
-        FollowupTargeting(field_equals={'wa"rd': "W1"}),
-        FollowupTargeting(field_equals={"ward\\": "W1"}),
+        FollowupTargeting(field_equals={"wa\x00rd": "W1"}),
+        FollowupTargeting(field_equals={" ward ": "W1"}),
         FollowupTargeting(field_equals={"": "W1"}),
         FollowupTargeting(field_equals={"ward": 1}),  # type: ignore[dict-item]
         FollowupTargeting(field_equals={"x" * 65: "W1"}),
