@@ -272,3 +272,27 @@ def test_c1_pause_and_resume_from_the_campaigns_tab_and_campaign_details(
     assert thrudesk_services.campaigns.index_row(actor, campaign.id).status is CampaignStatus.ACTIVE
     assert [t.text for t in details.status_tags.tags()] == ["Active"]
     assert "is Active again" in shown_text(child(details, QLabel, "message_label"))
+
+
+def test_c1_a_change_to_a_campaign_archived_meanwhile_is_refused_in_the_message_bar(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
+) -> None:
+    """Another admin archives the campaign while this one types a batch size: the change is
+    refused with C1's reason in the tab's message bar, and nothing is written.
+    """
+    campaign = campaign_with_contacts(30)
+    details = show_details(window, campaign.id)
+    type_text(child(details, QLineEdit, "batch_size_edit"), "8")
+    thrudesk_services.campaigns.archive(thrudesk_account.actor, campaign.id)
+    click_named(qtbot, details, "set_batch_size_button")
+    message = child(details, QLabel, "message_label")
+    title = thrudesk_services.campaigns.details(thrudesk_account.actor, campaign.id).title
+    refusal = f"“{title}” is archived; it can be read, exported and cloned, not changed."
+    qtbot.waitUntil(lambda: shown_text(message) == refusal)
+    assert child(details, QLabel, "batch_size_error").isHidden()
+    team = thrudesk_services.senders.team(thrudesk_account.actor, campaign.id)
+    assert team.batch_size_is_default
