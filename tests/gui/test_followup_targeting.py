@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,9 +39,11 @@ from tests.gui.teamwork_steps import CampaignWithContacts, active_campaign, quie
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.contacts import ConversationRow
 from thrudesk.services.container import Services
+from thrudesk.services.errors import InvalidInput
 from thrudesk.services.rows import MessageState, NumberMode
 from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
+from thrudesk.views import followup_dialog
 from thrudesk.views.followup_dialog import ContactChoiceModel
 from thrudesk.views.main_window import MainWindow
 
@@ -373,3 +376,33 @@ def test_a_draft_is_edited_from_campaign_details_and_shown_saved_there(
     assert thrudesk_services.campaigns.index_row(thrudesk_account.actor, draft).title == (
         "Spring canvass"
     )
+
+
+def test_c8_a_refusal_from_counting_a_big_audience_shows_beside_the_targeting(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+    tmp_path: Path,
+) -> None:
+    """A big campaign's audience is counted off the window's thread; what that count refuses
+    shows where the same refusal shows for a small one, and the count says nothing.
+    """
+    monkeypatch.setattr(followup_dialog, "BIG_CAMPAIGN", 1)
+    dialog, _contacts = _followup_dialog_on_texted_campaign(
+        qtbot, window, thrudesk_services, thrudesk_simulator, thrudesk_account, sim_clock, tmp_path
+    )
+    qtbot.waitUntil(lambda: _audience(dialog).startswith("Reaches 11 contacts"))
+
+    def refused(*_args: object) -> int:
+        raise InvalidInput("Choose replied, not replied, or either.", field="targeting")
+
+    monkeypatch.setattr(thrudesk_services.campaigns, "followup_audience_size", refused)
+    replies = child(dialog, QComboBox, "targeting_combo")
+    replies.setCurrentIndex(replies.findText("Only contacts who did not reply"))
+    error = child(dialog, QLabel, "targeting_error")
+    qtbot.waitUntil(lambda: shown_text(error) == "Choose replied, not replied, or either.")
+    dialog.close()

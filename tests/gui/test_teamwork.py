@@ -26,9 +26,10 @@ from tests.gui.helpers import (
 )
 from tests.gui.teamwork_steps import CampaignWithContacts, figure, sender_users
 from thrudesk.services.container import Services
-from thrudesk.services.errors import InviteLinkRefused
+from thrudesk.services.errors import InviteLinkRefused, NotFound
 from thrudesk.services.rows import CampaignStatus
 from thrudesk.services.starter import StarterAccount
+from thrudesk.views import campaign_details
 from thrudesk.views.main_window import MainWindow
 
 
@@ -296,3 +297,25 @@ def test_c1_a_change_to_a_campaign_archived_meanwhile_is_refused_in_the_message_
     assert child(details, QLabel, "batch_size_error").isHidden()
     team = thrudesk_services.senders.team(thrudesk_account.actor, campaign.id)
     assert team.batch_size_is_default
+
+
+def test_c16_a_campaign_gone_while_it_was_read_in_the_background_leaves_the_empty_state(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    window: MainWindow,
+    campaign_with_contacts: CampaignWithContacts,
+) -> None:
+    """A big campaign is read again off the window's thread; if it can no longer be read by
+    the time that reading runs, Campaign Details says how to open one instead of erring.
+    """
+    campaign = campaign_with_contacts(3)
+    details = show_details(window, campaign.id)
+    assert not child(details, QLabel, "details_empty_label").isVisible()
+
+    def gone(*_args: object) -> object:
+        raise NotFound("That campaign is not in this account.")
+
+    monkeypatch.setattr(details, "_quick", lambda: False)
+    monkeypatch.setattr(campaign_details, "read_campaign", gone)
+    details.refresh_in_background()
+    qtbot.waitUntil(lambda: child(details, QLabel, "details_empty_label").isVisible())
