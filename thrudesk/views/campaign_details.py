@@ -279,6 +279,9 @@ class CampaignDetailsTab(QWidget):
         self._reading_again = False
         self._generation = 0  # a reading started before the last one shown is stale
         self._contacts = 0  # the campaign's contacts, as last read
+        # Built with the tab, not in its first reading: that reading's cost decides whether the
+        # next ones go to a worker thread, and these services load their code when first asked.
+        _ = services.contacts, services.messaging
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
