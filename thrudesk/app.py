@@ -212,8 +212,8 @@ class _CollectorPause:
     """The cycle collector, held still from the first import to the first paint.
 
     Nearly everything start-up builds (modules, classes, mappers, the window) lives as long as
-    the program, yet the collector walked it over and over while it grew: some 190 collections,
-    about 60 ms of start-up (QUALITY.md P1). :func:`freeze_startup_objects` collects once
+    the program, yet the collector walked it over and over while it grew: some 210 collections,
+    about 65 ms of start-up (QUALITY.md P1). :func:`freeze_startup_objects` collects once
     after the first paint and lets the collector run again.
     """
 
