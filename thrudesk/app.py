@@ -235,7 +235,7 @@ class _CollectorPause:
             gc.enable()
 
 
-STARTUP_COLLECTOR = _CollectorPause()
+_STARTUP_COLLECTOR = _CollectorPause()
 
 
 def freeze_startup_objects() -> None:
@@ -248,7 +248,7 @@ def freeze_startup_objects() -> None:
 
     gc.collect()
     gc.freeze()
-    STARTUP_COLLECTOR.resume()
+    _STARTUP_COLLECTOR.resume()
 
 
 def load_before_qt() -> None:
@@ -259,7 +259,7 @@ def load_before_qt() -> None:
     """
     from importlib import import_module
 
-    STARTUP_COLLECTOR.pause()
+    _STARTUP_COLLECTOR.pause()
 
     for name in (
         "asyncio",
@@ -278,7 +278,7 @@ def run(args: argparse.Namespace) -> int:
         return _start(args)
     finally:
         # A start refused before the first paint leaves the collector as it found it.
-        STARTUP_COLLECTOR.resume()
+        _STARTUP_COLLECTOR.resume()
 
 
 def _start(args: argparse.Namespace) -> int:

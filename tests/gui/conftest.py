@@ -1,12 +1,13 @@
 """Fixtures of the window's tests: the plugin's own (thrudesk/testing.py), which testers use too,
-under the short names of this folder, and a campaign ready to work for the teamwork tests.
+under the short names of this folder, a Draft to start from, and a campaign ready to work for the
+teamwork tests.
 """
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pytest
 
@@ -52,6 +53,28 @@ def window(thrudesk_window: MainWindow) -> MainWindow:
     simulator, shown offscreen) under the name the tests of this folder use.
     """
     return thrudesk_window
+
+
+class NewDraft(Protocol):
+    """The ``new_draft`` fixture: ``new_draft(title)`` answers the id of a new Draft."""
+
+    def __call__(self, title: str, code: str = ...) -> int: ...
+
+
+@pytest.fixture
+def new_draft(thrudesk_services: Services, thrudesk_account: StarterAccount) -> NewDraft:
+    """Draft campaigns of the test's account, one area code each (512 unless told)."""
+
+    def create(title: str, code: str = "512") -> int:
+        return thrudesk_services.campaigns.create(
+            thrudesk_account.actor,
+            title,
+            script="Hi {first_name}!",
+            area_codes=[code],
+            use_case_id=thrudesk_account.use_case_id,
+        )
+
+    return create
 
 
 @pytest.fixture

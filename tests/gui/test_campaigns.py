@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from tests.gui.conftest import NewDraft
 from tests.gui.helpers import (
     answer_confirmation,
     campaigns_table,
@@ -58,28 +59,6 @@ from thrudesk.views.badges import ProvisioningBadge, TagStrip
 from thrudesk.views.main_window import CAMPAIGN_DETAILS, CAMPAIGNS_TAB, PHONE_NUMBERS, MainWindow
 from thrudesk.views.theme import Tone
 from thrudesk.views.widgets import MessageBar
-
-
-class NewDraft(Protocol):
-    """The ``new_draft`` fixture: ``new_draft(title)`` answers the id of a new Draft."""
-
-    def __call__(self, title: str, code: str = ...) -> int: ...
-
-
-@pytest.fixture
-def new_draft(thrudesk_services: Services, thrudesk_account: StarterAccount) -> NewDraft:
-    """Draft campaigns of the test's account, one area code each (512 unless told)."""
-
-    def create(title: str, code: str = "512") -> int:
-        return thrudesk_services.campaigns.create(
-            thrudesk_account.actor,
-            title,
-            script="Hi {first_name}!",
-            area_codes=[code],
-            use_case_id=thrudesk_account.use_case_id,
-        )
-
-    return create
 
 
 class NewActive(Protocol):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from tests.gui.conftest import NewDraft
 from tests.gui.helpers import (
     check_model,
     child,
@@ -353,13 +354,9 @@ def test_a_draft_is_edited_from_campaign_details_and_shown_saved_there(
     window: MainWindow,
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
+    new_draft: NewDraft,
 ) -> None:
-    draft = thrudesk_services.campaigns.create(
-        thrudesk_account.actor,
-        "Spring canvas",
-        area_codes=["206"],
-        use_case_id=thrudesk_account.use_case_id,
-    )
+    draft = new_draft("Spring canvas", "206")
     window.show_campaign_details(draft)
     details = window.campaign_details_tab
     heading = child(details, QLabel, "details_title_label")

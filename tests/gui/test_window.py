@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from tests.gui.conftest import NewDraft
 from tests.gui.helpers import (
     answer_confirmation,
     child,
@@ -332,17 +333,9 @@ def test_shortcuts_switch_tabs_and_open_the_new_dialog(
 
 
 def test_ctrl_l_opens_the_launch_dialog_of_the_draft_in_view(
-    qtbot: QtBot,
-    window: MainWindow,
-    thrudesk_services: Services,
-    thrudesk_account: StarterAccount,
+    qtbot: QtBot, window: MainWindow, new_draft: NewDraft
 ) -> None:
-    draft = thrudesk_services.campaigns.create(
-        thrudesk_account.actor,
-        "Doorstep drive",
-        area_codes=["512"],
-        use_case_id=thrudesk_account.use_case_id,
-    )
+    draft = new_draft("Doorstep drive")
     window.show_campaign_details(draft)
     window.activateWindow()
     qtbot.waitActive(window)
