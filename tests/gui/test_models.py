@@ -182,6 +182,35 @@ def test_p3_a_fast_scroll_reads_ever_longer_pages_and_a_pause_reads_short_ones_a
     assert scroll_to_end(0.1) == 5
 
 
+def test_p2_a_campaign_not_loaded_that_leaves_the_filter_changes_only_the_count(
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The drafts, 200 of 450 loaded: one further down is archived. The table asks which draft
+    # now ends what it shows and how many there are, and keeps its rows as they were.
+    monkeypatch.setattr(CampaignTableModel, "PAGE_SIZE", 200)
+    actor = thrudesk_account.actor
+    ids = _many_campaigns(thrudesk_services, thrudesk_account, 450)
+    model = _campaign_model(thrudesk_services, actor)
+    model.set_filter(status=CampaignStatusFilter.DRAFT)
+    model.count_rows()
+    shown = _ids(model)
+    assert (len(shown), model.total) == (200, 450)
+    deep = next(i for i in ids if i not in shown)
+    totals: list[int] = []
+    changes: list[str] = []
+    model.total_changed.connect(totals.append)
+    model.modelReset.connect(lambda: changes.append("reset"))
+    model.rowsInserted.connect(lambda *_args: changes.append("inserted"))
+    model.rowsRemoved.connect(lambda *_args: changes.append("removed"))
+    thrudesk_services.campaigns.archive(actor, deep)
+    model.apply_change(Change(campaign_ids=frozenset({deep}), topics=frozenset({"campaigns"})))
+    assert (model.total, totals) == (449, [449])
+    assert changes == []
+    assert _ids(model) == shown
+
+
 def test_campaign_model_refreshes_only_the_rows_a_change_names(
     qtmodeltester: ModelTester,
     thrudesk_services: Services,

@@ -170,6 +170,16 @@ class CampaignTableModel(AccountTableModel[CampaignIndexRow]):
     def fetch_total(self) -> int:
         return self._services.campaigns.count(self._actor, status=self._status, text=self._text)
 
+    def id_at(self, position: int) -> tuple[int | None, int]:
+        return self._services.campaigns.id_at(
+            self._actor,
+            position,
+            status=self._status,
+            text=self._text,
+            sort=CampaignSortKey(self.sort_key or CampaignSortKey.CREATED),
+            descending=self.descending,
+        )
+
     def fetch_rows(self, ids: Collection[int]) -> list[CampaignIndexRow]:
         return self._services.campaigns.index_rows(self._actor, ids)
 

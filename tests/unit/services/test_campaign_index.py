@@ -169,3 +169,46 @@ def test_n12_the_index_never_shows_another_accounts_campaigns(
             page = services.campaigns.index(other.actor, sort=sort, descending=descending)
             assert [r.title for r in page.rows] == ["Their campaign"]
     assert services.campaigns.index_rows(other.actor, [r.id for r in mine]) == []
+
+
+@pytest.mark.parametrize("status", list(CampaignStatusFilter))
+def test_c16_the_position_probe_names_the_campaign_each_order_shows_there(
+    thrudesk_services: Services, busy_account: StarterAccount, status: CampaignStatusFilter
+) -> None:
+    # A live update asks which campaign stands at a position of the table's order, and how
+    # many the table holds: the answer is the index's own, for every order and filter.
+    services, actor = thrudesk_services, busy_account.actor
+    for sort in CampaignSortKey:
+        for descending in (False, True):
+            for text in ("", "line", "canvass"):
+                shown = services.campaigns.index(
+                    actor, status=status, text=text, sort=sort, descending=descending, limit=1000
+                )
+                for position, row in enumerate(shown.rows):
+                    assert services.campaigns.id_at(
+                        actor, position, status=status, text=text, sort=sort, descending=descending
+                    ) == (row.id, shown.total), (sort, descending, text, position)
+                past_end = services.campaigns.id_at(
+                    actor,
+                    len(shown.rows),
+                    status=status,
+                    text=text,
+                    sort=sort,
+                    descending=descending,
+                )
+                assert past_end == (None, shown.total)
+
+
+def test_n12_the_position_probe_never_names_another_accounts_campaign(
+    thrudesk_services: Services, busy_account: StarterAccount
+) -> None:
+    services = thrudesk_services
+    other = create_starter_account(services, "Other Organisation", admin_name="Robin Other")
+    theirs = services.campaigns.create(other.actor, "Their campaign")
+    mine = _all(services, busy_account.actor, CampaignStatusFilter.ALL)
+    for sort in CampaignSortKey:
+        assert services.campaigns.id_at(other.actor, 0, sort=sort) == (theirs, 1)
+        assert services.campaigns.id_at(other.actor, 1, sort=sort) == (None, 1)
+        first, total = services.campaigns.id_at(busy_account.actor, 0, sort=sort)
+        assert first != theirs
+        assert total == len(mine)
