@@ -23,10 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from thrudesk.migrations import HEAD_REVISION, KNOWN_REVISIONS
 from thrudesk.services.errors import StoreError
@@ -402,16 +403,50 @@ def restrict_to_owner(path: Path) -> None:
         path.chmod(0o600)
 
 
+def _all_or_nothing_sqlite(url: URL) -> Engine:
+    """An engine whose transactions take in SQLite's schema changes too.
+
+    Python's sqlite3 driver opens a transaction only before a statement that changes rows, so
+    by default each CREATE, ALTER or DROP of a migration commits on its own, and a program
+    killed midway leaves a store stamped with the old revision but holding half the new
+    schema. Here the driver opens no transaction of its own and each one begins with an
+    explicit ``BEGIN IMMEDIATE``: an upgrade, or a new store's whole schema, commits at once
+    or not at all.
+    """
+    engine = create_engine(
+        url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, poolclass=NullPool
+    )
+
+    def connected(dbapi_connection: Any, connection_record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        _sqlite_pragmas(dbapi_connection, connection_record)
+
+    def began(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    event.listen(engine, "connect", connected)
+    event.listen(engine, "begin", began)
+    return engine
+
+
 def run_migrations(engine: Engine) -> None:
-    """Upgrade the store to the newest schema with Alembic (imported only when needed)."""
+    """Upgrade the store to the newest schema with Alembic (imported only when needed), in one
+    transaction: a failure or a kill midway leaves the schema as it was.
+    """
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", "thrudesk:migrations")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    migrating = _all_or_nothing_sqlite(engine.url) if sqlite else engine
+    try:
+        with migrating.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        if migrating is not engine:
+            migrating.dispose()
 
 
 def open_store(url: str, *, check_in_background: bool = False) -> Store:

@@ -1,0 +1,114 @@
+"""A store that no interruption can leave unopenable: all-or-nothing upgrades and first starts,
+backups that the refusal names and restores (DOMAIN.md "Errors", QUALITY.md R1 and R4).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event
+
+from tests.unit.services.helpers import store_at_revision
+from thrudesk.migrations import HEAD_REVISION
+from thrudesk.services.errors import StoreError
+from thrudesk.services.store import open_store, url_for_path
+
+
+class Interrupted(Exception):
+    """Stands for the program dying in the middle of a statement."""
+
+
+class StatementBreaker:
+    """Interrupts the n-th statement that any engine sends after :meth:`arm`."""
+
+    def __init__(self) -> None:
+        self.target = 0
+        self.seen = 0
+
+    def arm(self, statement: int) -> None:
+        self.target, self.seen = statement, 0
+
+    def disarm(self) -> None:
+        self.target = 0
+
+    def __call__(self, *_args: Any) -> None:
+        self.seen += 1
+        if self.target and self.seen == self.target:
+            raise Interrupted(f"statement {self.seen}")
+
+
+@pytest.fixture
+def breaker() -> Iterator[StatementBreaker]:
+    breaker = StatementBreaker()
+    event.listen(Engine, "before_cursor_execute", breaker)
+    try:
+        yield breaker
+    finally:
+        event.remove(Engine, "before_cursor_execute", breaker)
+
+
+def _schema(path: Path) -> tuple[str | None, list[tuple[str, str]]]:
+    with sqlite3.connect(path) as connection:
+        tables = connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+        ).fetchall()
+        names = {name for name, _sql in tables}
+        revision = None
+        if "alembic_version" in names:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+    connection.close()
+    return revision, tables
+
+
+def _statements_of_an_upgrade(tmp_path: Path, revision: str) -> int:
+    path = tmp_path / f"count-{revision}.sqlite3"
+    store_at_revision(path, revision)
+    counted = [0]
+
+    def count(*_args: Any) -> None:
+        counted[0] += 1
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        open_store(url_for_path(path)).dispose()
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    return counted[0]
+
+
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003"])
+def test_r1_an_upgrade_interrupted_at_any_statement_leaves_the_old_schema_whole(
+    tmp_path: Path, revision: str, breaker: StatementBreaker
+) -> None:
+    total = _statements_of_an_upgrade(tmp_path, revision)
+    assert total > 5
+    for moment in range(1, total + 1, max(1, total // 12)):
+        path = tmp_path / f"old-{revision}-{moment}.sqlite3"
+        store_at_revision(path, revision)
+        before = _schema(path)
+        breaker.arm(moment)
+        with pytest.raises((Interrupted, StoreError)):
+            open_store(url_for_path(path)).dispose()
+        breaker.disarm()
+        assert _schema(path) == before, f"interrupted at statement {moment} of {total}"
+        store = open_store(url_for_path(path))
+        store.dispose()
+        assert _schema(path)[0] == HEAD_REVISION
+
+
+def test_r1_a_new_store_interrupted_while_its_schema_is_made_is_made_again(
+    tmp_path: Path, breaker: StatementBreaker
+) -> None:
+    path = tmp_path / "new.sqlite3"
+    breaker.arm(40)
+    with pytest.raises((Interrupted, StoreError)):
+        open_store(url_for_path(path)).dispose()
+    breaker.disarm()
+    assert _schema(path) == (None, []) if path.exists() else True
+    open_store(url_for_path(path)).dispose()
+    assert _schema(path)[0] == HEAD_REVISION
