@@ -349,10 +349,20 @@ def _run_locked(
     from sqlalchemy.exc import DatabaseError
 
     from thrudesk.services.errors import StoreError
-    from thrudesk.services.store import open_store
+    from thrudesk.services.store import holds_no_data, made_beside, open_store, sqlite_path
 
     log = logging.getLogger("thrudesk.app")
     url = args.database_url or paths.store_url
+    store_file = sqlite_path(url)
+    try:
+        if store_file is not None and holds_no_data(store_file):
+            # A first start: the store and its demo are made beside the file and moved into
+            # place whole, so that a kill midway leaves nothing half-made.
+            with made_beside(store_file) as draft:
+                play_demo(draft, args.speed, log)
+    except StoreError as error:
+        _refuse(args, "store refused", error.message)
+        return EXIT_REFUSED
     try:
         # R4: the integrity check of a big store reads every page; it goes on beside the
         # first paint, and the first write waits for its verdict.
@@ -395,24 +405,15 @@ def _build(
     from PySide6.QtCore import QSettings
 
     from thrudesk.services.accounts import store_is_empty
-    from thrudesk.services.clock import utcnow
     from thrudesk.services.container import Services
     from thrudesk.services.simulation.clock_state import clock_from_store
     from thrudesk.services.simulation.engine import Simulator
-    from thrudesk.services.simulation.state import load_state
     from thrudesk.views.main_window import MainWindow, tab_index
 
-    fresh = store_is_empty(store)
-    if fresh:
-        # The stored clock starts where the demo's story ends (clock_from_store resumes it).
-        with store.begin() as session:
-            load_state(session, now=demo_moment(utcnow()))
+    if store_is_empty(store):
+        # A store that is not a file of its own (a file's is made beside it, in _run_locked).
+        play_demo(store, args.speed, log)
     clock = clock_from_store(store, speed=args.speed)
-    if fresh:
-        from thrudesk.services.demo import seed_demo
-
-        log.info("empty store: playing the demo history into it")
-        seed_demo(store, clock.now(), attach_simulator=Simulator)
     services = Services(store, clock)
     simulator = Simulator(services)
     actor = None
@@ -441,6 +442,22 @@ def _build(
     if args.screenshot or settings is None or settings.value("window/geometry") is None:
         window.resize(*SCREENSHOT_SIZE)
     return window, simulator, clock, services
+
+
+def play_demo(store: Store, speed: float | None, log: logging.Logger) -> None:
+    """Play the demo history into a store that holds no account yet."""
+    from thrudesk.services.clock import utcnow
+    from thrudesk.services.demo import seed_demo
+    from thrudesk.services.simulation.clock_state import clock_from_store
+    from thrudesk.services.simulation.engine import Simulator
+    from thrudesk.services.simulation.state import load_state
+
+    # The stored clock starts where the demo's story ends (clock_from_store resumes it).
+    with store.begin() as session:
+        load_state(session, now=demo_moment(utcnow()))
+    clock = clock_from_store(store, speed=speed)
+    log.info("empty store: playing the demo history into it")
+    seed_demo(store, clock.now(), attach_simulator=Simulator)
 
 
 def demo_moment(now: datetime) -> datetime:

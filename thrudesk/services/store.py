@@ -383,16 +383,23 @@ def _decide(state: SchemaState, where: str) -> bool:
 def _backup(path: Path, revision: str | None) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.{revision or 'unversioned'}.{stamp}.bak")
+    # Written under another name and renamed when whole: a file named .bak is a whole backup.
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        destination = sqlite3.connect(target)
+        destination = sqlite3.connect(partial)
         try:
             source.backup(destination)
         finally:
             destination.close()
     finally:
         source.close()
-    restrict_to_owner(target)
+    restrict_to_owner(partial)
+    with partial.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
+    _sync_folder(path.parent)
     log.info("backed up %s to %s before migrating", path, target)
     return target
 
@@ -449,6 +456,85 @@ def run_migrations(engine: Engine) -> None:
             migrating.dispose()
 
 
+DRAFT_SUFFIX = ".creating"
+
+
+def holds_no_data(path: Path) -> bool:
+    """Whether the SQLite file at ``path`` is a store still to be made: absent, empty, or a
+    thrudesk schema that holds no account yet. Read without writing a byte.
+    """
+    state = read_sqlite_schema_state(path)
+    if not state.has_tables:
+        return state.revision is None
+    if state.revision not in KNOWN_REVISIONS:
+        return False
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return connection.execute("SELECT 1 FROM account LIMIT 1").fetchone() is None
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        connection.close()
+
+
+@contextmanager
+def made_beside(path: Path) -> Iterator[Store]:
+    """A new store, made in a draft file beside ``path`` and moved into place only once the
+    block has filled it without error.
+
+    Making a store and playing the demo into it are all-or-nothing (DOMAIN.md "Errors"): a
+    program killed midway leaves ``path`` as it was and a draft that the next start throws
+    away, never a half-made store.
+    """
+    draft = path.with_name(path.name + DRAFT_SUFFIX)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_store_files(draft)
+    store = open_store(url_for_path(draft))
+    try:
+        yield store
+    except BaseException:
+        store.dispose()
+        _remove_store_files(draft)
+        raise
+    store.dispose()
+    _fold_write_ahead_log(draft)
+    # A write-ahead log left beside ``path`` would be read into the new file: it goes first.
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    os.replace(draft, path)
+    _sync_folder(path.parent)
+    log.info("made the store %s", path)
+
+
+def _remove_store_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _fold_write_ahead_log(path: Path) -> None:
+    """Copy what the write-ahead log of ``path`` holds into the file itself and flush it to disk,
+    so that the file alone is the whole store.
+    """
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX); elsewhere the rename is all there is."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def open_store(url: str, *, check_in_background: bool = False) -> Store:
     """Open the store at ``url``, creating or migrating its schema; refuse what is not ours.
 
@@ -484,6 +570,8 @@ def open_store(url: str, *, check_in_background: bool = False) -> Store:
             migrate = _decide(read_schema_state(engine), url)
         if migrate:
             run_migrations(engine)
+            where = path or make_url(url).render_as_string(hide_password=True)
+            log.info("upgraded the store %s to schema %s", where, HEAD_REVISION)
     except BaseException:
         engine.dispose()
         raise

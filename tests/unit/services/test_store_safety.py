@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,9 @@ from sqlalchemy import Engine, event
 
 from tests.unit.services.helpers import store_at_revision
 from thrudesk.migrations import HEAD_REVISION
+from thrudesk.services.demo import DEMO_ACCOUNT, seed_demo
 from thrudesk.services.errors import StoreError
-from thrudesk.services.store import open_store, url_for_path
+from thrudesk.services.store import Store, holds_no_data, made_beside, open_store, url_for_path
 
 
 class Interrupted(Exception):
@@ -112,3 +114,54 @@ def test_r1_a_new_store_interrupted_while_its_schema_is_made_is_made_again(
     assert _schema(path) == (None, []) if path.exists() else True
     open_store(url_for_path(path)).dispose()
     assert _schema(path)[0] == HEAD_REVISION
+
+
+def _play_demo(store: Store) -> None:
+    seed_demo(store, datetime(2026, 3, 3, 19, 30, tzinfo=UTC))
+
+
+def _accounts(path: Path) -> list[str]:
+    with sqlite3.connect(path) as connection:
+        names = [row[0] for row in connection.execute("SELECT name FROM account ORDER BY name")]
+    connection.close()
+    return names
+
+
+def test_r1_a_first_start_interrupted_while_the_demo_plays_leaves_no_store(
+    tmp_path: Path, breaker: StatementBreaker
+) -> None:
+    path = tmp_path / "thrudesk.sqlite3"
+    breaker.arm(400)
+    with pytest.raises(Interrupted), made_beside(path) as draft:
+        _play_demo(draft)
+    breaker.disarm()
+    assert not path.exists()
+    assert holds_no_data(path)
+    with made_beside(path) as draft:
+        _play_demo(draft)
+    # The whole store is in the one file, and nothing of the draft is left.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thrudesk.sqlite3"]
+    assert _accounts(path) == [DEMO_ACCOUNT, "Harbor Tenants Union"]
+    assert not holds_no_data(path)
+
+
+def test_r1_a_draft_left_by_a_killed_first_start_is_thrown_away(tmp_path: Path) -> None:
+    path = tmp_path / "thrudesk.sqlite3"
+    draft = tmp_path / "thrudesk.sqlite3.creating"
+    draft.write_bytes(b"half a store")
+    with made_beside(path) as store:
+        _play_demo(store)
+    assert _accounts(path) == [DEMO_ACCOUNT, "Harbor Tenants Union"]
+    assert not draft.exists()
+
+
+def test_r1_a_store_with_a_schema_but_no_account_is_made_anew(tmp_path: Path) -> None:
+    path = tmp_path / "thrudesk.sqlite3"
+    open_store(url_for_path(path)).dispose()
+    assert holds_no_data(path)
+    with made_beside(path) as store:
+        _play_demo(store)
+    assert _accounts(path) == [DEMO_ACCOUNT, "Harbor Tenants Union"]
+    store = open_store(url_for_path(path))
+    store.dispose()
+    assert path.stat().st_mode & 0o077 == 0
