@@ -806,6 +806,9 @@ class CampaignService:
             )
             if not isinstance(expires_at, datetime) or expires_at.tzinfo is None:
                 raise InvalidInput("Choose when the followup expires.", field="expires_at")
+            expires_at = validation.moment_in_range(
+                expires_at, field="expires_at", label="The expiry"
+            )
             if expires_at <= uow.now:
                 raise InvalidInput("The expiry must be in the future.", field="expires_at")
             followup = Campaign(

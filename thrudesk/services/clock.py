@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from thrudesk.models.enums import ClockKind
+from thrudesk.services import validation
 from thrudesk.services.errors import InvalidInput
 
 log = logging.getLogger("thrudesk.clock")
@@ -36,6 +37,13 @@ MAX_SPEED = 3600.0
 def utcnow() -> datetime:
     """Wall time, aware UTC."""
     return datetime.now(UTC)
+
+
+def _check_target(when: datetime) -> datetime:
+    """A moment the clock may be moved to: aware, and within the dates thrudesk accepts."""
+    if when.tzinfo is None:
+        raise ValueError("clock times are aware datetimes")
+    return validation.moment_in_range(when, field="clock", label="The simulated time")
 
 
 class TimerHandle:
@@ -176,12 +184,15 @@ class ManualClock(Clock):
         )
         if step < timedelta():
             raise InvalidInput("The clock only moves forward.", field="clock")
-        return self.jump_to(self._now + step)
+        try:
+            target = self._now + step
+        except OverflowError:
+            target = datetime.max.replace(tzinfo=UTC)  # beyond the last date: refused
+        return self.jump_to(target)
 
     def jump_to(self, when: datetime) -> datetime:
         """Move time to ``when``, running every timer due on the way, each at its own time."""
-        if when.tzinfo is None:
-            raise ValueError("clock times are aware datetimes")
+        when = _check_target(when)
         if when < self._now:
             raise InvalidInput("The clock only moves forward.", field="clock")
         while (handle := self._pop_due(when)) is not None:
@@ -341,11 +352,10 @@ class ScaledClock(_LoopClock):
 
     def jump_to(self, when: datetime) -> None:
         """Move simulated time to ``when`` (forward only); due sleepers wake at once."""
-        if when.tzinfo is None:
-            raise ValueError("clock times are aware datetimes")
+        when = _check_target(when)
         if when < self.now():
             raise InvalidInput("The clock only moves forward.", field="clock")
-        self._anchor_sim = when.astimezone(UTC)
+        self._anchor_sim = when
         self._anchor_wall = time.monotonic()
         self._rearm()
         self._notify()

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from thrudesk.models import Campaign, Conversation
 from thrudesk.models.enums import CampaignStatus, JobKind, MessageState
+from thrudesk.services import validation
 from thrudesk.services.activity import plan_activity, plan_job
 from thrudesk.services.changes import CAMPAIGNS
 from thrudesk.services.context import ServiceContext
@@ -181,7 +182,7 @@ def plan_campaign_opening(uow: UnitOfWork, jobs: JobQueue, campaign: Campaign) -
 def _aware(value: object, *, field: str, label: str) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise InvalidInput(f"Choose the {label} from the calendar.", field=field)
-    return value.astimezone(UTC)
+    return validation.moment_in_range(value, field=field, label=f"The {label}")
 
 
 def _zone(name: object) -> ZoneInfo:

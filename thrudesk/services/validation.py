@@ -3,9 +3,31 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from thrudesk.services import area_codes
 from thrudesk.services.errors import InvalidInput
+
+# Every date and the clock lie between 1 January 2000 and 31 December 2099 (DOMAIN.md "Errors").
+# A moment is read in the account's or the campaign's time zone, so the bounds are the first and
+# the last minute that fall within those days in every time zone, from UTC−12 to UTC+14: 12:00
+# UTC on 1 January 2000 and 09:59 UTC on 31 December 2099. The services refuse any moment outside
+# them; the date editors and the clock's Jump dialog offer none.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+EARLIEST = datetime.combine(FIRST_DAY, time(0, 0), timezone(timedelta(hours=-12))).astimezone(UTC)
+LATEST = datetime.combine(LAST_DAY, time(23, 59), timezone(timedelta(hours=14))).astimezone(UTC)
+DATES_TEXT = "between 1 January 2000 and 31 December 2099"
+
+
+def moment_in_range(moment: datetime, *, field: str, label: str) -> datetime:
+    """An aware ``moment`` as UTC; refused when it lies outside :data:`EARLIEST`–:data:`LATEST`.
+
+    Compared before it is converted: a moment near the end of year 9999 cannot be.
+    """
+    if not EARLIEST <= moment <= LATEST:
+        raise InvalidInput(f"{label} must lie {DATES_TEXT}.", field=field)
+    return moment.astimezone(UTC)
 
 
 def _has_control_characters(text: str) -> bool:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QDate, QDateTime, QObject, Qt, QTime, Signal, Slot
-from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QToolButton, QWidget
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QComboBox, QToolButton, QWidget
 
 from thrudesk.services.clock import SPEEDS, Clock, ManualClock, ScaledClock
 from thrudesk.services.errors import InvalidInput
 from thrudesk.services.rows import Scenario
-from thrudesk.views import formatting, theme
+from thrudesk.views import theme
 from thrudesk.views.aio import async_slot
 from thrudesk.views.form_dialog import FormDialog
+from thrudesk.views.inputs import date_time_edit, local_date_time, set_local_date_time
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.widgets import confirm, open_at_width
 
@@ -39,10 +40,7 @@ class JumpDialog(FormDialog):
             "Everything due on the way happens in order: carrier answers, support requests, "
             "auto-archiving."
         )
-        self.jump_datetime_edit = QDateTimeEdit()
-        self.jump_datetime_edit.setObjectName("jump_datetime_edit")
-        self.jump_datetime_edit.setCalendarPopup(True)
-        self.jump_datetime_edit.setDisplayFormat("ddd d MMM yyyy, HH:mm")
+        self.jump_datetime_edit = date_time_edit("jump_datetime_edit")
         self.set_target(clock.now() + timedelta(hours=1))
         self.add_field(
             "Simulated time",
@@ -53,22 +51,10 @@ class JumpDialog(FormDialog):
         open_at_width(self, 460)
 
     def set_target(self, moment: datetime) -> None:
-        when = formatting.local(moment, self._timezone)
-        self.jump_datetime_edit.setDateTime(
-            QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute))
-        )
+        set_local_date_time(self.jump_datetime_edit, moment, self._timezone)
 
     def target(self) -> datetime:
-        value = self.jump_datetime_edit.dateTime()
-        date, time = value.date(), value.time()
-        return datetime(
-            date.year(),
-            date.month(),
-            date.day(),
-            time.hour(),
-            time.minute(),
-            tzinfo=formatting.zone(self._timezone),
-        )
+        return local_date_time(self.jump_datetime_edit, self._timezone)
 
     def submit(self) -> None:
         target = self.target()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QSizePolicy, QWidget
 
 from thrudesk.services.accounts import check_batch_size
 from thrudesk.services.rows import BrandStatus, UseCaseRow
+from thrudesk.services.validation import EARLIEST, LATEST
 from thrudesk.views import formatting
 
 
@@ -67,12 +68,17 @@ def date_time_edit(name: str) -> QDateTimeEdit:
     return edit
 
 
-def set_local_date_time(edit: QDateTimeEdit, moment: datetime, timezone: str) -> None:
-    """Show ``moment`` in ``timezone``, to the minute."""
+def _shown(moment: datetime, timezone: str) -> QDateTime:
     when = formatting.local(moment, timezone)
-    edit.setDateTime(
-        QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute))
-    )
+    return QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute))
+
+
+def set_local_date_time(edit: QDateTimeEdit, moment: datetime, timezone: str) -> None:
+    """Show ``moment`` in ``timezone``, to the minute, offering only the moments the services
+    accept (1 January 2000 to 31 December 2099) as read in that zone.
+    """
+    edit.setDateTimeRange(_shown(EARLIEST, timezone), _shown(LATEST, timezone))
+    edit.setDateTime(_shown(min(max(moment, EARLIEST), LATEST), timezone))
 
 
 def local_date_time(edit: QDateTimeEdit, timezone: str) -> datetime:

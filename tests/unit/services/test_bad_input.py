@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -23,6 +24,7 @@ from thrudesk.services.starter import StarterAccount
 
 Call = Callable[[Services, StarterAccount, dict[str, int]], object]
 
+CHICAGO = ZoneInfo("America/Chicago")
 JARGON = ("NoneType", "Traceback", "object has no attribute", "invalid literal", "<class")
 
 
@@ -62,6 +64,15 @@ def _launch(mode: Any, number: Any = "ok") -> Call:
     def call(services: Services, account: StarterAccount, ids: dict[str, int]) -> object:
         number_id = ids["number"] if number == "ok" else number
         return services.campaigns.launch(account.actor, ids["draft"], mode, number_id)
+
+    return call
+
+
+def _window(start: Any = None, end: Any = None) -> Call:
+    def call(services: Services, account: StarterAccount, ids: dict[str, int]) -> object:
+        if start is not None:
+            return services.sending_window.set_start(account.actor, ids["campaign"], start)
+        return services.sending_window.set_end(account.actor, ids["campaign"], end)
 
     return call
 
@@ -139,6 +150,15 @@ CASES: dict[str, Call] = {
     "followup expiry naive": _followup(expires=datetime(2030, 1, 1)),
     "followup expiry text": _followup(expires="next week"),
     "followup expiry None": _followup(expires=None),
+    "followup expiry 31 December 9999": _followup(
+        expires=datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
+    ),
+    "followup expiry 2100": _followup(expires=datetime(2100, 1, 1, tzinfo=UTC)),
+    # sending window (Campaign Details)
+    "start date 31 December 9999": _window(start=datetime(9999, 12, 31, 23, 59, tzinfo=CHICAGO)),
+    "start date 2100": _window(start=datetime(2100, 1, 1, tzinfo=UTC)),
+    "end date 31 December 9999": _window(end=datetime(9999, 12, 31, 23, 59, tzinfo=CHICAGO)),
+    "end date 2100": _window(end=datetime(2100, 1, 1, tzinfo=UTC)),
     # launch dialog
     "launch mode unknown": _launch("shared"),
     "launch mode None": _launch(None),
@@ -200,6 +220,24 @@ def test_r3_the_clock_refuses_a_jump_into_the_past() -> None:
     with pytest.raises(ThrudeskError) as refused:
         clock.jump_to(clock.now() - timedelta(minutes=1))
     assert refused.value.field == "clock"
+
+
+@pytest.mark.parametrize(
+    "kind", [ManualClock, lambda: ScaledClock(paused=True)], ids=["manual", "scaled"]
+)
+@pytest.mark.parametrize(
+    "when", [datetime(9999, 12, 30, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=CHICAGO)]
+)
+def test_r3_the_clock_refuses_a_jump_past_2099(
+    kind: Callable[[], ManualClock | ScaledClock], when: datetime
+) -> None:
+    clock = kind()
+    before = clock.now()
+    with pytest.raises(ThrudeskError) as refused:
+        clock.jump_to(when)
+    assert refused.value.field == "clock"
+    assert "31 December 2099" in refused.value.message
+    assert clock.now() == before
 
 
 @pytest.mark.parametrize("size", [1, 300, 5000])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -140,3 +141,41 @@ def test_s1_a_clock_that_follows_another_reads_as_it_and_re_times_its_sleepers()
         return woken
 
     assert asyncio.run(scenario()) == [START + timedelta(hours=2)]
+
+
+# The clock lies between 1 January 2000 and 31 December 2099 (DOMAIN.md "Errors").
+LATEST = datetime(2099, 12, 31, 9, 59, tzinfo=UTC)  # 23:59 on 31 December 2099 at UTC+14
+
+
+@pytest.mark.parametrize(
+    "move",
+    [
+        lambda clock: clock.jump_to(datetime(9999, 12, 30, tzinfo=UTC)),
+        lambda clock: clock.jump_to(LATEST + timedelta(minutes=1)),
+        lambda clock: clock.advance(days=10_000_000),
+        lambda clock: clock.advance(timedelta.max),
+    ],
+    ids=["jump to 9999", "jump to 2100", "advance past 9999", "advance by timedelta.max"],
+)
+def test_s1_a_manual_clock_refuses_to_move_past_2099_and_stays(move: Any) -> None:
+    clock = ManualClock(START)
+    woken: list[datetime] = []
+    clock.call_at(START + timedelta(minutes=1), lambda: woken.append(clock.now()))
+    with pytest.raises(InvalidInput) as refused:
+        move(clock)
+    assert refused.value.message == (
+        "The simulated time must lie between 1 January 2000 and 31 December 2099."
+    )
+    assert refused.value.field == "clock"
+    assert clock.now() == START
+    assert woken == []  # nothing ran on the way to a refused moment
+
+
+def test_s1_a_scaled_clock_refuses_a_jump_past_2099_and_stays() -> None:
+    clock = ScaledClock(START, paused=True)
+    for when in (datetime(9999, 12, 30, tzinfo=UTC), LATEST + timedelta(minutes=1)):
+        with pytest.raises(InvalidInput, match="between 1 January 2000 and 31 December 2099"):
+            clock.jump_to(when)
+        assert clock.now() == START
+    clock.jump_to(LATEST)
+    assert clock.now() == LATEST

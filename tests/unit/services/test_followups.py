@@ -4,7 +4,9 @@ advisory of C7.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -233,3 +235,33 @@ def test_c7_c5_single_use_campaigns_active_while_their_numbers_provision_count_t
     assert number is not None
     complete(thrudesk_services, number)
     assert thrudesk_services.campaigns.launch_advisory(actor) is None
+
+
+@pytest.mark.parametrize(
+    "expires_at",
+    [
+        datetime(9999, 12, 31, 23, 59, tzinfo=ZoneInfo("America/Chicago")),
+        datetime(2100, 1, 1, tzinfo=UTC),
+    ],
+    ids=["9999", "2100"],
+)
+def test_c8_a_followup_expiry_after_2099_is_refused_and_writes_nothing(
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
+    expires_at: datetime,
+) -> None:
+    ready = campaign_with_contacts(2)
+    with unchanged(), pytest.raises(InvalidInput) as refused:
+        thrudesk_services.campaigns.create_followup(
+            thrudesk_account.actor,
+            ready.campaign_id,
+            title="Reminder",
+            message="Polls close at 8 tonight",
+            expires_at=expires_at,
+        )
+    assert refused.value.message == (
+        "The expiry must lie between 1 January 2000 and 31 December 2099."
+    )
+    assert refused.value.field == "expires_at"

@@ -5,6 +5,7 @@ initial messages going out when the window opens.
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -240,3 +241,61 @@ def test_c11_held_messages_of_a_paused_campaign_go_out_once_it_is_resumed(
     assert thrudesk_services.campaigns.details(actor, ready.campaign_id).sent == 0
     thrudesk_services.campaigns.resume(actor, ready.campaign_id)
     assert thrudesk_services.campaigns.details(actor, ready.campaign_id).sent == 1
+
+
+# Dates lie between 1 January 2000 and 31 December 2099 (DOMAIN.md "Errors").
+AFTER_2099 = [
+    datetime(9999, 12, 31, 23, 59, tzinfo=ZoneInfo("America/Chicago")),
+    datetime(9999, 12, 31, 23, 59, tzinfo=UTC),
+    datetime(2100, 1, 1, 0, 0, tzinfo=ZoneInfo("America/New_York")),
+]
+
+
+@pytest.mark.parametrize("when", AFTER_2099, ids=["9999 Chicago", "9999 UTC", "2100 New York"])
+def test_c11_a_start_date_after_2099_is_refused_and_writes_nothing(
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
+    when: datetime,
+) -> None:
+    ready = campaign_with_contacts(1)
+    with unchanged(), pytest.raises(InvalidInput) as refused:
+        thrudesk_services.sending_window.set_start(thrudesk_account.actor, ready.campaign_id, when)
+    assert refused.value.message == (
+        "The start date must lie between 1 January 2000 and 31 December 2099."
+    )
+    assert refused.value.field == "start_at"
+
+
+@pytest.mark.parametrize("when", AFTER_2099, ids=["9999 Chicago", "9999 UTC", "2100 New York"])
+def test_c11_an_end_date_after_2099_is_refused_and_writes_nothing(
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    unchanged: Unchanged,
+    campaign_with_contacts: CampaignWithContacts,
+    when: datetime,
+) -> None:
+    ready = campaign_with_contacts(1)
+    with unchanged(), pytest.raises(InvalidInput) as refused:
+        thrudesk_services.sending_window.set_end(thrudesk_account.actor, ready.campaign_id, when)
+    assert refused.value.message == (
+        "The end date must lie between 1 January 2000 and 31 December 2099."
+    )
+    assert refused.value.field == "end_at"
+
+
+def test_c11_the_last_minute_of_2099_in_every_time_zone_is_an_end_date(
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    campaign_with_contacts: CampaignWithContacts,
+) -> None:
+    actor = thrudesk_account.actor
+    ready = campaign_with_contacts(1)
+    kiritimati = datetime(2099, 12, 31, 23, 59, tzinfo=ZoneInfo("Pacific/Kiritimati"))  # UTC+14
+    window = thrudesk_services.sending_window.set_end(actor, ready.campaign_id, kiritimati)
+    assert window.end_at == kiritimati
+    with pytest.raises(InvalidInput, match="between 1 January 2000 and 31 December 2099"):
+        thrudesk_services.sending_window.set_end(
+            actor, ready.campaign_id, kiritimati + timedelta(minutes=1)
+        )
