@@ -1,11 +1,14 @@
 """Contacts' phone numbers: checking and writing them as E.164, fast enough for a million rows.
 
-10DLC numbers text North American (NANP, +1) numbers only, so a contact's number must be one.
-Validity is phonenumbers' own: the patterns come from its metadata for every NANP region, applied
-in the order and the way ``phonenumbers.is_valid_number`` applies them. Parsing each number with
-``phonenumbers.parse`` costs about 30 µs; matching the precompiled patterns costs a few, which is
-what lets an import of a million contacts stay close to a plain ``executemany`` (QUALITY.md P5).
-A unit test holds this check equal to ``phonenumbers.is_valid_number``.
+10DLC numbers text US and Canadian numbers only, so a contact's number must be one: a valid
+North American (NANP, +1) number whose region is the US or Canada, not one of the other countries
+and territories that share +1 (Jamaica, the Bahamas, Puerto Rico…). Validity and region are
+phonenumbers' own: the patterns come from its metadata for every NANP region, applied in the order
+and the way ``phonenumbers.is_valid_number`` and ``region_code_for_number`` apply them. Parsing
+each number with ``phonenumbers.parse`` costs about 30 µs; matching the precompiled patterns costs
+a few, which is what lets an import of a million contacts stay close to a plain ``executemany``
+(QUALITY.md P5). Unit tests hold this check equal to ``phonenumbers.is_valid_number`` and to
+``phonenumbers.region_code_for_number``.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ _TYPE_DESCS = (
     "mobile",
 )
 PHONE_MAX = 40
+# The regions of the NANP whose numbers 10DLC texts.
+TEXTED_REGIONS = frozenset({"US", "CA"})
 
 
 class PhoneRefused(ValueError):
@@ -38,6 +43,7 @@ class PhoneRefused(ValueError):
 
 @dataclass(frozen=True)
 class _Region:
+    code: str
     leading_digits: re.Pattern[str] | None
     general: re.Pattern[str]
     types: re.Pattern[str] | None
@@ -75,6 +81,7 @@ def _nanp_regions() -> tuple[_Region, ...]:
         leading = metadata.leading_digits
         regions.append(
             _Region(
+                code=code,
                 leading_digits=re.compile(leading) if leading else None,
                 general=re.compile(general),
                 types=re.compile("|".join(f"(?:{p})" for p in types)) if types else None,
@@ -91,15 +98,31 @@ def _has_type(region: _Region, national: str) -> bool:
     )
 
 
-def is_valid_nanp(national: str) -> bool:
-    """Whether a 10-digit national number is a valid NANP number (as phonenumbers judges it)."""
+def nanp_region(national: str) -> str | None:
+    """The region (``US``, ``CA``, ``JM``…) of a valid 10-digit NANP number; None if invalid."""
     for region in _nanp_regions():
         if region.leading_digits is not None:
             if region.leading_digits.match(national):
-                return _has_type(region, national)
+                return region.code if _has_type(region, national) else None
         elif _has_type(region, national):
-            return True
-    return False
+            return region.code
+    return None
+
+
+def is_valid_nanp(national: str) -> bool:
+    """Whether a 10-digit national number is a valid NANP number (as phonenumbers judges it)."""
+    return nanp_region(national) is not None
+
+
+@cache
+def _region_name(code: str) -> str:
+    """``Jamaica`` for ``JM``: phonenumbers' English name of the region, else its code."""
+    import phonenumbers
+    from phonenumbers import geocoder
+
+    example = phonenumbers.example_number(code)
+    name = geocoder.country_name_for_number(example, "en") if example is not None else ""
+    return name or code
 
 
 def _non_ascii_reason(cell: str) -> str:
@@ -142,6 +165,12 @@ def normalise_phone(raw: str) -> str:
         raise PhoneRefused(
             f"has {len(digits)} digits; a US or Canadian number has 10 (or 11 starting with 1)"
         )
-    if not is_valid_nanp(national):
+    region = nanp_region(national)
+    if region is None:
         raise PhoneRefused(f"{cell} is not a valid US or Canadian phone number")
+    if region not in TEXTED_REGIONS:
+        raise PhoneRefused(
+            f"{cell} is a number in {_region_name(region)}; 10DLC numbers text US and Canadian "
+            "numbers only"
+        )
     return f"+1{national}"

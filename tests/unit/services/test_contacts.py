@@ -24,6 +24,7 @@ from tests.unit.services.teamwork_helpers import (
     contact_rows,
     contacts_csv,
     draft_campaign,
+    e164,
     manual_sending,
     phone,
     write_csv,
@@ -32,7 +33,12 @@ from thrudesk.models import Contact, Conversation
 from thrudesk.models.enums import Role
 from thrudesk.services.changes import AUDIENCE, CONVERSATIONS, Change
 from thrudesk.services.clock import ManualClock
-from thrudesk.services.contact_phones import PhoneRefused, is_valid_nanp, normalise_phone
+from thrudesk.services.contact_phones import (
+    PhoneRefused,
+    is_valid_nanp,
+    nanp_region,
+    normalise_phone,
+)
 from thrudesk.services.contacts import ImportProgress, ImportReport
 from thrudesk.services.container import Services
 from thrudesk.services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
@@ -68,6 +74,9 @@ def test_phone_numbers_are_normalised_to_e164(written: str, expected: str) -> No
         ("１２０６５５５０１２３", "digits other than 0–9"),
         ("1-800-FLOWERS", "not part of a phone number"),
         ("2" * 41, "at most 15"),
+        ("+1 876 210 1234", "876 210 1234 is a number in Jamaica; 10DLC numbers text US and"),
+        ("(242) 359-1234", "is a number in Bahamas; 10DLC numbers text US and Canadian numbers"),
+        ("1-787-234-5678", "is a number in Puerto Rico; 10DLC numbers text US and Canadian"),
     ],
 )
 def test_r3_phone_numbers_that_cannot_be_texted_are_refused_with_a_reason(
@@ -92,6 +101,36 @@ def test_the_fast_phone_check_agrees_with_phonenumbers_on_every_area_code() -> N
     ]
     assert disagreements == []
     assert sum(is_valid_nanp(n) for n in samples) > len(samples) // 4  # not all refused
+
+
+@pytest.mark.parametrize("region", phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
+def test_r3_only_us_and_canadian_numbers_of_the_nanp_are_taken(region: str) -> None:
+    example = phonenumbers.example_number(region)
+    assert example is not None
+    written = f"+1{example.national_number}"
+    if region in ("US", "CA"):
+        assert normalise_phone(written) == written
+    else:
+        with pytest.raises(PhoneRefused, match="10DLC numbers text US and Canadian numbers only"):
+            normalise_phone(written)
+
+
+def test_the_fast_phone_check_names_the_region_phonenumbers_names() -> None:
+    rng = random.Random(20260302)
+    samples = [
+        f"{npa}{rng.randint(0, 9_999_999):07d}" for npa in range(200, 1000) for _ in range(12)
+    ]
+    disagreements = []
+    for national in samples:
+        number = phonenumbers.PhoneNumber(country_code=1, national_number=int(national))
+        expected = (
+            phonenumbers.region_code_for_number(number)
+            if phonenumbers.is_valid_number(number)
+            else None
+        )
+        if nanp_region(national) != expected:
+            disagreements.append(national)
+    assert disagreements == []
 
 
 # ---------------------------------------------------------------------- importing
@@ -210,6 +249,38 @@ def test_r3_a_missing_file_is_refused_with_its_name(
         thrudesk_services.contacts.import_csv(
             thrudesk_account.actor, campaign_id, tmp_path / "gone.csv"
         )
+
+
+def test_r3_a_number_outside_the_us_and_canada_refuses_its_row_and_is_not_written(
+    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+) -> None:
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
+    path = write_csv(
+        tmp_path / "caribbean.csv",
+        [
+            ["phone", "first name"],
+            ["+1 876 210 1234", "Kemar"],
+            [phone(1), "Ana"],
+            ["(242) 359-1234", "Dee"],
+        ],
+    )
+    report = thrudesk_services.contacts.import_csv(thrudesk_account.actor, campaign_id, path)
+    assert (report.imported, report.refused) == (1, 2)
+    assert [(problem.line, problem.reason) for problem in report.problems] == [
+        (
+            2,
+            "the phone number +1 876 210 1234 is a number in Jamaica; 10DLC numbers text US "
+            "and Canadian numbers only",
+        ),
+        (
+            4,
+            "the phone number (242) 359-1234 is a number in Bahamas; 10DLC numbers text US "
+            "and Canadian numbers only",
+        ),
+    ]
+    assert [row[0] for row in contact_rows(thrudesk_services, campaign_id)] == [e164(1)]
+    with thrudesk_services.store.read() as session:
+        assert session.scalar(select(func.count(Contact.id))) == 1
 
 
 @pytest.mark.parametrize(
