@@ -10,7 +10,8 @@ which is what makes a restart neither lose nor repeat one (S4).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -68,6 +69,8 @@ class JobQueue:
 
     def __init__(self) -> None:
         self._listeners: list[Callable[[list[ScheduledJob]], None]] = []
+        # Units of work being watched (the engine's batch), by identity: what they plan.
+        self._watched: dict[int, list[ScheduledJob]] = {}
 
     def listen(self, listener: Callable[[list[ScheduledJob]], None]) -> None:
         self._listeners.append(listener)
@@ -75,6 +78,18 @@ class JobQueue:
     def unlisten(self, listener: Callable[[list[ScheduledJob]], None]) -> None:
         if listener in self._listeners:
             self._listeners.remove(listener)
+
+    @contextmanager
+    def watching(self, uow: UnitOfWork) -> Iterator[list[ScheduledJob]]:
+        """The jobs planned in ``uow`` while the block runs, as they are planned, before the
+        commit (the engine applies in the same batch those due before the rest of it).
+        """
+        planned: list[ScheduledJob] = []
+        self._watched[id(uow)] = planned
+        try:
+            yield planned
+        finally:
+            self._watched.pop(id(uow), None)
 
     def add(
         self,
@@ -125,6 +140,9 @@ class JobQueue:
             )
             for job_id, spec in zip(ids, specs, strict=True)
         ]
+        watched = self._watched.get(id(uow))
+        if watched is not None:
+            watched.extend(scheduled)
         uow.after_commit(lambda: self._tell(scheduled))
         return scheduled
 

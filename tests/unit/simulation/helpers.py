@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from thrudesk.models import SimulationJob
-from thrudesk.models.enums import JobKind, NumberMode
+from thrudesk.models.enums import ClockKind, JobKind, NumberMode
 from thrudesk.services.changes import Change
+from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
 from thrudesk.services.rows import CampaignFlagKind, CampaignIndexRow, EventRow
 from thrudesk.services.starter import StarterAccount
@@ -66,3 +67,11 @@ class ChangeLog:
 
     def clear(self) -> None:
         self.changes.clear()
+
+
+class LiveManualClock(ManualClock):
+    """A manual clock the engine treats as live: it arms timers instead of waiting for the end
+    of an ``advance()``, so the timer path can be watched without real waiting.
+    """
+
+    kind = ClockKind.SCALED

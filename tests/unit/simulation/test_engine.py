@@ -8,9 +8,15 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
-from tests.unit.simulation.helpers import ChangeLog, carrier_jobs, launch_single_use
+from tests.unit.simulation.helpers import (
+    ChangeLog,
+    LiveManualClock,
+    carrier_jobs,
+    launch_single_use,
+)
 from thrudesk.models import SimulationJob, SimulationState
 from thrudesk.models.enums import ClockKind, JobKind
 from thrudesk.services.changes import NUMBERS
@@ -18,20 +24,13 @@ from thrudesk.services.clock import ManualClock, ScaledClock
 from thrudesk.services.container import Services
 from thrudesk.services.jobs import JobHandler, ScheduledJob
 from thrudesk.services.rows import ProvisioningStatus
+from thrudesk.services.simulation import engine
 from thrudesk.services.simulation.clock_state import clock_from_store
 from thrudesk.services.simulation.engine import BatchReport, Simulator
 from thrudesk.services.starter import StarterAccount, create_starter_account
 from thrudesk.services.store import Store, open_store, url_for_path
 from thrudesk.services.unit_of_work import UnitOfWork
 from thrudesk.testing import DEFAULT_START, advance_until_settled
-
-
-class LiveManualClock(ManualClock):
-    """A manual clock the engine treats as live: it arms timers instead of waiting for the end
-    of an ``advance()``, so the timer path can be watched without real waiting.
-    """
-
-    kind = ClockKind.SCALED
 
 
 def test_s2_the_engine_arms_one_timer_for_the_earliest_job(
@@ -64,21 +63,27 @@ def test_s2_the_engine_arms_one_timer_for_the_earliest_job(
     simulator.stop()
 
 
-def test_s2_the_manual_clock_holds_no_timer_and_applies_when_advanced(
+def test_s2_the_manual_clock_holds_one_timer_and_applies_as_it_is_advanced(
     thrudesk_services: Services,
     thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
     sim_clock: ManualClock,
 ) -> None:
-    """S2: headless, nothing waits on a timer; ``advance()`` applies what fell due, in order."""
+    """S2: headless, one timer at the earliest job; ``advance()`` applies what falls due in one
+    batch, each job at its own time and in order.
+    """
     thrudesk_simulator.force_next("complete", after=timedelta(minutes=30))
     number = thrudesk_services.numbers.create_dedicated(
         thrudesk_account.actor, "415", thrudesk_account.use_case_id
     )
-    assert sim_clock.pending_timers() == 0
+    assert sim_clock.pending_timers() == 1
     assert thrudesk_simulator.pending_jobs() == 3
+    reports: list[BatchReport] = []
+    thrudesk_simulator.add_batch_listener(reports.append)
     sim_clock.advance(hours=6)
     assert thrudesk_simulator.pending_jobs() == 0
+    assert sim_clock.pending_timers() == 0
+    assert [r.applied for r in reports] == [3]
     events = thrudesk_services.events.for_number(thrudesk_account.actor, number.id)
     answered = [e.at for e in events if e.kind == "carrier_answered"]
     # Each answer at its own time, not at the end of the advance.
@@ -377,3 +382,90 @@ def test_p2_a_batch_reports_the_moment_it_committed_before_its_change_is_heard(
         (heard_at,) = [at for ids, at in heard if ids == report.number_ids]
         assert before <= report.committed_at <= heard_at
     assert number.id in reports[-1].number_ids
+
+
+class _Recorder:
+    """A handler of SCHEDULED_START jobs that notes what it applies, when, and what the clock
+    reads then; job 1 plans job 10 half an hour after itself.
+    """
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.seen: list[tuple[int, datetime, datetime]] = []
+
+    def __call__(self, uow: UnitOfWork, job: ScheduledJob) -> None:
+        self.seen.append((job.subject_id, uow.now, self.services.clock.now()))
+        if job.subject_id == 1:
+            self.services.context.jobs.add(
+                uow, JobKind.SCHEDULED_START, uow.now + timedelta(minutes=30), 10, account_id=None
+            )
+
+    def plan(self, *hours: int) -> None:
+        with self.services.context.unit_of_work(actor_label="test") as uow:
+            for subject_id, hour in enumerate(hours, start=1):
+                self.services.context.jobs.add(
+                    uow,
+                    JobKind.SCHEDULED_START,
+                    DEFAULT_START + timedelta(hours=hour),
+                    subject_id,
+                    account_id=None,
+                )
+
+
+@pytest.mark.parametrize("batch", [5000, 2])
+def test_s2_a_job_planned_during_an_advance_applies_at_its_own_time_before_later_ones(
+    monkeypatch: pytest.MonkeyPatch, thrudesk_store: Store, sim_clock: ManualClock, batch: int
+) -> None:
+    """S2: one advance over jobs at 1, 2 and 3 hours, where the first plans another at
+    1 h 30: each applies at its own time, in due order, the clock reading that time, whether
+    the batch holds them all or the claims come two at a time.
+    """
+    monkeypatch.setattr(engine, "MANUAL_BATCH", batch)
+    services = BareServices(thrudesk_store, sim_clock)
+    simulator = Simulator(services)
+    recorder = _Recorder(services)
+    simulator.register_handler(JobKind.SCHEDULED_START, recorder)
+    simulator.start()
+    reports: list[BatchReport] = []
+    simulator.add_batch_listener(reports.append)
+    recorder.plan(1, 2, 3)
+    sim_clock.advance(hours=4)
+    at = [DEFAULT_START + timedelta(hours=h) for h in (1, 1.5, 2, 3)]
+    assert recorder.seen == [
+        (1, at[0], at[0]),
+        (10, at[1], at[1]),
+        (2, at[2], at[2]),
+        (3, at[3], at[3]),
+    ]
+    assert sim_clock.now() == DEFAULT_START + timedelta(hours=4)
+    assert sum(r.applied for r in reports) == 4
+    if batch == 5000:
+        assert [r.applied for r in reports] == [4]  # one transaction for the whole advance
+    assert simulator.pending_jobs() == 0
+    simulator.stop()
+
+
+def test_s4_the_catch_up_at_start_applies_jobs_planned_meanwhile_in_their_place(
+    thrudesk_store: Store, sim_clock: ManualClock
+) -> None:
+    """S4: jobs that fell due while the program was closed are applied at start in due order,
+    each at its own time, a job one of them plans included; in one batch.
+    """
+    services = BareServices(thrudesk_store, sim_clock)
+    simulator = Simulator(services)
+    recorder = _Recorder(services)
+    simulator.register_handler(JobKind.SCHEDULED_START, recorder)
+    recorder.plan(1, 2, 3)
+    sim_clock.advance(hours=4)  # closed meanwhile
+    reports: list[BatchReport] = []
+    simulator.add_batch_listener(reports.append)
+    simulator.start()
+    at = [DEFAULT_START + timedelta(hours=h) for h in (1, 1.5, 2, 3)]
+    assert [(subject, moment) for subject, moment, _ in recorder.seen] == [
+        (1, at[0]),
+        (10, at[1]),
+        (2, at[2]),
+        (3, at[3]),
+    ]
+    assert [r.applied for r in reports] == [4]
+    simulator.stop()

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from tests.unit.simulation.helpers import ChangeLog, draft, flag_kinds, launch_single_use
-from thrudesk.models.enums import JobKind
+from tests.unit.simulation.helpers import (
+    ChangeLog,
+    LiveManualClock,
+    draft,
+    flag_kinds,
+    launch_single_use,
+)
+from thrudesk.models.enums import JobKind, Scenario
 from thrudesk.services import upkeep
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
-from thrudesk.services.rows import CampaignFlagKind, CampaignStatus, ProvisioningStatus
+from thrudesk.services.rows import CampaignFlagKind, CampaignStatus, EventRow, ProvisioningStatus
+from thrudesk.services.simulation import engine
 from thrudesk.services.simulation.engine import Simulator
-from thrudesk.services.starter import StarterAccount
+from thrudesk.services.starter import StarterAccount, create_starter_account
+from thrudesk.services.store import Store, open_store, url_for_path
 from thrudesk.testing import DEFAULT_START
 
 
@@ -183,14 +193,47 @@ def test_c17_auto_archive_releases_a_single_use_number(
 
 
 def test_c6_many_launches_stuck_together_are_each_noted_once_a_few_at_a_time(
+    monkeypatch: pytest.MonkeyPatch, thrudesk_store: Store
+) -> None:
+    """C6 (P2): five launches stuck at the same moment, noted two per check: on a live clock
+    whose batches run out of time after one job, three checks in a row, each told to the window
+    on its own, and every launch flagged exactly once, at 4 hours and a second.
+    """
+    monkeypatch.setattr(upkeep, "STUCK_NOTES_PER_CHECK", 2)
+    monkeypatch.setattr(engine, "LIVE_BUDGET_S", 0.0)
+    clock = LiveManualClock(DEFAULT_START)
+    services = Services(thrudesk_store, clock)
+    simulator = Simulator(services, seed=0)
+    simulator.start()
+    account = create_starter_account(services)
+    simulator.force_next("stall", count=5)
+    launched = [launch_single_use(services, account, title=f"Turnout {n}") for n in range(5)]
+    log = ChangeLog(services)
+    clock.advance(hours=4, seconds=1)
+    for row in launched:
+        assert stuck_events(services, account, row.id) == 1
+        fresh = services.campaigns.index_row(account.actor, row.id)
+        assert CampaignFlagKind.STUCK in flag_kinds(fresh)
+    noting = [
+        change
+        for change in log.changes
+        if change.campaign_ids and change.campaign_ids <= {row.id for row in launched}
+    ]
+    assert [len(change.campaign_ids) for change in noting] == [2, 2, 1]
+    clock.advance(hours=1)
+    assert all(stuck_events(services, account, row.id) == 1 for row in launched)
+    simulator.stop()
+
+
+def test_c6_launches_stuck_together_are_noted_in_one_batch_of_the_manual_clock(
     monkeypatch: pytest.MonkeyPatch,
     thrudesk_services: Services,
     thrudesk_simulator: Simulator,
     thrudesk_account: StarterAccount,
     sim_clock: ManualClock,
 ) -> None:
-    """C6 (P2): five launches stuck at the same moment, noted two per check: three checks in
-    a row, each told to the window on its own, and every launch flagged exactly once.
+    """C6 (P4): headless, the checks that follow one another at once share one batch; each
+    launch is still noted once, at the moment it passed 4 hours.
     """
     monkeypatch.setattr(upkeep, "STUCK_NOTES_PER_CHECK", 2)
     thrudesk_simulator.force_next("stall", count=5)
@@ -199,16 +242,140 @@ def test_c6_many_launches_stuck_together_are_each_noted_once_a_few_at_a_time(
         for n in range(5)
     ]
     log = ChangeLog(thrudesk_services)
-    sim_clock.advance(hours=4, seconds=1)
-    for row in launched:
-        assert stuck_events(thrudesk_services, thrudesk_account, row.id) == 1
-        fresh = thrudesk_services.campaigns.index_row(thrudesk_account.actor, row.id)
-        assert CampaignFlagKind.STUCK in flag_kinds(fresh)
+    sim_clock.advance(hours=5)
     noting = [
         change
         for change in log.changes
         if change.campaign_ids and change.campaign_ids <= {row.id for row in launched}
     ]
-    assert [len(change.campaign_ids) for change in noting] == [2, 2, 1]
-    sim_clock.advance(hours=1)
-    assert all(stuck_events(thrudesk_services, thrudesk_account, row.id) == 1 for row in launched)
+    assert [len(change.campaign_ids) for change in noting] == [5]
+    for row in launched:
+        events = thrudesk_services.events.for_campaign(thrudesk_account.actor, row.id)
+        assert [e.at for e in events if e.kind == "campaign_stuck"] == [
+            DEFAULT_START + timedelta(hours=4, seconds=1)
+        ]
+
+
+# Tuesday 3 March 2026, 12:00 US Eastern: the afternoon queue.
+AFTERNOON = datetime(2026, 3, 3, 17, 0, tzinfo=UTC)
+
+
+@dataclass
+class _Afternoon:
+    """One program over its own store: 20 single-use launches, one every 6 minutes from noon
+    (US Eastern) in the busy-afternoon scenario, most of them still Launching at 14:00.
+    """
+
+    store: Store
+    clock: ManualClock
+    services: Services
+    simulator: Simulator
+    account: StarterAccount
+    campaign_ids: list[int]
+
+    @classmethod
+    def launched(cls, path: Path) -> _Afternoon:
+        store = open_store(url_for_path(path))
+        clock = ManualClock(AFTERNOON)
+        services = Services(store, clock)
+        simulator = Simulator(services, seed=0)
+        simulator.start()
+        simulator.set_scenario(Scenario.BUSY_AFTERNOON)
+        account = create_starter_account(services)
+        campaign_ids = []
+        for n in range(20):
+            campaign_ids.append(launch_single_use(services, account, title=f"Drive {n}").id)
+            clock.advance(minutes=6)
+        return cls(store, clock, services, simulator, account, campaign_ids)
+
+    def restarted_after(self, closed: timedelta) -> _Afternoon:
+        """The program closed now and started again ``closed`` later (a wall clock's time)."""
+        self.simulator.stop()
+        clock = ManualClock(self.clock.now() + closed)
+        services = Services(self.store, clock)
+        simulator = Simulator(services)
+        simulator.start()
+        return _Afternoon(self.store, clock, services, simulator, self.account, self.campaign_ids)
+
+    def events(self, campaign_id: int) -> list[EventRow]:
+        return self.services.events.for_campaign(self.account.actor, campaign_id)
+
+    def noted_stuck(self) -> dict[int, int]:
+        """How many times each campaign was recorded stuck, for those that were."""
+        noted = {
+            campaign_id: sum(1 for e in self.events(campaign_id) if e.kind == "campaign_stuck")
+            for campaign_id in self.campaign_ids
+        }
+        return {campaign_id: count for campaign_id, count in noted.items() if count}
+
+    def launching_over_4_hours(self) -> set[int]:
+        """The campaigns whose launch waited more than 4 hours, read from their history."""
+        over: set[int] = set()
+        for campaign_id in self.campaign_ids:
+            events = self.events(campaign_id)
+            launched = next(e.at for e in events if e.kind == "campaign_launched")
+            ended = next((e.at for e in events if e.kind == "campaign_activated"), self.clock.now())
+            if ended - launched > timedelta(hours=4):
+                over.add(campaign_id)
+        return over
+
+    def close(self) -> None:
+        self.simulator.stop()
+        self.store.dispose()
+
+
+def test_c6_one_day_advance_flags_every_launch_stuck_as_hourly_steps_do(
+    tmp_path: Path,
+) -> None:
+    """C6: one advance of a day notes every launch that waited over 4 hours, once, at the
+    moment it passed 4 hours, as hourly steps do; stuck checks planned by the day's own
+    checks run at their time, before the carriers' later answers.
+    """
+    day = _Afternoon.launched(tmp_path / "day.sqlite3")
+    hourly = _Afternoon.launched(tmp_path / "hourly.sqlite3")
+    try:
+        day.clock.advance(days=1)
+        for _ in range(24):
+            hourly.clock.advance(hours=1)
+        stuck = hourly.launching_over_4_hours()
+        assert len(stuck) >= 10
+        assert day.launching_over_4_hours() == stuck
+        assert hourly.noted_stuck() == dict.fromkeys(stuck, 1)
+        assert day.noted_stuck() == dict.fromkeys(stuck, 1)
+        for campaign_id in stuck:
+            events = day.events(campaign_id)
+            launched = next(e.at for e in events if e.kind == "campaign_launched")
+            noted = next(e.at for e in events if e.kind == "campaign_stuck")
+            assert noted - launched <= timedelta(hours=4, seconds=1)
+            assert noted == next(
+                e.at for e in hourly.events(campaign_id) if e.kind == "campaign_stuck"
+            )
+    finally:
+        day.close()
+        hourly.close()
+
+
+def test_c6_s4_the_catch_up_after_a_restart_flags_every_launch_stuck_as_hourly_steps_do(
+    tmp_path: Path,
+) -> None:
+    """C6, S4: closed for a day with launches in flight, the program applies at start what
+    fell due meanwhile, each job at its own time and in order, the checks the catch-up plans
+    included: the same launches are recorded stuck, at the same moments, as with the program
+    open through hourly steps.
+    """
+    closed = _Afternoon.launched(tmp_path / "closed.sqlite3").restarted_after(timedelta(days=1))
+    hourly = _Afternoon.launched(tmp_path / "hourly.sqlite3")
+    try:
+        for _ in range(24):
+            hourly.clock.advance(hours=1)
+        stuck = hourly.launching_over_4_hours()
+        assert len(stuck) >= 10
+        assert closed.launching_over_4_hours() == stuck
+        assert closed.noted_stuck() == dict.fromkeys(stuck, 1)
+        for campaign_id in stuck:
+            assert [e.at for e in closed.events(campaign_id) if e.kind == "campaign_stuck"] == [
+                e.at for e in hourly.events(campaign_id) if e.kind == "campaign_stuck"
+            ]
+    finally:
+        closed.close()
+        hourly.close()

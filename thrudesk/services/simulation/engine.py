@@ -6,9 +6,11 @@ engine claims every job due by now (marking it applied in the same transaction t
 applies them in due order, each at its own simulated time, and commits: one transaction, one
 :class:`~thrudesk.services.changes.Change` on the bus and one :class:`BatchReport` per batch.
 
-On a manual clock the engine applies what fell due when the clock's ``advance()`` returns, still
-each job at its own time and in order; a week of simulated time is then a handful of batches
-rather than one per job.
+On a manual clock the timer fires as an ``advance()`` passes the earliest job, and the engine
+applies everything due by the end of the advance, moving the clock on to each job's time as it
+applies it; a week of simulated time is then a handful of batches rather than one per job. A job
+that the batch's own jobs plan, due before the rest of it, joins the batch in its place (claimed
+in the same transaction), so that the jobs apply in due order whatever the batch's size.
 
 A restart rebuilds the queue from the store and applies what fell due meanwhile, in order (S4):
 a job is claimed by the transaction that applies it, so a crash either keeps both or neither.
@@ -17,6 +19,7 @@ a job is claimed by the transaction that applies it, so a crash either keeps bot
 from __future__ import annotations
 
 import asyncio
+import bisect
 import heapq
 import json
 import logging
@@ -36,7 +39,7 @@ from thrudesk.models.base import stored_moment
 from thrudesk.models.enums import Carrier, ClockKind, JobKind, ProvisioningStatus, Scenario
 from thrudesk.services import bulk
 from thrudesk.services.changes import CAMPAIGNS, SIMULATION, Change
-from thrudesk.services.clock import TimerHandle
+from thrudesk.services.clock import ManualClock, TimerHandle
 from thrudesk.services.container import Services
 from thrudesk.services.context import StartingNumber
 from thrudesk.services.errors import InvalidInput, NotFound
@@ -120,6 +123,24 @@ class _Pending:
     subject_id: int
 
 
+def _due_order(job: ScheduledJob) -> tuple[datetime, int]:
+    return job.due_at, job.id
+
+
+@dataclass
+class _Batch:
+    """The jobs of one batch in due order, and those its own jobs plan as they apply.
+
+    A planned job joins the batch when it falls due by ``until`` (before it, ``strictly``).
+    """
+
+    jobs: list[ScheduledJob]
+    planned: list[ScheduledJob]
+    stamp: datetime
+    until: datetime
+    strictly: bool
+
+
 class Simulator:
     """The carrier provisioning simulator: scheduler of carrier answers and engine of all jobs.
 
@@ -138,6 +159,11 @@ class Simulator:
         self._plans = plans
         self._context = services.context
         self._clock = services.clock
+        # A manual clock is stepped on job by job while an advance() applies them.
+        clock = services.clock
+        self._manual = (
+            clock if isinstance(clock, ManualClock) and clock.kind is ClockKind.MANUAL else None
+        )
         self._upkeep = UpkeepService(self._context, services.campaigns)
         self._handlers: dict[JobKind, JobHandler] = {}
         self._batch_listeners: list[Callable[[BatchReport], None]] = []
@@ -432,10 +458,9 @@ class Simulator:
             self._apart.planned(jobs)
         if not self._running or self._applying or self._applied_apart:
             return
-        if self._clock.kind is ClockKind.MANUAL:
+        if self._manual is not None and any(job.due_at <= self._manual.now() for job in jobs):
             # Due now: apply now, as a live clock would at its next turn.
-            if any(job.due_at <= self._clock.now() for job in jobs):
-                self._run_due()
+            self._run_due()
         else:
             self._arm()
 
@@ -443,7 +468,7 @@ class Simulator:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if not self._running or self._clock.kind is ClockKind.MANUAL or self._applied_apart:
+        if not self._running or self._applied_apart:
             return
         due_at = self._next_due_at()
         if due_at is not None:
@@ -456,7 +481,7 @@ class Simulator:
     def _on_clock_changed(self) -> None:
         if self._apart is not None:
             self._apart.clock_changed()
-        if self._clock.kind is ClockKind.MANUAL:
+        if self._manual is not None:
             self._run_due()
         if self._plans:
             self._save_clock()
@@ -543,23 +568,36 @@ class Simulator:
         self, limit: int, *, careful: bool, budget: float | None = None
     ) -> tuple[int, datetime]:
         now = self._clock.now()
+        horizon = now if self._manual is None else self._manual.horizon()
         failed: list[int] = []
         committed: list[float] = []
-        with self._context.unit_of_work(actor_label=SIMULATOR, at=now) as uow:
+        with (
+            self._context.unit_of_work(actor_label=SIMULATOR, at=now) as uow,
+            self._context.jobs.watching(uow) as planned,
+        ):
             # First of what runs after the commit: what the batch's handlers left to run then
             # (planning, notifications) may take milliseconds.
             uow.after_commit(lambda: committed.append(time.monotonic()))
-            claimed = self._claim(uow, now, limit)
+            claimed = self._claim(uow, now, horizon, limit)
             if not claimed:
-                return 0, now
+                return 0, horizon
+            batch = _Batch(
+                claimed,
+                planned,
+                stamp=now,
+                # Claimed up to the limit: more jobs wait in the store from the last one's
+                # time on, and a job planned here joins the batch only if due before it.
+                until=claimed[-1].due_at if len(claimed) >= limit else horizon,
+                strictly=len(claimed) >= limit,
+            )
             deadline = None if budget is None else time.perf_counter() + budget
             if careful:
-                failed, jobs = self._apply_one_by_one(uow, claimed, deadline)
+                failed, jobs = self._apply_one_by_one(uow, batch, deadline)
             else:
-                jobs = self._apply_in_runs(uow, claimed, deadline)
+                jobs = self._apply_in_runs(uow, batch, deadline)
             # What did not fit in the budget goes back to the queue, in this transaction.
-            self._unclaim(uow, claimed[len(jobs) :])
-            uow.now = now
+            self._unclaim(uow, batch.jobs[len(jobs) :])
+            uow.now = self._clock.now()
             save_clock_state(uow.session, self._clock)
             change = uow.changes.freeze()
         committed_at = committed[0]
@@ -578,7 +616,7 @@ class Simulator:
             committed_at=committed_at,
         )
         self._tell_batch(report)
-        return len(jobs), now
+        return len(jobs), horizon
 
     def _tell_batch(self, report: BatchReport) -> None:
         for listener in list(self._batch_listeners):
@@ -603,16 +641,18 @@ class Simulator:
         )
 
     def _apply_in_runs(
-        self, uow: UnitOfWork, jobs: list[ScheduledJob], deadline: float | None = None
+        self, uow: UnitOfWork, batch: _Batch, deadline: float | None = None
     ) -> list[ScheduledJob]:
-        """Apply ``jobs`` in due order; carrier answers that follow each other go to the
-        provisioning service together, as one run (read and written in bulk, P4).
+        """Apply the batch's jobs in due order; carrier answers that follow each other go to
+        the provisioning service together, as one run (read and written in bulk, P4). A job
+        planned by one of them that falls due before the rest joins the batch in its place.
 
         With a ``deadline`` (a live clock), stops at the first job after it; answers the jobs
-        applied, a prefix of ``jobs``.
+        applied, a prefix of ``batch.jobs``.
         """
         in_bulk = self._handlers.get(JobKind.CARRIER_ANSWER) == self._carrier_answer
         run_limit = MANUAL_BATCH if deadline is None else LIVE_RUN
+        jobs = batch.jobs
         done = 0
         while done < len(jobs):
             if deadline is not None and done and time.perf_counter() > deadline:
@@ -626,14 +666,47 @@ class Simulator:
                     and jobs[done + len(run)].kind is JobKind.CARRIER_ANSWER
                 ):
                     run.append(jobs[done + len(run)])
-                uow.now = run[-1].due_at
+                self._at(uow, run[-1].due_at)
                 self._provisioning.apply_answers(uow, [self._answer_of(j) for j in run])
                 done += len(run)
-                continue
-            uow.now = job.due_at
-            self._handlers[job.kind](uow, job)
-            done += 1
+            else:
+                self._at(uow, job.due_at)
+                self._handlers[job.kind](uow, job)
+                done += 1
+            if batch.planned:
+                self._join(uow, batch, done)
         return jobs[:done]
+
+    def _at(self, uow: UnitOfWork, moment: datetime) -> None:
+        """Apply what follows at ``moment``: the unit of work's time and, during an advance of
+        the manual clock, the clock's too.
+        """
+        uow.now = moment
+        manual = self._manual
+        if manual is not None:
+            manual.step_to(min(moment, manual.horizon()))
+
+    def _join(self, uow: UnitOfWork, batch: _Batch, done: int) -> None:
+        """Jobs the batch planned that fall due before the rest of it: claimed in this
+        transaction and put in their place among the jobs not yet applied.
+        """
+        joining = [
+            job
+            for job in batch.planned
+            if job.kind in self._handlers
+            and (job.due_at < batch.until or (job.due_at == batch.until and not batch.strictly))
+        ]
+        batch.planned.clear()
+        if not joining:
+            return
+        uow.session.execute(
+            update(SimulationJob)
+            .where(SimulationJob.id.in_([job.id for job in joining]))
+            .values(applied_at=batch.stamp)
+            .execution_options(synchronize_session=False)
+        )
+        for job in joining:
+            bisect.insort(batch.jobs, job, lo=done, key=_due_order)
 
     @staticmethod
     def _unclaim(uow: UnitOfWork, jobs: list[ScheduledJob]) -> None:
@@ -647,33 +720,42 @@ class Simulator:
         )
 
     def _apply_one_by_one(
-        self, uow: UnitOfWork, jobs: list[ScheduledJob], deadline: float | None = None
+        self, uow: UnitOfWork, batch: _Batch, deadline: float | None = None
     ) -> tuple[list[int], list[ScheduledJob]]:
         """After a failed batch: each job in a savepoint of its own; answers the failed ones
-        and the jobs applied (a prefix of ``jobs``, when a ``deadline`` stops it).
+        and the jobs applied (a prefix of ``batch.jobs``, when a ``deadline`` stops it).
         """
         failed: list[int] = []
+        jobs = batch.jobs
         done = 0
-        for job in jobs:
+        while done < len(jobs):
             if deadline is not None and done and time.perf_counter() > deadline:
                 break
+            job = jobs[done]
             done += 1
-            uow.now = job.due_at
+            self._at(uow, job.due_at)
+            planned_before = len(batch.planned)
             try:
                 with uow.session.begin_nested():
                     self._handlers[job.kind](uow, job)
             except Exception as error:
                 log.exception("simulation job %d (%s) failed", job.id, job.kind)
                 failed.append(job.id)
+                del batch.planned[planned_before:]  # rolled back with the job
                 uow.session.execute(
                     update(SimulationJob)
                     .where(SimulationJob.id == job.id)
                     .values(payload={**job.payload, "failed": str(error)[:500]})
                 )
+            if batch.planned:
+                self._join(uow, batch, done)
         return failed, jobs[:done]
 
-    def _claim(self, uow: UnitOfWork, now: datetime, limit: int) -> list[ScheduledJob]:
-        """Mark the earliest due jobs applied, in this transaction, and answer them in order.
+    def _claim(
+        self, uow: UnitOfWork, now: datetime, until: datetime, limit: int
+    ) -> list[ScheduledJob]:
+        """Mark the earliest jobs due by ``until`` applied (at ``now``), in this transaction,
+        and answer them in order.
 
         One UPDATE … RETURNING through the driver's cursor: a week of 10,000 numbers claims
         30,000 jobs, and their payloads are read as plain JSON (P4).
@@ -687,7 +769,7 @@ class Simulator:
                 "SELECT id FROM simulation_job WHERE applied_at IS NULL AND due_at <= ? "
                 f"AND kind IN ({', '.join('?' * len(kinds))}) ORDER BY due_at, id LIMIT ?"
                 ") RETURNING id, kind, due_at, subject_id, account_id, payload",
-                (stamp, stamp, *kinds, limit),
+                (stamp, bulk.stored_datetime(until), *kinds, limit),
             )
             rows = raw.fetchall()
         finally:
@@ -703,7 +785,7 @@ class Simulator:
             )
             for job_id, kind, due_at, subject_id, account_id, payload in rows
         ]
-        jobs.sort(key=lambda job: (job.due_at, job.id))
+        jobs.sort(key=_due_order)
         return jobs
 
     def _save_clock(self) -> None:
