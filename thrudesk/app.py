@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 TAB_NAMES = ("Phone Numbers", "Campaigns", "Campaign Details")
 SCREENSHOT_SIZE = (1400, 860)
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
+# --restore-backup given without a file: the newest backup beside the store.
+NEWEST_BACKUP = "newest"
 FREEZE_AFTER_MS = 1000
 APART_AFTER_MS = 1000
 
@@ -121,6 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
         "newest one still Launching).",
     )
     parser.add_argument(
+        "--restore-backup",
+        metavar="FILE",
+        nargs="?",
+        const=NEWEST_BACKUP,
+        help="Put the store's newest backup (or FILE) back in its place before opening it; the "
+        "store as it was is kept beside it.",
+    )
+    parser.add_argument(
         "--version",
         action="version",
         version=f"{APP_NAME} {__version__}",
@@ -156,6 +166,46 @@ def _refuse(args: argparse.Namespace, title: str, message: str) -> None:
 
         # Before the event loop runs there is nothing to re-enter: exec() is safe here.
         QMessageBox.critical(None, f"thrudesk: {title}", message)
+
+
+def _restore_chosen(args: argparse.Namespace, refusal: StoreError) -> bool:
+    """Ask whether to put back the backup that ``refusal`` names (where a dialog can be seen)."""
+    if not _dialogs_allowed(args):
+        return False
+    from PySide6.QtWidgets import QMessageBox
+
+    _report_refusal("store refused", refusal.message)
+    box = QMessageBox(QMessageBox.Icon.Critical, "thrudesk: store refused", refusal.message)
+    box.setObjectName("storeRefusedDialog")
+    restore = box.addButton("Restore backup", QMessageBox.ButtonRole.AcceptRole)
+    restore.setObjectName("restoreBackupButton")
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.setDefaultButton(QMessageBox.StandardButton.Close)
+    # Before the event loop runs there is nothing to re-enter: exec() is safe here.
+    box.exec()
+    return box.clickedButton() is restore
+
+
+def _restore(chosen: str, store_file: Path | None, url: str) -> None:
+    """Put a backup back in the place of the store file (--restore-backup, or the refusal
+    dialog's button); raise the StoreError that says why not.
+    """
+    from pathlib import Path
+
+    from thrudesk.services.errors import StoreError
+    from thrudesk.services.store import latest_backup, restore_backup
+
+    if store_file is None:
+        raise StoreError(f"{url} is not a store file: only a store file is restored from a backup.")
+    if chosen == NEWEST_BACKUP:
+        backup = latest_backup(store_file)
+        if backup is None:
+            raise StoreError(f"There is no backup beside {store_file} to restore.")
+    else:
+        backup = Path(chosen).expanduser()
+    aside = restore_backup(store_file, backup)
+    kept = f"; the store as it was is kept as {aside}" if aside else ""
+    print(f"thrudesk: restored {store_file} from {backup}{kept}", file=sys.stderr)
 
 
 def _report_refusal(title: str, message: str) -> None:
@@ -355,6 +405,8 @@ def _run_locked(
     url = args.database_url or paths.store_url
     store_file = sqlite_path(url)
     try:
+        if args.restore_backup:
+            _restore(args.restore_backup, store_file, url)
         if store_file is not None and holds_no_data(store_file):
             # A first start: the store and its demo are made beside the file and moved into
             # place whole, so that a kill midway leaves nothing half-made.
@@ -368,8 +420,15 @@ def _run_locked(
         # first paint, and the first write waits for its verdict.
         store = open_store(url, check_in_background=True)
     except StoreError as error:
-        _refuse(args, "store refused", error.message)
-        return EXIT_REFUSED
+        if not (store_file and error.backup and _restore_chosen(args, error)):
+            _refuse(args, "store refused", error.message)
+            return EXIT_REFUSED
+        try:
+            _restore(str(error.backup), store_file, url)
+            store = open_store(url, check_in_background=True)
+        except StoreError as again:
+            _refuse(args, "store refused", again.message)
+            return EXIT_REFUSED
     try:
         try:
             built = _build(args, store, paths, themes, log)

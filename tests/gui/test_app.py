@@ -165,3 +165,38 @@ def test_a_screenshot_leaves_the_other_tasks_running_while_it_waits(
     assert (tmp_path / "window.png").stat().st_size > 0
     assert troubles == []
     assert later_turns > 0  # still resumed after the screenshot
+
+
+@pytest.mark.parametrize("choice", ["restoreBackupButton", None])
+def test_r4_the_refusal_dialog_offers_to_restore_the_backup_it_names(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, choice: str | None
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QAbstractButton, QApplication
+
+    from thrudesk.services.errors import StoreError
+
+    backup = tmp_path / "thrudesk.sqlite3.0001.20261207T000000Z.bak"
+    refusal = StoreError(f"The store is damaged. The backup is {backup}.", backup=backup)
+    monkeypatch.setattr(program, "_dialogs_allowed", lambda _args: True)
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(box.text())
+        assert box.objectName() == "storeRefusedDialog"
+        restore = box.findChild(QAbstractButton, "restoreBackupButton")
+        assert restore is not None
+        assert restore.text() == "Restore backup"
+        if choice is None:
+            box.reject()
+        else:
+            restore.click()
+
+    QTimer.singleShot(20, answer)
+    chosen = program._restore_chosen(build_parser().parse_args([]), refusal)
+    assert seen == [refusal.message]
+    assert chosen is (choice is not None)

@@ -7,6 +7,8 @@ nothing: services raise before their unit of work commits.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class ThrudeskError(Exception):
     """Base of every refusal; ``str(error)`` is the admin-facing message."""
@@ -84,7 +86,20 @@ class WorkInterrupted(ThrudeskError):
 
 
 class StoreError(ThrudeskError):
-    """The store cannot be opened: locked, newer, corrupt or unreachable."""
+    """The store cannot be opened: locked, newer, corrupt or unreachable.
+
+    ``backup`` is the newest backup beside a store file that could be put back in its place.
+    """
+
+    def __init__(
+        self, message: str, *, field: str | None = None, backup: Path | None = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.backup = backup
+
+
+class NewerStore(StoreError):
+    """The store was written by a newer thrudesk: an older backup is no remedy."""
 
 
 class SendingRefused(ThrudeskError):

@@ -12,8 +12,11 @@ so a damaged store is still refused before a byte of it changes.
 
 from __future__ import annotations
 
+import errno
+import glob
 import logging
 import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -25,12 +28,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from thrudesk.migrations import HEAD_REVISION, KNOWN_REVISIONS
-from thrudesk.services.errors import StoreError
+from thrudesk.services.errors import NewerStore, StoreError
 from thrudesk.services.priority import lower_this_thread
 
 log = logging.getLogger("thrudesk.store")
@@ -123,8 +126,8 @@ class IntegrityCheck:
         try:
             _check_integrity(self._path, self._opened)
         except StoreError as refusal:
-            error = refusal
-            log.error("%s", refusal.message)
+            error = _offering_backup(refusal, self._path)
+            log.error("%s", error.message)
         except Exception as unexpected:  # the verdict must always arrive
             error = _damaged(self._path, str(unexpected))
             log.exception("the integrity check of %s failed", self._path)
@@ -374,7 +377,7 @@ def _decide(state: SchemaState, where: str) -> bool:
         )
     if state.revision in KNOWN_REVISIONS:
         return True
-    raise StoreError(
+    raise NewerStore(
         f"This store was written by a newer thrudesk (schema {state.revision}). It was "
         "left untouched; update thrudesk, or open another store with --data-dir."
     )
@@ -393,6 +396,9 @@ def _backup(path: Path, revision: str | None) -> Path:
             source.backup(destination)
         finally:
             destination.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     finally:
         source.close()
     restrict_to_owner(partial)
@@ -535,13 +541,93 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def latest_backup(path: Path) -> Path | None:
+    """The newest backup thrudesk made beside the store file ``path`` before an upgrade."""
+    found = [
+        candidate
+        for candidate in path.parent.glob(f"{glob.escape(path.name)}.*.bak")
+        if candidate.is_file()
+    ]
+    return max(found, key=lambda candidate: candidate.stat().st_mtime, default=None)
+
+
+def _offering_backup(refusal: StoreError, path: Path) -> StoreError:
+    """``refusal``, saying where the newest backup of ``path`` is and how to put it back."""
+    backup = latest_backup(path)
+    if backup is None or isinstance(refusal, NewerStore):
+        return refusal
+    made = datetime.fromtimestamp(backup.stat().st_mtime).strftime("%-d %b %Y %H:%M")
+    return StoreError(
+        f"{refusal.message} The backup made before its last upgrade is {backup} ({made}); "
+        "start thrudesk with --restore-backup to put it back (the store as it is now is kept "
+        "beside it).",
+        backup=backup,
+    )
+
+
+def restore_backup(path: Path, backup: Path) -> Path | None:
+    """Put ``backup`` in the place of the store file ``path``; answer where the store as it was
+    is kept (None when there was none).
+
+    The backup must be an intact SQLite file. It is copied, not moved, and the copy is moved
+    into place whole; the refused store is copied aside first, so a kill at any moment loses
+    neither.
+    """
+    try:
+        if not backup.is_file() or backup.stat().st_size == 0:
+            raise StoreError(f"{backup} is not a file")
+        _check_sqlite_file(backup)
+    except (StoreError, OSError) as error:
+        reason = error.message if isinstance(error, StoreError) else str(error)
+        raise StoreError(f"The backup {backup} cannot be restored: {reason}") from error
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    draft = path.with_name(path.name + DRAFT_SUFFIX)
+    _remove_store_files(draft)
+    shutil.copyfile(backup, draft)
+    restrict_to_owner(draft)
+    with draft.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    aside: Path | None = None
+    if path.exists():
+        aside = path.with_name(f"{path.name}.set-aside.{stamp}")
+        for suffix in ("", "-wal"):
+            kept = path.with_name(path.name + suffix)
+            if kept.exists():
+                shutil.copyfile(kept, aside.with_name(aside.name + suffix))
+                restrict_to_owner(aside.with_name(aside.name + suffix))
+        for suffix in ("-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+    os.replace(draft, path)
+    _sync_folder(path.parent)
+    log.info("restored %s from %s; the store as it was is kept as %s", path, backup, aside)
+    return aside
+
+
+def _write_failure(error: BaseException) -> str:
+    """What an admin is told of a failed write: a full disk by name, anything else as is."""
+    text = str(getattr(error, "orig", None) or error)
+    if "disk is full" in text or getattr(error, "errno", None) == errno.ENOSPC:
+        return "the disk is full"
+    return text
+
+
 def open_store(url: str, *, check_in_background: bool = False) -> Store:
     """Open the store at ``url``, creating or migrating its schema; refuse what is not ours.
 
     With ``check_in_background`` a SQLite store at the newest schema is opened before its
-    integrity check ends (see the module's notes); otherwise the check comes first.
+    integrity check ends (see the module's notes); otherwise the check comes first. A store
+    file that is refused names its newest backup (:func:`restore_backup` puts it back).
     """
     path = sqlite_path(url)
+    try:
+        return _open_store(url, path, check_in_background=check_in_background)
+    except StoreError as refusal:
+        if path is None or refusal.backup is not None:
+            raise
+        raise _offering_backup(refusal, path) from refusal
+
+
+def _open_store(url: str, path: Path | None, *, check_in_background: bool) -> Store:
     backup: Path | None = None
     integrity: IntegrityCheck | None = None
     if path is not None:
@@ -563,13 +649,28 @@ def open_store(url: str, *, check_in_background: bool = False) -> Store:
         elif later:
             integrity = IntegrityCheck(path)
         if migrate and state.revision is not None:
-            backup = _backup(path, state.revision)
+            try:
+                backup = _backup(path, state.revision)
+            except (sqlite3.Error, OSError) as error:
+                raise StoreError(
+                    f"The store {path} could not be backed up before its upgrade: "
+                    f"{_write_failure(error)}. It was left as it was."
+                ) from error
     engine = create_store_engine(url)
     try:
         if path is None:
-            migrate = _decide(read_schema_state(engine), url)
+            state = read_schema_state(engine)
+            migrate = _decide(state, url)
         if migrate:
-            run_migrations(engine)
+            try:
+                run_migrations(engine)
+            except (SQLAlchemyError, sqlite3.Error, OSError) as error:
+                where = path or make_url(url).render_as_string(hide_password=True)
+                doing = "made" if state.revision is None else "upgraded"
+                raise StoreError(
+                    f"The store {where} could not be {doing}: {_write_failure(error)}. "
+                    "It was left as it was."
+                ) from error
             where = path or make_url(url).render_as_string(hide_password=True)
             log.info("upgraded the store %s to schema %s", where, HEAD_REVISION)
     except BaseException:

@@ -12,15 +12,24 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import SQLAlchemyError
 
+from tests.damage import damage_table
 from tests.unit.services.helpers import store_at_revision
 from thrudesk.migrations import HEAD_REVISION
 from thrudesk.services.demo import DEMO_ACCOUNT, seed_demo
 from thrudesk.services.errors import StoreError
-from thrudesk.services.store import Store, holds_no_data, made_beside, open_store, url_for_path
+from thrudesk.services.store import (
+    Store,
+    holds_no_data,
+    made_beside,
+    open_store,
+    restore_backup,
+    url_for_path,
+)
 
 
-class Interrupted(Exception):
+class Interrupted(SQLAlchemyError):
     """Stands for the program dying in the middle of a statement."""
 
 
@@ -165,3 +174,71 @@ def test_r1_a_store_with_a_schema_but_no_account_is_made_anew(tmp_path: Path) ->
     store = open_store(url_for_path(path))
     store.dispose()
     assert path.stat().st_mode & 0o077 == 0
+
+
+def _upgraded_with_backup(tmp_path: Path) -> tuple[Path, Path]:
+    path = tmp_path / "thrudesk.sqlite3"
+    store_at_revision(path, "0001")
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "INSERT INTO account (id, name, timezone, provisioning_based_launching, "
+            "default_batch_size, dedicated_number_limit, created_at) "
+            "VALUES (1, 'Old Org', 'America/Chicago', 1, 300, 5, '2026-01-05 10:00:00')"
+        )
+    connection.close()
+    store = open_store(url_for_path(path))
+    store.dispose()
+    assert store.backup_path is not None
+    return path, store.backup_path
+
+
+def test_r4_a_damaged_store_is_refused_with_the_backup_made_before_its_upgrade(
+    tmp_path: Path,
+) -> None:
+    path, backup = _upgraded_with_backup(tmp_path)
+    damage_table(path, "account")
+    with pytest.raises(StoreError) as refused:
+        open_store(url_for_path(path))
+    assert refused.value.backup == backup
+    assert str(backup) in refused.value.message
+    assert "--restore-backup" in refused.value.message
+
+
+def test_r4_restoring_the_backup_puts_it_in_place_and_keeps_the_refused_store_aside(
+    tmp_path: Path,
+) -> None:
+    path, backup = _upgraded_with_backup(tmp_path)
+    damage_table(path, "account")
+    damaged = path.read_bytes()
+    aside = restore_backup(path, backup)
+    assert aside is not None
+    assert aside.read_bytes() == damaged
+    assert backup.exists()
+    store = open_store(url_for_path(path))  # the backup's older schema is upgraded again
+    store.dispose()
+    assert _accounts(path) == ["Old Org"]
+    assert path.stat().st_mode & 0o077 == 0
+
+
+def test_r4_a_damaged_backup_is_not_restored(tmp_path: Path) -> None:
+    path, backup = _upgraded_with_backup(tmp_path)
+    backup.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="cannot be restored"):
+        restore_backup(path, backup)
+    assert path.read_bytes() == before
+
+
+def test_r4_a_failed_upgrade_is_refused_with_a_message_and_the_backup(
+    tmp_path: Path, breaker: StatementBreaker
+) -> None:
+    path = tmp_path / "thrudesk.sqlite3"
+    store_at_revision(path, "0001")
+    breaker.arm(6)
+    with pytest.raises(StoreError) as refused:
+        open_store(url_for_path(path))
+    breaker.disarm()
+    assert "could not be upgraded" in refused.value.message
+    assert refused.value.backup is not None
+    assert refused.value.backup.exists()
+    assert _schema(path)[0] == "0001"
