@@ -115,6 +115,41 @@ def test_r3_a_file_that_is_not_utf8_is_refused_beside_the_import_button(
     assert child(window.campaign_details_tab, QPushButton, "import_contacts_button").isEnabled()
 
 
+@pytest.mark.parametrize(
+    ("content", "shown"),
+    [
+        (
+            "phone,first name\n(206) 555-0123,Chloé\n".encode("utf-16-le"),
+            "The file is not UTF-8 text: it looks like UTF-16 without a byte-order mark. Save it "
+            "as “CSV UTF-8” and import it again.",
+        ),
+        (
+            b"+12065550123,Ana,Lopez\n+12065550124,Ben,Okafor\n",
+            "The first row holds no column names: “+12065550123” in column 1 looks like a phone "
+            "number. Add a header row such as phone,first_name,last_name.",
+        ),
+    ],
+    ids=["utf-16 without a byte-order mark", "no header row"],
+)
+def test_r3_a_file_refused_as_a_whole_says_what_is_wrong_with_it(
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
+    content: bytes,
+    shown: str,
+) -> None:
+    campaign = campaign_with_contacts(0)
+    path = tmp_path / "contacts.csv"
+    path.write_bytes(content)
+    window.show_campaign_details(campaign.id)
+    _import(qtbot, window, path)
+    error = child(window.campaign_details_tab, QLabel, "csv_file_error")
+    qtbot.waitUntil(error.isVisible)
+    assert error.text() == shown
+    assert figure(window, "contacts") == 0
+
+
 def test_p5_an_import_whose_process_dies_says_so_beside_the_import_button(
     qtbot: QtBot,
     window: MainWindow,

@@ -82,6 +82,8 @@ _NEUTRALISE_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 _SCAN_BLOCK = 1 << 20
+# How much of the file's start is read to tell a UTF-16 file without a byte-order mark.
+_SNIFF_BYTES = 4096
 # Rows per multi-row INSERT: 4 parameters each, well under SQLite's 32,766 (3.32 and later).
 _INSERT_ROWS = 2000
 # RETURNING needs SQLite 3.35; older libraries take the select-after-insert path.
@@ -222,8 +224,23 @@ class _Columns:
     extras: list[tuple[str, int]] = field(default_factory=list)
 
 
+def _refuse_headerless(row: list[str]) -> None:
+    """A first row that holds a phone number holds no column names: refused as such, before
+    its ``+1…`` cell can be taken for a formula in a column name.
+    """
+    for index, cell in enumerate(row):
+        if _looks_like_phone(cell):
+            raise InvalidInput(
+                f"The first row holds no column names: “{cell.strip()}” in column {index + 1} "
+                "looks like a phone number. Add a header row such as "
+                "phone,first_name,last_name.",
+                field="csv_file",
+            )
+
+
 def _read_header(row: list[str]) -> _Columns:
     """The header row's columns; a file whose header cannot work is refused as a whole."""
+    _refuse_headerless(row)
     phone: list[int] = []
     first: list[int] = []
     last: list[int] = []
@@ -261,15 +278,9 @@ def _read_header(row: list[str]) -> _Columns:
         else:
             extras.append((name, index))
     if not phone:
-        looks_like_data = any(_looks_like_phone(cell) for cell in row)
-        hint = (
-            " The first row looks like a contact: add a header row that names the columns."
-            if looks_like_data
-            else ""
-        )
         raise InvalidInput(
             "The file has no phone column: its first row must name the columns, one of them "
-            f"phone (or cell, number).{hint}",
+            "phone (or cell, number).",
             field="csv_file",
         )
     if len(phone) > 1:
@@ -299,14 +310,31 @@ def _looks_like_phone(cell: str) -> bool:
     return True
 
 
+def _looks_like_utf16(start: bytes) -> bool:
+    """Whether ``start`` reads as UTF-16 without a byte-order mark: text whose every other byte
+    is NUL, as the characters of a CSV file (ASCII, mostly) are in UTF-16. NUL is valid UTF-8, so
+    the decoder alone would take such a file, and its header for control characters.
+    """
+    if b"\x00" not in start:
+        return False
+    quarter = len(start) // 4
+    return start[1::2].count(0) > quarter or start[0::2].count(0) > quarter
+
+
 def _check_encoding(path: Path) -> int:
     """Refuse a file that is not UTF-8 before anything is written; answers its size in bytes."""
     try:
         with path.open("rb") as handle:
-            start = handle.read(4)
+            start = handle.read(_SNIFF_BYTES)
             if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                 raise InvalidInput(
                     "The file is saved as UTF-16. Save it as “CSV UTF-8” and import it again.",
+                    field="csv_file",
+                )
+            if _looks_like_utf16(start):
+                raise InvalidInput(
+                    "The file is not UTF-8 text: it looks like UTF-16 without a byte-order mark. "
+                    "Save it as “CSV UTF-8” and import it again.",
                     field="csv_file",
                 )
             handle.seek(0)

@@ -7,8 +7,10 @@ store left exactly as it was.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -73,6 +75,16 @@ def _window(start: Any = None, end: Any = None) -> Call:
         if start is not None:
             return services.sending_window.set_start(account.actor, ids["campaign"], start)
         return services.sending_window.set_end(account.actor, ids["campaign"], end)
+
+    return call
+
+
+def _import(content: bytes) -> Call:
+    def call(services: Services, account: StarterAccount, ids: dict[str, int]) -> object:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "contacts.csv"
+            path.write_bytes(content)
+            return services.contacts.import_csv(account.actor, ids["draft"], path)
 
     return call
 
@@ -165,6 +177,13 @@ CASES: dict[str, Call] = {
     "launch dedicated without number": _launch("dedicated", number=None),
     "launch dedicated unknown number": _launch("dedicated", number=424242),
     "launch dedicated number as text": _launch("dedicated", number="first"),
+    # contacts import: files refused as a whole
+    "csv in UTF-16 without a byte-order mark": _import(
+        "phone,first_name\n(206) 555-0123,Ana\n".encode("utf-16-le")
+    ),
+    "csv without a header row, phones in E.164": _import(
+        b"+12065550123,Ana,Lopez\n+12065550124,Ben,Okafor\n"
+    ),
     # settings
     "account name blank": _account(name=" "),
     "account timezone unknown": _account(timezone="Mars/Olympus_Mons"),
