@@ -25,7 +25,7 @@ from thrudesk.services.container import Services
 from thrudesk.services.jobs import JobHandler, ScheduledJob
 from thrudesk.services.rows import ProvisioningStatus
 from thrudesk.services.simulation import engine
-from thrudesk.services.simulation.clock_state import clock_from_store
+from thrudesk.services.simulation.clock_state import clock_from_store, stored_now
 from thrudesk.services.simulation.engine import BatchReport, Simulator
 from thrudesk.services.starter import StarterAccount, create_starter_account
 from thrudesk.services.store import Store, open_store, url_for_path
@@ -206,6 +206,62 @@ def test_s1_speed_pause_and_jump_are_stored_as_they_happen(thrudesk_store: Store
     clock.jump_to(datetime(2026, 4, 1, 12, 0, tzinfo=UTC))
     assert stored() == (ClockKind.SCALED, 60, True, datetime(2026, 4, 1, 12, 0, tzinfo=UTC))
     simulator.stop()
+
+
+def _stored_clock(store: Store) -> tuple[float, bool, datetime]:
+    with store.read() as session:
+        state = session.get_one(SimulationState, 1)
+        return state.speed, state.paused, state.simulated_now
+
+
+def test_s4_a_running_scaled_clock_is_saved_every_few_seconds_with_nothing_due(
+    monkeypatch: pytest.MonkeyPatch, thrudesk_store: Store
+) -> None:
+    """S4: with nothing due, a running scaled clock's simulated time still reaches the store
+    every CLOCK_SAVE_S (at most 2 s) of wall time; a program killed without its orderly stop
+    resumes at most that interval of simulated time behind where its clock stood. A paused
+    clock is not written again.
+    """
+    assert engine.CLOCK_SAVE_S <= 2.0
+    every = 0.4  # the same, faster
+    monkeypatch.setattr(engine, "CLOCK_SAVE_S", every)
+    speed = 600.0
+    clock = ScaledClock(DEFAULT_START, speed=speed)
+    simulator = Simulator(Services(thrudesk_store, clock), seed=0)
+    interval = timedelta(seconds=every * speed)
+    slack = timedelta(seconds=0.5 * speed)  # the loop's turn comes late on a busy machine
+
+    async def scenario() -> tuple[list[datetime], datetime, datetime, datetime]:
+        task = asyncio.create_task(simulator.run())
+        await asyncio.sleep(0)
+        assert simulator.pending_jobs() == 0  # nothing due, nothing planned
+        seen: list[datetime] = []
+        for _ in range(4):
+            await asyncio.sleep(every * 0.75)
+            seen.append(_stored_clock(thrudesk_store)[2])
+            assert clock.now() - seen[-1] <= interval + slack
+        clock.pause()
+        paused_at = _stored_clock(thrudesk_store)[2]
+        assert paused_at == clock.now()
+        await asyncio.sleep(every * 2.5)
+        assert _stored_clock(thrudesk_store)[2] == paused_at
+        clock.resume()
+        await asyncio.sleep(every * 2.5)
+        # Killed here: the store holds what a next start resumes from, nothing saved on the
+        # way out (the orderly stop that follows is only the test's tidying up).
+        killed_at = clock.now()
+        with thrudesk_store.read() as session:
+            resumes_at = stored_now(session)
+        simulator.stop()
+        await task
+        return seen, paused_at, killed_at, resumes_at
+
+    seen, paused_at, killed_at, resumes_at = asyncio.run(scenario())
+    clock.detach()
+    assert DEFAULT_START < seen[0] < seen[-1] <= paused_at
+    assert seen == sorted(seen)
+    assert paused_at < resumes_at <= killed_at
+    assert killed_at - resumes_at <= interval + slack
 
 
 def test_s2_run_applies_jobs_on_a_live_asyncio_loop(thrudesk_store: Store) -> None:

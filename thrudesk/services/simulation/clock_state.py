@@ -1,18 +1,19 @@
 """The stored clock (S1, S4): a restart goes on from the simulated moment where the last run left.
 
 The simulator writes the clock's state (kind, speed, paused, simulated now) with every batch it
-applies and on every speed, pause or jump change; :func:`clock_from_store` builds the clock of the
-next run from it.
+applies and on every speed, pause or jump change, and a running scaled clock's simulated now every
+few seconds besides (:func:`save_simulated_now`), so that a kill while nothing is due loses no more
+than those seconds; :func:`clock_from_store` builds the clock of the next run from it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
-from thrudesk.models import SimulationJob
+from thrudesk.models import SimulationJob, SimulationState
 from thrudesk.models.enums import ClockKind
 from thrudesk.services.clock import (
     MAX_SPEED,
@@ -24,10 +25,16 @@ from thrudesk.services.clock import (
     utcnow,
 )
 from thrudesk.services.simulation.model import day_before_advice
-from thrudesk.services.simulation.state import load_state
+from thrudesk.services.simulation.state import STATE_ID, load_state
 from thrudesk.services.store import Store
 
-__all__ = ["clock_from_store", "day_before_advice", "save_clock_state", "stored_now"]
+__all__ = [
+    "clock_from_store",
+    "day_before_advice",
+    "save_clock_state",
+    "save_simulated_now",
+    "stored_now",
+]
 
 
 def stored_now(session: Session) -> datetime:
@@ -76,3 +83,20 @@ def save_clock_state(session: Session, clock: Clock) -> None:
     state.speed = clock.speed
     state.paused = clock.paused
     state.simulated_now = now
+
+
+def save_simulated_now(session: Session, clock: Clock) -> None:
+    """Write the clock's simulated now into the state row, in one UPDATE; never backwards.
+
+    The running clock's regular save: the other fields change only with a speed, pause or jump,
+    each saved as it happens; and a reading taken a moment late (the applying process follows
+    the window's clock) leaves a later stored moment as it is.
+    """
+    now = clock.now()
+    stored = SimulationState.simulated_now
+    session.execute(
+        update(SimulationState)
+        .where(SimulationState.id == STATE_ID)
+        .values(simulated_now=case((stored < now, now), else_=stored))
+        .execution_options(synchronize_session=False)
+    )

@@ -39,7 +39,7 @@ from thrudesk.models.base import stored_moment
 from thrudesk.models.enums import Carrier, ClockKind, JobKind, ProvisioningStatus, Scenario
 from thrudesk.services import bulk
 from thrudesk.services.changes import CAMPAIGNS, SIMULATION, Change
-from thrudesk.services.clock import ManualClock, TimerHandle
+from thrudesk.services.clock import ManualClock, ScaledClock, TimerHandle
 from thrudesk.services.container import Services
 from thrudesk.services.context import StartingNumber
 from thrudesk.services.errors import InvalidInput, NotFound
@@ -49,7 +49,7 @@ from thrudesk.services.provisioning import CarrierAnswer
 from thrudesk.services.rows import format_phone
 from thrudesk.services.simulation import scenarios
 from thrudesk.services.simulation.apart import ApplyingApart, can_apply_apart
-from thrudesk.services.simulation.clock_state import save_clock_state
+from thrudesk.services.simulation.clock_state import save_clock_state, save_simulated_now
 from thrudesk.services.simulation.model import (
     ProvisioningEstimate,
     ScenarioOptions,
@@ -85,6 +85,9 @@ LIVE_BUDGET_S = 0.003
 # Carrier answers applied together on a live clock, between two looks at the budget.
 LIVE_RUN = 4
 MANUAL_BATCH = 5000
+# A running scaled clock reaches the store at least this often (wall seconds), batches or not:
+# a kill loses no more simulated time than this interval at the clock's speed (S4).
+CLOCK_SAVE_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,9 @@ class Simulator:
         self._applying = False
         self._timer: TimerHandle | None = None
         self._continuation: asyncio.Handle | None = None
+        # The running clock's regular save (S4), and when the clock last reached the store.
+        self._clock_saver: asyncio.TimerHandle | None = None
+        self._clock_saved_at = 0.0
         self._stopped: asyncio.Event | None = None
         # The loop run() works on; work committed on another thread (a background import) is
         # handed over to it, since the queue and the clock's timers belong to the loop's thread.
@@ -260,6 +266,9 @@ class Simulator:
             ]
             self._upkeep.schedule_missing(missing, check_stuck_now=True)
         self._run_due()
+        # The clock this run goes on from was just read from the store (clock_from_store).
+        self._clock_saved_at = time.monotonic()
+        self._keep_clock_saved()
         log.info(
             "simulator started: %d jobs pending, scenario %s", len(self._pending), self._scenario
         )
@@ -271,6 +280,9 @@ class Simulator:
         self._running = False
         self._stop_apart()
         self._cancel_turns()
+        if self._clock_saver is not None:
+            self._clock_saver.cancel()
+            self._clock_saver = None
         self._clock.remove_listener(self._on_clock_changed)
         self._context.bus.unsubscribe(self._on_change)
         if self._plans:
@@ -296,6 +308,31 @@ class Simulator:
             self._stopped = None
             self._loop = None
             self._loop_thread = None
+
+    def _keep_clock_saved(self) -> None:
+        """While a scaled clock runs on the loop, write its simulated now whenever
+        CLOCK_SAVE_S has passed without a batch or a change of the clock writing it (S4).
+
+        Only the process that applies the jobs writes it: while another process applies them,
+        that one does.
+        """
+        self._clock_saver = None
+        loop = self._loop
+        if not self._running or loop is None or loop.is_closed():
+            return
+        if not isinstance(self._clock, ScaledClock):
+            return
+        wait = CLOCK_SAVE_S - (time.monotonic() - self._clock_saved_at)
+        if wait <= 0:
+            wait = CLOCK_SAVE_S
+            if not self._clock.paused and not self._applied_apart:
+                try:
+                    with self._context.store.begin() as session:
+                        save_simulated_now(session, self._clock)
+                    self._clock_saved_at = time.monotonic()
+                except Exception:
+                    log.warning("the clock could not be saved; trying again", exc_info=True)
+        self._clock_saver = loop.call_later(wait, self._keep_clock_saved)
 
     def _cancel_turns(self) -> None:
         if self._timer is not None:
@@ -601,6 +638,7 @@ class Simulator:
             save_clock_state(uow.session, self._clock)
             change = uow.changes.freeze()
         committed_at = committed[0]
+        self._clock_saved_at = committed_at
         for job in jobs:
             self._forget(job.id)
         report = BatchReport(
@@ -791,6 +829,7 @@ class Simulator:
     def _save_clock(self) -> None:
         with self._context.unit_of_work(actor_label=SIMULATOR) as uow:
             save_clock_state(uow.session, self._clock)
+        self._clock_saved_at = time.monotonic()
 
     # ------------------------------------------------------------------ provisioning
     def schedule_provisionings(self, uow: UnitOfWork, numbers: Sequence[StartingNumber]) -> None:
