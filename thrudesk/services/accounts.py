@@ -6,16 +6,15 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from thrudesk.models import Account, Brand, UseCase, User
 from thrudesk.models.enums import BrandStatus, Role, UseCaseStatus
 from thrudesk.services import validation
 from thrudesk.services.changes import ACCOUNTS
 from thrudesk.services.context import ServiceContext
-from thrudesk.services.errors import InvalidInput, NotFound, PermissionDenied
+from thrudesk.services.errors import InvalidInput, NotFound
 from thrudesk.services.rows import AccountRow, UserRow
-from thrudesk.services.unit_of_work import Actor
+from thrudesk.services.unit_of_work import Actor, Change
 
 if TYPE_CHECKING:
     from thrudesk.services.store import Store
@@ -111,9 +110,8 @@ class AccountService:
 
     def set_provisioning_based_launching(self, actor: Actor, enabled: bool) -> AccountRow:
         """C5: switched off during provider incidents."""
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.CHANGE_SETTINGS) as uow:
             account = uow.session.get_one(Account, actor.account_id)
-            self._require_admin(uow.session, actor)
             if account.provisioning_based_launching != enabled:
                 uow.record(
                     "account_setting_changed",
@@ -130,9 +128,8 @@ class AccountService:
     def set_default_batch_size(self, actor: Actor, size: int) -> AccountRow:
         """C14: the account default for self-assign batches (300 unless changed)."""
         size = check_batch_size(size, field="default_batch_size")
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.CHANGE_SETTINGS) as uow:
             account = uow.session.get_one(Account, actor.account_id)
-            self._require_admin(uow.session, actor)
             if account.default_batch_size != size:
                 uow.record(
                     "account_setting_changed",
@@ -256,9 +253,3 @@ class AccountService:
             )
             use_case.status = UseCaseStatus(status)
             uow.changes.add("numbers", account_id=account_id)
-
-    @staticmethod
-    def _require_admin(session: Session, actor: Actor) -> None:
-        user = session.get(User, actor.user_id)
-        if user is None or user.account_id != actor.account_id or user.role is not Role.ADMIN:
-            raise PermissionDenied("Only an admin of this account can change its settings.")

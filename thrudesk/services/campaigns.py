@@ -62,7 +62,7 @@ from thrudesk.services.rows import (
 )
 from thrudesk.services.senders import campaign_senders, enabled_link, open_link
 from thrudesk.services.sending_window import plan_campaign_opening
-from thrudesk.services.unit_of_work import Actor, UnitOfWork
+from thrudesk.services.unit_of_work import Actor, Change, UnitOfWork
 
 AnySelect = Select[*tuple[Any, ...]]
 SortColumn = ColumnElement[Any] | QueryableAttribute[Any]
@@ -381,7 +381,7 @@ class CampaignService:
             if any(isinstance(c, str) and c.strip() for c in codes)
             else ()
         )
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.CREATE_CAMPAIGNS) as uow:
             if use_case_id is not None:
                 self._use_case_in_account(uow.session, actor, use_case_id)
             campaign = Campaign(
@@ -418,7 +418,7 @@ class CampaignService:
         use_case_id: int | None = None,
     ) -> None:
         """Change a Draft's title, message, area-code preferences or use case."""
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.EDIT_CAMPAIGNS) as uow:
             campaign = self.campaign_in_account(uow.session, actor, campaign_id)
             _refuse(campaign_rules.edit_refusal(campaign.title, campaign.status))
             before = {"title": campaign.title, "use_case_id": campaign.use_case_id}
@@ -559,7 +559,7 @@ class CampaignService:
             raise InvalidInput(
                 "Choose Dedicated phone number or Single-use phone number.", field="number_mode"
             ) from None
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.LAUNCH_CAMPAIGNS) as uow:
             session = uow.session
             campaign = self.campaign_in_account(session, actor, campaign_id)
             _refuse(
@@ -644,23 +644,34 @@ class CampaignService:
     # ------------------------------------------------------------------ status changes
     def pause(self, actor: Actor, campaign_id: int) -> None:
         self._move(
-            actor, campaign_id, campaign_rules.pause_refusal, CampaignStatus.PAUSED, "paused"
+            actor,
+            campaign_id,
+            Change.PAUSE_CAMPAIGNS,
+            campaign_rules.pause_refusal,
+            CampaignStatus.PAUSED,
+            "paused",
         )
 
     def resume(self, actor: Actor, campaign_id: int) -> None:
         self._move(
-            actor, campaign_id, campaign_rules.resume_refusal, CampaignStatus.ACTIVE, "resumed"
+            actor,
+            campaign_id,
+            Change.RESUME_CAMPAIGNS,
+            campaign_rules.resume_refusal,
+            CampaignStatus.ACTIVE,
+            "resumed",
         )
 
     def _move(
         self,
         actor: Actor,
         campaign_id: int,
+        change: Change,
         refusal: Callable[[str, CampaignStatus], str | None],
         target: CampaignStatus,
         verb: str,
     ) -> None:
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, change) as uow:
             campaign = self.campaign_in_account(uow.session, actor, campaign_id)
             _refuse(refusal(campaign.title, campaign.status))
             source = campaign.status
@@ -683,7 +694,7 @@ class CampaignService:
 
     def archive(self, actor: Actor, campaign_id: int) -> None:
         """C1, C10: archive (for good); a single-use number and its use-case slot are released."""
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.ARCHIVE_CAMPAIGNS) as uow:
             campaign = self.campaign_in_account(uow.session, actor, campaign_id)
             self.archive_in(uow, campaign, reason="archived by an admin")
 
@@ -717,13 +728,13 @@ class CampaignService:
     # ------------------------------------------------------------------ cloning
     def clone(self, actor: Actor, campaign_id: int) -> int:
         """C9: a new Draft with the title, script, contacts, preferences, use case, self assign."""
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.CLONE_CAMPAIGNS) as uow:
             source = self.campaign_in_account(uow.session, actor, campaign_id)
             return self._clone_in(uow, actor, source).id
 
     def clone_and_archive(self, actor: Actor, campaign_id: int) -> int:
         """C9: the remedy for a failed provisioning, as one action: clone, then archive."""
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.CLONE_CAMPAIGNS) as uow:
             source = self.campaign_in_account(uow.session, actor, campaign_id)
             _refuse(
                 campaign_rules.clone_and_archive_refusal(
@@ -798,7 +809,7 @@ class CampaignService:
             message, field="message", label="The message", max_length=SCRIPT_MAX, multiline=True
         )
         targeting = check_targeting(targeting or FollowupTargeting())
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.CREATE_FOLLOWUPS) as uow:
             session = uow.session
             original = self.campaign_in_account(session, actor, campaign_id)
             _refuse(

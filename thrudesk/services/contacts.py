@@ -34,7 +34,6 @@ import json
 import os
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,15 +55,12 @@ from thrudesk.services.contact_phones import PhoneRefused, normalise_phone
 from thrudesk.services.context import ServiceContext
 from thrudesk.services.errors import InvalidInput, InvalidTransition
 from thrudesk.services.import_process import import_apart
-from thrudesk.services.membership import (
-    campaign_in_account,
-    campaign_to_manage,
-    require_admin,
-)
+from thrudesk.services.membership import campaign_in_account, campaign_to_manage
 from thrudesk.services.rows import Page, format_phone
 from thrudesk.services.sending_window import campaign_zone
 from thrudesk.services.store import restrict_to_owner
-from thrudesk.services.unit_of_work import Actor
+from thrudesk.services.unit_of_work import Actor, Change, admit
+from thrudesk.services.validation import has_control_characters
 from thrudesk.services.wording import count, plural
 
 CHUNK_ROWS = 10_000
@@ -80,7 +76,6 @@ LAST_NAME_COLUMNS = frozenset({"last name", "lastname", "surname"})
 FORMULA_STARTS = ("=", "+", "-", "@")
 _NEUTRALISE_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
-_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 _SCAN_BLOCK = 1 << 20
 # How much of the file's start is read to tell a UTF-16 file without a byte-order mark.
 _SNIFF_BYTES = 4096
@@ -208,7 +203,7 @@ def neutralise_cell(value: str) -> str:
 def _has_invisible(value: str) -> bool:
     if value.isascii():
         return _ASCII_CONTROLS.search(value) is not None
-    return any(unicodedata.category(ch) in _INVISIBLE for ch in value)
+    return has_control_characters(value)
 
 
 def _column_key(name: str) -> str:
@@ -551,6 +546,7 @@ class ContactService:
 
     @staticmethod
     def _importable(session: Session, actor: Actor, campaign_id: int) -> Campaign:
+        admit(session, actor, Change.IMPORT_CONTACTS)
         campaign = campaign_to_manage(session, actor, campaign_id)
         if campaign.parent_id is not None:  # C8: a followup's audience is its original's
             raise InvalidTransition(
@@ -588,7 +584,12 @@ class ContactService:
             if len(row) != count:
                 tally.refuse(line, f"has {len(row)} cells; the header has {count}")
                 continue
-            if _has_invisible(joined):
+            # Beyond ASCII cell by cell: an emoji's joiner belongs to the cell it is in.
+            if (
+                _has_invisible(joined)
+                if joined.isascii()
+                else any(_has_invisible(cell) for cell in row)
+            ):
                 tally.refuse(
                     line,
                     "contains a line break, tab or other invisible control character in a cell",
@@ -680,7 +681,7 @@ class ContactService:
 
     def _write_chunk(self, actor: Actor, campaign_id: int, chunk: _Chunk, tally: _Tally) -> bool:
         """One transaction: contacts (new or reused) and their conversations, with counters."""
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.IMPORT_CONTACTS) as uow:
             session = uow.session
             campaign = session.get(Campaign, campaign_id)
             if campaign is None or campaign.status is CampaignStatus.ARCHIVED:
@@ -758,7 +759,7 @@ class ContactService:
         Kept apart from :meth:`import_csv`, which may run in a worker thread, because the
         simulator hears of planned jobs on the thread that commits them.
         """
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.IMPORT_CONTACTS) as uow:
             campaign = campaign_in_account(uow.session, actor, campaign_id)
             if campaign.status is CampaignStatus.ACTIVE:
                 plan_activity(uow, self._context.jobs, campaign.id, campaign.account_id)
@@ -787,7 +788,7 @@ class ContactService:
             )
         temporary = target.with_name(f".{target.name}.part")
         with self._context.store.read() as session:
-            require_admin(session, actor)
+            admit(session, actor, Change.EXPORT_CONTACTS)
             campaign = campaign_in_account(session, actor, campaign_id)
             account = session.get_one(Account, campaign.account_id)
             zone = campaign_zone(campaign, account.timezone)

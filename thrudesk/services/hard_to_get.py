@@ -28,7 +28,7 @@ from thrudesk.services.notifications import Note, NotificationService
 from thrudesk.services.numbers import NumberService
 from thrudesk.services.rows import HardToGetRequestRow, format_phone
 from thrudesk.services.simulation.state import run_seed
-from thrudesk.services.unit_of_work import SUPPORT_DESK, Actor, UnitOfWork
+from thrudesk.services.unit_of_work import SUPPORT_DESK, Actor, Change, UnitOfWork
 
 EASTERN = ZoneInfo("America/New_York")
 DESK_OPENS = time(9, 0)
@@ -101,7 +101,7 @@ class HardToGetService:
                 field="area_code",
             )
         clean_name = validation.number_name(name)
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.REQUEST_HARD_TO_GET) as uow:
             session = uow.session
             account = session.get_one(Account, actor.account_id)
             use_case = self._numbers.approved_use_case(session, actor, use_case_id)

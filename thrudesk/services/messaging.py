@@ -65,7 +65,7 @@ from thrudesk.services.errors import (
     SendingWindowEnded,
 )
 from thrudesk.services.jobs import ScheduledJob
-from thrudesk.services.membership import account_of, campaign_in_account, require_admin
+from thrudesk.services.membership import account_of, campaign_in_account
 from thrudesk.services.rows import format_phone
 from thrudesk.services.senders import enabled_link, join_in, request_batch_in
 from thrudesk.services.sending_window import (
@@ -76,7 +76,7 @@ from thrudesk.services.sending_window import (
     window_state,
 )
 from thrudesk.services.simulation.state import run_seed
-from thrudesk.services.unit_of_work import Actor, UnitOfWork
+from thrudesk.services.unit_of_work import Actor, Change, UnitOfWork
 
 # M3: replies that opt a contact out of the whole account (case and end punctuation ignored).
 OPT_OUT_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
@@ -437,8 +437,7 @@ class MessagingService:
         unknown = sorted(set(changes) - {f.name for f in fields(SendingParameters)})
         if unknown:
             raise InvalidInput(f"There is no sending parameter “{unknown[0]}”.", field=unknown[0])
-        with self._context.unit_of_work(actor) as uow:
-            require_admin(uow.session, actor)
+        with self._context.unit_of_work(actor, Change.CHANGE_SIMULATION) as uow:
             before = load_parameters(uow.session)
             after = check_parameters(replace(before, **changes))  # type: ignore[arg-type]
             row = uow.session.get(MessagingParameters, PARAMETERS_ID)
@@ -465,7 +464,7 @@ class MessagingService:
 
         Before the start date the message is held and goes out when the window opens (C11).
         """
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.SEND_MESSAGES) as uow:
             session = uow.session
             campaign = campaign_in_account(session, actor, campaign_id)
             conversation = _conversation_of(session, campaign, conversation_id)
@@ -540,7 +539,9 @@ class MessagingService:
         clean = validation.clean_text(
             text, field="reply", label="The reply", max_length=REPLY_MAX, multiline=True
         )
-        with self._context.unit_of_work(actor_label=SIMULATED_CONTACT) as uow:
+        with self._context.unit_of_work(
+            actor, Change.RECORD_REPLIES, actor_label=SIMULATED_CONTACT
+        ) as uow:
             session = uow.session
             campaign = campaign_in_account(session, actor, campaign_id)
             conversation = _conversation_of(session, campaign, conversation_id)

@@ -16,7 +16,7 @@ from thrudesk.services.changes import NOTIFICATIONS
 from thrudesk.services.context import DesktopNotifier, ServiceContext
 from thrudesk.services.errors import NotFound
 from thrudesk.services.rows import NotificationRow
-from thrudesk.services.unit_of_work import Actor, UnitOfWork
+from thrudesk.services.unit_of_work import Actor, Change, UnitOfWork
 
 log = logging.getLogger("thrudesk.notifications")
 
@@ -134,7 +134,7 @@ class NotificationService:
             return session.scalar(self._unread, admin) or 0
 
     def mark_read(self, actor: Actor, notification_id: int) -> NotificationRow:
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.READ_NOTIFICATIONS) as uow:
             notification = uow.session.get(Notification, notification_id)
             if notification is None or notification.user_id != actor.user_id:
                 raise NotFound("That notification does not exist.", field="notification")
@@ -152,7 +152,7 @@ class NotificationService:
             )
 
     def mark_all_read(self, actor: Actor) -> None:
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.READ_NOTIFICATIONS) as uow:
             uow.session.execute(
                 update(Notification)
                 .where(

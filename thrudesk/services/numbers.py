@@ -58,7 +58,7 @@ from thrudesk.services.rows import (
     PhoneNumberRow,
     UseCaseRow,
 )
-from thrudesk.services.unit_of_work import Actor, AuditRecord, UnitOfWork
+from thrudesk.services.unit_of_work import Actor, AuditRecord, Change, UnitOfWork, admit
 
 if TYPE_CHECKING:
     from thrudesk.services.provisioning import ProvisioningService
@@ -312,8 +312,11 @@ class NumberService:
         ]
         actors = {request.actor for request in requests}
         only = next(iter(actors)) if len(actors) == 1 else None
-        with self._context.unit_of_work(only) as uow:
+        with self._context.unit_of_work(only, Change.ADD_NUMBERS) as uow:
             session = uow.session
+            if only is None:
+                for actor in actors:
+                    admit(session, actor, Change.ADD_NUMBERS)
             accounts = {
                 account.id: account
                 for account in session.scalars(
@@ -449,7 +452,7 @@ class NumberService:
     def rename(self, actor: Actor, number_id: int, name: str | None) -> PhoneNumberRow:
         """N6: a dedicated number can be renamed at any time, or have its name removed."""
         clean_name = validation.number_name(name)
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.RENAME_NUMBERS) as uow:
             number = self.number_in_account(uow.session, actor, number_id)
             if number.kind is not NumberKind.DEDICATED:
                 raise InvalidInput("Only dedicated numbers have names.", field="name")
@@ -472,7 +475,7 @@ class NumberService:
 
     def delete(self, actor: Actor, number_id: int) -> None:
         """N5: release a dedicated number that no unarchived campaign uses."""
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.DELETE_NUMBERS) as uow:
             number = self.number_in_account(uow.session, actor, number_id)
             if number.kind is not NumberKind.DEDICATED:
                 raise InvalidInput(

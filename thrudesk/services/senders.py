@@ -46,7 +46,7 @@ from thrudesk.services.membership import (
     is_sender,
 )
 from thrudesk.services.rows import SenderRow
-from thrudesk.services.unit_of_work import Actor, UnitOfWork
+from thrudesk.services.unit_of_work import Actor, Change, UnitOfWork
 
 # The link as admins copy it; ``.invalid`` because thrudesk simulates the platform offline.
 INVITE_URL_PREFIX = "https://thrudesk.invalid/join/"
@@ -375,7 +375,7 @@ class SenderService:
     def add(self, actor: Actor, campaign_id: int, user_ids: Iterable[int]) -> TeamRow:
         """C13: add senders directly; the Unassigned conversations are split evenly among them."""
         wanted = self._user_ids(user_ids)
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.MANAGE_SENDERS) as uow:
             session = uow.session
             campaign = campaign_to_manage(session, actor, campaign_id)
             users = [self._sender_user(session, actor, user_id) for user_id in wanted]
@@ -417,7 +417,7 @@ class SenderService:
 
     def remove(self, actor: Actor, campaign_id: int, user_id: int) -> TeamRow:
         """Remove a sender; their unsent conversations return to Unassigned."""
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.MANAGE_SENDERS) as uow:
             session = uow.session
             campaign = campaign_to_manage(session, actor, campaign_id)
             sender = session.scalar(
@@ -455,7 +455,7 @@ class SenderService:
         """C14: switch Self Assign in Draft or Active; C15: the invite link follows it."""
         if not isinstance(enabled, bool):
             raise InvalidInput("Self Assign is either on or off.", field="self_assign")
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.SWITCH_SELF_ASSIGN) as uow:
             campaign = campaign_to_manage(uow.session, actor, campaign_id)
             if campaign.status not in SELF_ASSIGN_STATUSES:
                 raise InvalidTransition(
@@ -485,7 +485,7 @@ class SenderService:
     def set_batch_size(self, actor: Actor, campaign_id: int, size: int | None) -> TeamRow:
         """C14: the campaign's batch size, 1 to 5000; None follows the account default."""
         checked = None if size is None else check_batch_size(size)
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.CHANGE_BATCH_SIZES) as uow:
             campaign = campaign_to_manage(uow.session, actor, campaign_id)
             if campaign.batch_size != checked:
                 uow.record(
@@ -502,7 +502,7 @@ class SenderService:
 
     def enable_invite_link(self, actor: Actor, campaign_id: int) -> InviteLinkRow:
         """C15: the enabled link, or a new one (new token) after the last was disabled."""
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.MANAGE_INVITE_LINKS) as uow:
             campaign = campaign_to_manage(uow.session, actor, campaign_id)
             if not campaign.self_assign:
                 raise InvalidTransition(
@@ -515,7 +515,7 @@ class SenderService:
 
     def disable_invite_link(self, actor: Actor, campaign_id: int) -> TeamRow:
         """C15: disable the link for good; anyone following it from now on is refused."""
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.MANAGE_INVITE_LINKS) as uow:
             campaign = campaign_to_manage(uow.session, actor, campaign_id)
             if close_links(uow, campaign) == 0:
                 raise InvalidTransition(
@@ -527,11 +527,8 @@ class SenderService:
     # ------------------------------------------------------------------ senders' own actions
     def join(self, actor: Actor, link: str) -> JoinRow:
         """C15: the acting sender follows an invite link and becomes a sender of its campaign."""
-        with self._context.unit_of_work(actor) as uow:
-            user = uow.session.get(User, actor.user_id)
-            if user is None or user.account_id != actor.account_id:
-                raise NotFound("That user does not exist in this account.", field="user")
-            joined = join_in(uow, user, link)
+        with self._context.unit_of_work(actor, Change.FOLLOW_INVITE_LINKS) as uow:
+            joined = join_in(uow, uow.session.get_one(User, actor.user_id), link)
             campaign = uow.session.get_one(Campaign, joined.campaign_id)
             if not joined.already_sender and campaign.status is CampaignStatus.ACTIVE:
                 plan_activity(uow, self._context.jobs, campaign.id, campaign.account_id)
@@ -539,7 +536,7 @@ class SenderService:
 
     def request_batch(self, actor: Actor, campaign_id: int) -> BatchRow:
         """C14: the acting sender asks for min(batch size, Unassigned) conversations."""
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.REQUEST_CONVERSATIONS) as uow:
             campaign = campaign_in_account(uow.session, actor, campaign_id)
             batch = request_batch_in(uow, campaign, actor.user_id)
             plan_activity(uow, self._context.jobs, campaign.id, campaign.account_id)

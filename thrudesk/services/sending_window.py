@@ -27,7 +27,7 @@ from thrudesk.services.context import ServiceContext
 from thrudesk.services.errors import InvalidInput
 from thrudesk.services.jobs import JobQueue
 from thrudesk.services.membership import account_of, campaign_in_account, campaign_to_manage
-from thrudesk.services.unit_of_work import Actor, UnitOfWork
+from thrudesk.services.unit_of_work import Actor, Change, UnitOfWork
 
 DEFAULT_HOURS_START = time(9, 0)
 DEFAULT_HOURS_END = time(21, 0)
@@ -226,7 +226,7 @@ class SendingWindowService:
     def set_start(self, actor: Actor, campaign_id: int, start_at: datetime) -> SendingWindowRow:
         """C11: move the start date, only to a time in the future; earlier sends are held."""
         start = _aware(start_at, field="start_at", label="start date")
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.CHANGE_SENDING_WINDOWS) as uow:
             campaign = campaign_to_manage(uow.session, actor, campaign_id)
             if start <= uow.now:
                 raise InvalidInput(
@@ -245,7 +245,7 @@ class SendingWindowService:
     def set_end(self, actor: Actor, campaign_id: int, end_at: datetime | None) -> SendingWindowRow:
         """C11: set or extend the end date (a time in the future, after the start); None: none."""
         end = None if end_at is None else _aware(end_at, field="end_at", label="end date")
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.CHANGE_SENDING_WINDOWS) as uow:
             campaign = campaign_to_manage(uow.session, actor, campaign_id)
             if end is not None:
                 if end <= uow.now:
@@ -275,7 +275,7 @@ class SendingWindowService:
                 "09:00 to 21:00).",
                 field="sending_hours_end",
             )
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.CHANGE_SENDING_WINDOWS) as uow:
             campaign = campaign_to_manage(uow.session, actor, campaign_id)
             before = f"{campaign.sending_hours_start:%H:%M}–{campaign.sending_hours_end:%H:%M}"
             campaign.sending_hours_start = hours_start.replace(microsecond=0)
@@ -289,7 +289,7 @@ class SendingWindowService:
     ) -> SendingWindowRow:
         """C11: the timezone the sending hours are read in; None follows the account's."""
         zone_name = None if timezone is None else _zone(timezone).key
-        with self._context.unit_of_work(actor) as uow:
+        with self._context.unit_of_work(actor, Change.CHANGE_SENDING_WINDOWS) as uow:
             campaign = campaign_to_manage(uow.session, actor, campaign_id)
             before = campaign.timezone
             campaign.timezone = zone_name

@@ -6,16 +6,20 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from thrudesk.models import Event, User
+from thrudesk.models import Account, Event, User
+from thrudesk.models.enums import Role
 from thrudesk.services import bulk
 from thrudesk.services.changes import ChangeBus, ChangeCollector
 from thrudesk.services.clock import Clock
+from thrudesk.services.errors import NotFound, PermissionDenied
 from thrudesk.services.store import Store
+from thrudesk.services.wording import admins_only
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,64 @@ class Actor:
 
     account_id: int
     user_id: int
+
+
+class Change(StrEnum):
+    """A change an actor asks the services for, in the words of its refusal (A1): "Only an
+    admin of Cascade Civic Alliance can <delete numbers>".
+    """
+
+    ADD_NUMBERS = "add numbers"
+    RENAME_NUMBERS = "rename numbers"
+    DELETE_NUMBERS = "delete numbers"
+    REQUEST_HARD_TO_GET = "request hard-to-get numbers"
+    CREATE_CAMPAIGNS = "create campaigns"
+    EDIT_CAMPAIGNS = "edit campaigns"
+    LAUNCH_CAMPAIGNS = "launch campaigns"
+    PAUSE_CAMPAIGNS = "pause campaigns"
+    RESUME_CAMPAIGNS = "resume campaigns"
+    ARCHIVE_CAMPAIGNS = "archive campaigns"
+    CLONE_CAMPAIGNS = "clone campaigns"
+    CREATE_FOLLOWUPS = "create followups"
+    CHANGE_SENDING_WINDOWS = "change sending windows"
+    MANAGE_SENDERS = "manage senders"
+    SWITCH_SELF_ASSIGN = "switch Self Assign"
+    CHANGE_BATCH_SIZES = "change batch sizes"
+    MANAGE_INVITE_LINKS = "manage invite links"
+    IMPORT_CONTACTS = "import contacts"
+    EXPORT_CONTACTS = "export contacts"
+    RECORD_REPLIES = "record contacts' replies"
+    CHANGE_SETTINGS = "change settings"
+    CHANGE_SIMULATION = "change the sending simulation"
+    READ_NOTIFICATIONS = "mark notifications read"
+    # What a sender may ask for too; the rules of each say which sender may (C14, C15, M1).
+    REQUEST_CONVERSATIONS = "request conversations"
+    FOLLOW_INVITE_LINKS = "follow invite links"
+    SEND_MESSAGES = "send messages"
+
+
+# A1: a sender may only request conversations, follow an invite link and send.
+SENDERS_MAY = frozenset(
+    {Change.REQUEST_CONVERSATIONS, Change.FOLLOW_INVITE_LINKS, Change.SEND_MESSAGES}
+)
+
+
+def admit(session: Session, actor: Actor, change: Change) -> User:
+    """The acting user, if they may ask for ``change``; every change an actor asks for passes
+    here (the unit of work calls it), and so does a read only admins make (an export).
+
+    A2: the actor is a user of the account it acts in; a user of another account, or of none,
+    is refused as that account's things are (N12: not found). A1: only an admin asks for
+    anything but what :data:`SENDERS_MAY` lists.
+    """
+    whole = all(type(value) is int for value in (actor.account_id, actor.user_id))
+    user = session.get(User, actor.user_id) if whole else None
+    if user is None or user.account_id != actor.account_id:
+        raise NotFound("That user does not exist in this account.", field="user")
+    if user.role is not Role.ADMIN and change not in SENDERS_MAY:
+        account = session.get_one(Account, actor.account_id)
+        raise PermissionDenied(admins_only(account.name, change))
+    return user
 
 
 SIMULATOR = "Simulator"
@@ -161,7 +223,11 @@ class UnitOfWork:
 
 
 class UnitOfWorkFactory:
-    """Opens units of work over one store, clock and change bus."""
+    """Opens units of work over one store, clock and change bus.
+
+    A unit of work for an actor names the :class:`Change` it makes, and opens only if the actor
+    may make it (:func:`admit`): refused, it writes nothing.
+    """
 
     def __init__(self, store: Store, clock: Clock, bus: ChangeBus) -> None:
         self.store = store
@@ -172,11 +238,18 @@ class UnitOfWorkFactory:
     def __call__(
         self,
         actor: Actor | None = None,
+        change: Change | None = None,
         *,
         actor_label: str | None = None,
         at: datetime | None = None,
     ) -> Iterator[UnitOfWork]:
+        if actor is not None and change is None:
+            raise TypeError("a unit of work for an actor names the change it makes")
         with self.store.begin() as session:
+            if actor is not None and change is not None:
+                user = admit(session, actor, change)
+                if actor_label is None:
+                    actor_label = user.name
             uow = UnitOfWork(
                 session,
                 now=at or self.clock.now(),

@@ -1,5 +1,5 @@
-"""How counts are written in what the program tells an admin, by the services and the window
-alike: ``12 480 contacts``.
+"""How the program words what it tells an admin, in the services and the window alike: counts
+(``12 480 contacts``) and the refusal of a change only admins make.
 """
 
 from __future__ import annotations
@@ -14,3 +14,10 @@ def plural(value: int, word: str, words: str | None = None, *, or_more: bool = F
     """``3 campaigns``; with ``or_more``, a count not yet complete: ``100+ campaigns``."""
     many = or_more or value != 1
     return f"{count(value)}{'+' if or_more else ''} {(words or word + 's') if many else word}"
+
+
+def admins_only(account_name: str, change: str) -> str:
+    """A1's refusal of a change only admins make: ``Only an admin of Cascade Civic Alliance can
+    delete numbers.``
+    """
+    return f"Only an admin of {account_name} can {change}."

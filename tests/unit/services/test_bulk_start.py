@@ -29,7 +29,7 @@ from thrudesk.services.numbers import DedicatedNumberRequest
 from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount, create_starter_account
 from thrudesk.services.store import open_store, url_for_path
-from thrudesk.services.unit_of_work import AuditRecord
+from thrudesk.services.unit_of_work import AuditRecord, Change
 from thrudesk.testing import DEFAULT_START, advance_until_settled
 
 
@@ -241,7 +241,7 @@ def test_bulk_writes_store_values_exactly_as_the_orm_does(thrudesk_services: Ser
     account = create_starter_account(services)
     moment = datetime(2026, 3, 2, 14, 0, 1, 0, tzinfo=UTC)
     values = {"status": ProvisioningStatus.COMPLETE, "at": moment, "list": [1, "two"]}
-    with services.context.unit_of_work(account.actor, at=moment) as uow:
+    with services.context.unit_of_work(account.actor, Change.ADD_NUMBERS, at=moment) as uow:
         uow.record("probe", "phone_number", 1, account_id=account.account_id, after=values)
         uow.record_many(
             [AuditRecord("probe", "phone_number", 2, account_id=account.account_id, after=values)]

@@ -11,6 +11,7 @@ from thrudesk.models.enums import Carrier, CarrierCheckStatus, ProvisioningStatu
 from thrudesk.services.container import Services
 from thrudesk.services.errors import InvalidTransition
 from thrudesk.services.starter import StarterAccount
+from thrudesk.services.unit_of_work import Change
 
 
 def test_n9_a_number_completes_only_when_all_three_carriers_confirm(
@@ -66,7 +67,7 @@ def test_n9_a_complete_number_never_provisions_again(
     complete(thrudesk_services, number.id)
     again = thrudesk_services.provisioning.answer(number.id, Carrier.ATT, confirmed=False)
     assert not again.applied
-    with thrudesk_services.context.unit_of_work(actor) as uow:
+    with thrudesk_services.context.unit_of_work(actor, Change.ADD_NUMBERS) as uow:
         orm_number = uow.session.get_one(PhoneNumber, number.id)
         with pytest.raises(InvalidTransition, match="provisioned once"):
             thrudesk_services.provisioning.start(uow, orm_number)
