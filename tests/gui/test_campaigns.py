@@ -9,8 +9,10 @@ from typing import Protocol
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -431,6 +433,56 @@ def test_new_campaign_dialog_shows_refusals_beside_their_fields(
     assert (row.title, row.status) == ("Spring canvass", CampaignStatus.DRAFT)
     table = campaigns_table(window)
     assert table.selectionModel().isRowSelected(row_of(table, row.id) or 0)
+
+
+def _enter_with_emoji_picker(edit: QLineEdit, text: str) -> None:
+    """Enter ``text`` as an input method (an emoji picker) does: key clicks cannot carry emoji."""
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(edit, event)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Family day 👨\u200d👩\u200d👧", "Volunteers 🧑\u200d💻", "We ❤\ufe0f our town"],
+    ids=["family", "technologist", "red heart"],
+)
+def test_r3_a_title_with_an_emoji_sequence_is_taken_as_typed(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    title: str,
+) -> None:
+    window.tabs.setCurrentIndex(1)
+    click_named(qtbot, window, "new_campaign_button")
+    dialog = wait_dialog(qtbot, window, "new_campaign_dialog")
+    _enter_with_emoji_picker(child(dialog, QLineEdit, "title_edit"), title)
+    click_named(qtbot, dialog, "accept_button")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    [row] = thrudesk_services.campaigns.index(thrudesk_account.actor).rows
+    assert row.title == title
+    table = campaigns_table(window)
+    qtbot.waitUntil(lambda: row_of(table, row.id) is not None)
+    assert cell_text(table, row.id, "Title") == title
+
+
+def test_r3_a_stray_joiner_in_a_title_is_refused_beside_it(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+) -> None:
+    window.tabs.setCurrentIndex(1)
+    click_named(qtbot, window, "new_campaign_button")
+    dialog = wait_dialog(qtbot, window, "new_campaign_dialog")
+    _enter_with_emoji_picker(child(dialog, QLineEdit, "title_edit"), "Fall\u200ddrive 👍")
+    click_named(qtbot, dialog, "accept_button")
+    assert shown_text(child(dialog, QLabel, "title_error")) == (
+        "The title contains invisible control characters; retype it without them."
+    )
+    assert thrudesk_services.campaigns.index(thrudesk_account.actor).rows == ()
+    dialog.close()
 
 
 def test_c8_followup_dialog_creates_a_followup_on_the_campaigns_number(

@@ -34,7 +34,6 @@ import json
 import os
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,6 +60,7 @@ from thrudesk.services.rows import Page, format_phone
 from thrudesk.services.sending_window import campaign_zone
 from thrudesk.services.store import restrict_to_owner
 from thrudesk.services.unit_of_work import Actor, Change, admit
+from thrudesk.services.validation import has_control_characters
 from thrudesk.services.wording import count, plural
 
 CHUNK_ROWS = 10_000
@@ -76,7 +76,6 @@ LAST_NAME_COLUMNS = frozenset({"last name", "lastname", "surname"})
 FORMULA_STARTS = ("=", "+", "-", "@")
 _NEUTRALISE_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
-_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 _SCAN_BLOCK = 1 << 20
 # How much of the file's start is read to tell a UTF-16 file without a byte-order mark.
 _SNIFF_BYTES = 4096
@@ -204,7 +203,7 @@ def neutralise_cell(value: str) -> str:
 def _has_invisible(value: str) -> bool:
     if value.isascii():
         return _ASCII_CONTROLS.search(value) is not None
-    return any(unicodedata.category(ch) in _INVISIBLE for ch in value)
+    return has_control_characters(value)
 
 
 def _column_key(name: str) -> str:
@@ -585,7 +584,12 @@ class ContactService:
             if len(row) != count:
                 tally.refuse(line, f"has {len(row)} cells; the header has {count}")
                 continue
-            if _has_invisible(joined):
+            # Beyond ASCII cell by cell: an emoji's joiner belongs to the cell it is in.
+            if (
+                _has_invisible(joined)
+                if joined.isascii()
+                else any(_has_invisible(cell) for cell in row)
+            ):
                 tally.refuse(
                     line,
                     "contains a line break, tab or other invisible control character in a cell",

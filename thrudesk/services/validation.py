@@ -30,8 +30,66 @@ def moment_in_range(moment: datetime, *, field: str, label: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text)
+# Invisible characters: controls (C0 and C1), formats (joiners, bidi overrides and isolates, tags),
+# surrogates, private use and unassigned code points.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+_JOINER = "\u200d"  # ZERO WIDTH JOINER: joins emoji into one (👨‍👩‍👧, 🧑‍💻)
+_VARIATIONS = frozenset("\ufe0e\ufe0f")  # text and emoji presentation (❤︎, ❤️)
+_TAG_FLAG = "\U0001f3f4"  # WAVING BLACK FLAG: tags after it name a subdivision (Scotland's flag)
+_TAGS = range(0xE0020, 0xE007F)
+_CANCEL_TAG = "\U000e007f"
+
+
+def _is_emoji(ch: str) -> bool:
+    """A pictograph (a symbol) or a skin-tone modifier: what joiners may join."""
+    return unicodedata.category(ch) == "So" or "\U0001f3fb" <= ch <= "\U0001f3ff"
+
+
+def _joins_emoji(text: str, at: int) -> bool:
+    """Whether the joiner at ``at`` sits between two emoji (the first maybe with its variation
+    selector), as in a family or a profession emoji.
+    """
+    before = at - 1
+    if before >= 0 and text[before] in _VARIATIONS:
+        before -= 1
+    return (
+        before >= 0 and at + 1 < len(text) and _is_emoji(text[before]) and _is_emoji(text[at + 1])
+    )
+
+
+def _in_tag_sequence(text: str, at: int) -> bool:
+    """Whether the tag at ``at`` belongs to a flag's tag sequence: the black flag, one or more
+    tags, then the cancel tag.
+    """
+    start = at
+    while start > 0 and ord(text[start - 1]) in _TAGS:
+        start -= 1
+    end = at if text[at] != _CANCEL_TAG else at - 1
+    while end + 1 < len(text) and ord(text[end + 1]) in _TAGS:
+        end += 1
+    return (
+        start > 0
+        and text[start - 1] == _TAG_FLAG
+        and end >= start
+        and end + 1 < len(text)
+        and text[end + 1] == _CANCEL_TAG
+    )
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds an invisible character, other than the joiners and tags of emoji
+    sequences (variation selectors are marks, not controls). Bidi overrides and isolates, C0 and
+    C1 controls and a joiner outside emoji stay invisible controls.
+    """
+    for at, ch in enumerate(text):
+        if unicodedata.category(ch) not in _INVISIBLE:
+            continue
+        if ch == _JOINER and _joins_emoji(text, at):
+            continue
+        if (ord(ch) in _TAGS or ch == _CANCEL_TAG) and _in_tag_sequence(text, at):
+            continue
+        return True
+    return False
 
 
 def clean_text(
@@ -50,7 +108,7 @@ def clean_text(
     if required and not text:
         raise InvalidInput(f"{label} cannot be blank.", field=field)
     check = text.replace("\n", "").replace("\r", "").replace("\t", "") if multiline else text
-    if _has_control_characters(check):
+    if has_control_characters(check):
         raise InvalidInput(
             f"{label} contains invisible control characters; retype it without them.",
             field=field,

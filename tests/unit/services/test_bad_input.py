@@ -148,6 +148,14 @@ CASES: dict[str, Call] = {
     "title 201": _create_campaign(title="t" * 201),
     "title control": _create_campaign(title="Fall\x07drive"),
     "title None": _create_campaign(title=None),
+    "title joiner between letters": _create_campaign(title="Fall\u200ddrive"),
+    "title joiner after the last emoji": _create_campaign(title="Fall drive 👍\u200d"),
+    "title joiner before the first emoji": _create_campaign(title="Fall drive \u200d👍"),
+    "title bidi override between emoji": _create_campaign(title="Team 👨\u202e👩"),
+    "title bidi override in a joined emoji": _create_campaign(title="Team 👨\u200d\u202e👩"),
+    "title bidi isolate": _create_campaign(title="Fall\u2066drive\u2069"),
+    "title C1 control": _create_campaign(title="Fall\x85drive"),
+    "title tags without a flag": _create_campaign(title="Fall\U000e0067\U000e007f"),
     "title number": _create_campaign(title=2026),
     "script 1601": _create_campaign(script="s" * 1601),
     "script NUL": _create_campaign(script="Hello\x00"),
@@ -196,6 +204,53 @@ CASES: dict[str, Call] = {
     "batch size float": _batch(2.5),
     "batch size bool": _batch(True),
 }
+
+
+# Emoji sequences are typed text: joiners and variation selectors inside them are not controls.
+EMOJI_TITLES = {
+    "family": "Family day 👨\u200d👩\u200d👧",
+    "technologist": "Volunteers 🧑\u200d💻",
+    "technologist, medium skin tone": "Volunteers 👩🏽\u200d💻",
+    "red heart": "We ❤\ufe0f our town",
+    "heart on fire": "Turnout ❤\ufe0f\u200d🔥",
+    "rainbow flag": "Pride 🏳\ufe0f\u200d🌈",
+    "woman running": "Race 🏃\u200d♀\ufe0f",
+    "text-style heart": "We ❤\ufe0e our town",
+    "keycap one": "Vote 1\ufe0f\u20e3",
+    "flag of Scotland": "Glasgow 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+    "ideographic variation": "葛\U000e0100飾区",
+}
+
+
+@pytest.mark.parametrize("title", list(EMOJI_TITLES.values()), ids=list(EMOJI_TITLES))
+def test_r3_a_title_with_an_emoji_sequence_is_kept_as_typed(
+    thrudesk_services: Services, thrudesk_account: StarterAccount, title: str
+) -> None:
+    campaign_id = thrudesk_services.campaigns.create(thrudesk_account.actor, title)
+    assert thrudesk_services.campaigns.index_row(thrudesk_account.actor, campaign_id).title == title
+
+
+INVISIBLE_IN_TITLES = [
+    case
+    for case in CASES
+    if case.startswith("title ") and any(w in case for w in ("joiner", "bidi", "C1", "tags"))
+]
+
+
+@pytest.mark.parametrize("case", INVISIBLE_IN_TITLES)
+def test_r3_controls_in_a_title_are_refused_even_beside_emoji(
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    ids: dict[str, int],
+    unchanged: Unchanged,
+    case: str,
+) -> None:
+    with unchanged(), pytest.raises(ThrudeskError) as refused:
+        CASES[case](thrudesk_services, thrudesk_account, ids)
+    assert refused.value.message == (
+        "The title contains invisible control characters; retype it without them."
+    )
+    assert refused.value.field == "title"
 
 
 @pytest.fixture

@@ -305,6 +305,27 @@ def test_r3_a_number_outside_the_us_and_canada_refuses_its_row_and_is_not_writte
         assert session.scalar(select(func.count(Contact.id))) == 1
 
 
+def test_r3_names_and_fields_with_emoji_sequences_are_imported_as_written(
+    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+) -> None:
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
+    path = write_csv(
+        tmp_path / "emoji.csv",
+        [
+            ["phone", "first name", "last name", "Team"],
+            [phone(1), "Ana 👩\u200d💻", "Lopez ❤\ufe0f", "👨\u200d👩\u200d👧"],
+            [phone(2), "Ben\u200d", "Okafor", ""],
+        ],
+    )
+    report = thrudesk_services.contacts.import_csv(thrudesk_account.actor, campaign_id, path)
+    assert report.imported == 1
+    assert [(p.line, p.reason) for p in report.problems] == [
+        (3, "contains a line break, tab or other invisible control character in a cell")
+    ]
+    [row] = contact_rows(thrudesk_services, campaign_id)
+    assert row[1:] == ("Ana 👩\u200d💻", "Lopez ❤\ufe0f", {"Team": "👨\u200d👩\u200d👧"})
+
+
 @pytest.mark.parametrize(
     ("cells", "reason"),
     [
