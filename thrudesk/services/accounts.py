@@ -13,6 +13,7 @@ from thrudesk.services import validation
 from thrudesk.services.changes import ACCOUNTS
 from thrudesk.services.context import ServiceContext
 from thrudesk.services.errors import InvalidInput, NotFound
+from thrudesk.services.ids import checked_id
 from thrudesk.services.rows import AccountRow, UserRow
 from thrudesk.services.unit_of_work import Actor, Change
 
@@ -71,7 +72,7 @@ class AccountService:
 
     def get(self, account_id: int) -> AccountRow:
         with self._context.store.read() as session:
-            account = session.get(Account, account_id)
+            account = session.get(Account, checked_id(account_id, "account", field="account"))
             if account is None:
                 raise NotFound("That account does not exist.", field="account")
             return _account_row(account)
@@ -90,13 +91,14 @@ class AccountService:
 
     def user(self, actor: Actor, user_id: int) -> UserRow:
         with self._context.store.read() as session:
-            user = session.get(User, user_id)
+            user = session.get(User, checked_id(user_id, "user", field="user"))
             if user is None or user.account_id != actor.account_id:
                 raise NotFound("That user does not exist in this account.", field="user")
             return _user_row(user)
 
     def admin_actor(self, account_id: int) -> Actor:
         """The account's first admin, who acts when the window shows this account."""
+        checked_id(account_id, "account", field="account")
         with self._context.store.read() as session:
             user_id = session.scalar(
                 select(User.id)
@@ -178,7 +180,7 @@ class AccountService:
         if "@" not in clean_email:
             raise InvalidInput("An email address needs an @.", field="email")
         with self._context.unit_of_work(actor_label="Setup") as uow:
-            if uow.session.get(Account, account_id) is None:
+            if uow.session.get(Account, checked_id(account_id, "account", field="account")) is None:
                 raise NotFound("That account does not exist.", field="account")
             user = User(
                 account_id=account_id,
@@ -201,7 +203,10 @@ class AccountService:
 
     def register_brand(self, account_id: int, name: str, status: BrandStatus) -> int:
         clean_name = validation.clean_text(name, field="name", label="The name", max_length=120)
+        checked_id(account_id, "account", field="account")
         with self._context.unit_of_work(actor_label="Setup") as uow:
+            if uow.session.get(Account, account_id) is None:
+                raise NotFound("That account does not exist.", field="account")
             brand = Brand(account_id=account_id, name=clean_name, status=BrandStatus(status))
             uow.session.add(brand)
             uow.session.flush()
@@ -217,7 +222,7 @@ class AccountService:
     def add_use_case(self, account_id: int, brand_id: int, name: str, status: UseCaseStatus) -> int:
         clean_name = validation.clean_text(name, field="name", label="The name", max_length=120)
         with self._context.unit_of_work(actor_label="Setup") as uow:
-            brand = uow.session.get(Brand, brand_id)
+            brand = uow.session.get(Brand, checked_id(brand_id, "brand", field="brand"))
             if brand is None or brand.account_id != account_id:
                 raise NotFound("That brand does not exist in this account.", field="brand")
             use_case = UseCase(
@@ -240,7 +245,9 @@ class AccountService:
 
     def set_use_case_status(self, account_id: int, use_case_id: int, status: UseCaseStatus) -> None:
         with self._context.unit_of_work(actor_label="Setup") as uow:
-            use_case = uow.session.get(UseCase, use_case_id)
+            use_case = uow.session.get(
+                UseCase, checked_id(use_case_id, "use case", field="use_case")
+            )
             if use_case is None or use_case.account_id != account_id:
                 raise NotFound("That use case does not exist in this account.", field="use_case")
             uow.record(

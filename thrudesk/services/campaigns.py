@@ -41,11 +41,12 @@ from thrudesk.models.enums import (
     NumberMode,
     ProvisioningStatus,
 )
-from thrudesk.services import campaign_rules, validation
+from thrudesk.services import campaign_rules, membership, validation
 from thrudesk.services.audience import audience_stats, recount
 from thrudesk.services.changes import CAMPAIGNS, CONVERSATIONS
 from thrudesk.services.context import ServiceContext
 from thrudesk.services.errors import InvalidInput, InvalidTransition, NotFound, NumberNotReady
+from thrudesk.services.ids import checked_id, checked_ids
 from thrudesk.services.numbers import NumberService, release_number
 from thrudesk.services.rows import (
     CampaignDetails,
@@ -341,12 +342,7 @@ class CampaignService:
         self._numbers = numbers
 
     # ------------------------------------------------------------------ lookups (N12)
-    @staticmethod
-    def campaign_in_account(session: Session, actor: Actor, campaign_id: int) -> Campaign:
-        campaign = session.get(Campaign, campaign_id)
-        if campaign is None or campaign.account_id != actor.account_id:
-            raise NotFound("That campaign does not exist in this account.", field="campaign")
-        return campaign
+    campaign_in_account = staticmethod(membership.campaign_in_account)
 
     @staticmethod
     def _touch(uow: UnitOfWork, campaign: Campaign) -> None:
@@ -458,7 +454,7 @@ class CampaignService:
 
     @staticmethod
     def _use_case_in_account(session: Session, actor: Actor, use_case_id: int) -> UseCase:
-        use_case = session.get(UseCase, use_case_id)
+        use_case = session.get(UseCase, checked_id(use_case_id, "use case", field="use_case"))
         if use_case is None or use_case.account_id != actor.account_id:
             raise NotFound("That use case does not exist in this account.", field="use_case")
         return use_case
@@ -599,6 +595,7 @@ class CampaignService:
     ) -> None:
         if phone_number_id is None:
             raise InvalidInput("Choose a dedicated number.", field="dedicated_number")
+        checked_id(phone_number_id, "phone number", field="dedicated_number")
         try:
             number = self._numbers.number_in_account(uow.session, actor, phone_number_id)
         except NotFound as error:
@@ -1241,11 +1238,12 @@ class CampaignService:
 
     def index_rows(self, actor: Actor, campaign_ids: Collection[int]) -> list[CampaignIndexRow]:
         """Fresh index rows for the given campaigns (live updates of visible rows)."""
-        if not campaign_ids:
+        wanted = checked_ids(campaign_ids, "campaign", field="campaign")
+        if not wanted:
             return []
         now = self._context.clock.now()
         with self._context.store.read() as session:
-            return list(self._rows_in_order(session, actor, list(campaign_ids), now))
+            return list(self._rows_in_order(session, actor, wanted, now))
 
     def index_row(self, actor: Actor, campaign_id: int) -> CampaignIndexRow:
         rows = self.index_rows(actor, [campaign_id])

@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from thrudesk.models import Campaign, Event
 from thrudesk.services.context import ServiceContext
 from thrudesk.services.errors import NotFound
+from thrudesk.services.ids import checked_id
 from thrudesk.services.rows import EventRow
 from thrudesk.services.unit_of_work import Actor
 
@@ -35,7 +36,7 @@ class EventLogService:
                 .where(
                     Event.account_id == actor.account_id,
                     Event.subject_type == "phone_number",
-                    Event.subject_id == number_id,
+                    Event.subject_id == checked_id(number_id, "phone number", field="number"),
                 )
                 .order_by(Event.at.desc(), Event.id.desc())
                 .limit(limit)
@@ -45,7 +46,7 @@ class EventLogService:
     def for_campaign(self, actor: Actor, campaign_id: int, *, limit: int = 500) -> list[EventRow]:
         """The campaign's newest events and its number's, in time order (the details timeline)."""
         with self._context.store.read() as session:
-            campaign = session.get(Campaign, campaign_id)
+            campaign = session.get(Campaign, checked_id(campaign_id, "campaign", field="campaign"))
             if campaign is None or campaign.account_id != actor.account_id:
                 raise NotFound("That campaign does not exist in this account.", field="campaign")
             subjects = [(Event.subject_type == "campaign") & (Event.subject_id == campaign_id)]

@@ -23,6 +23,7 @@ from thrudesk.services import area_codes, inventory, validation
 from thrudesk.services.changes import NUMBERS
 from thrudesk.services.context import ServiceContext
 from thrudesk.services.errors import InvalidInput, NotFound, ThrudeskError
+from thrudesk.services.ids import checked_id
 from thrudesk.services.jobs import ScheduledJob
 from thrudesk.services.notifications import Note, NotificationService
 from thrudesk.services.numbers import NumberService
@@ -157,7 +158,9 @@ class HardToGetService:
 
     def get(self, actor: Actor, request_id: int) -> HardToGetRequestRow:
         with self._context.store.read() as session:
-            request = session.get(HardToGetRequest, request_id)
+            request = session.get(
+                HardToGetRequest, checked_id(request_id, "request", field="request")
+            )
             if request is None or request.account_id != actor.account_id:
                 raise NotFound("That request does not exist in this account.", field="request")
             use_case = session.get_one(UseCase, request.use_case_id)

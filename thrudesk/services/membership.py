@@ -8,14 +8,13 @@ from sqlalchemy.orm import Session
 from thrudesk.models import Account, Campaign, CampaignSender
 from thrudesk.services import campaign_rules
 from thrudesk.services.errors import InvalidTransition, NotFound
+from thrudesk.services.ids import checked_id
 from thrudesk.services.unit_of_work import Actor
 
 
 def campaign_in_account(session: Session, actor: Actor, campaign_id: object) -> Campaign:
     """The campaign, if it belongs to the actor's account (N12: another's is not found)."""
-    if isinstance(campaign_id, bool) or not isinstance(campaign_id, int):
-        raise NotFound("That campaign does not exist in this account.", field="campaign")
-    campaign = session.get(Campaign, campaign_id)
+    campaign = session.get(Campaign, checked_id(campaign_id, "campaign", field="campaign"))
     if campaign is None or campaign.account_id != actor.account_id:
         raise NotFound("That campaign does not exist in this account.", field="campaign")
     return campaign

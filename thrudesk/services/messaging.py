@@ -64,6 +64,7 @@ from thrudesk.services.errors import (
     SendingRefused,
     SendingWindowEnded,
 )
+from thrudesk.services.ids import checked_id
 from thrudesk.services.jobs import ScheduledJob
 from thrudesk.services.membership import account_of, campaign_in_account
 from thrudesk.services.rows import format_phone
@@ -272,10 +273,8 @@ def _conversation_of(session: Session, campaign: Campaign, conversation_id: obje
     """The campaign's conversation ``conversation_id``; refused when it is another campaign's
     or does not exist (the id may come from a stale view or a hand-typed file).
     """
-    conversation = (
-        session.get(Conversation, conversation_id)
-        if isinstance(conversation_id, int) and not isinstance(conversation_id, bool)
-        else None
+    conversation = session.get(
+        Conversation, checked_id(conversation_id, "conversation", field="conversation")
     )
     if conversation is None or conversation.campaign_id != campaign.id:
         raise NotFound("That conversation is not part of this campaign.", field="conversation")

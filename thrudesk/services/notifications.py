@@ -15,6 +15,7 @@ from thrudesk.services import bulk
 from thrudesk.services.changes import NOTIFICATIONS
 from thrudesk.services.context import DesktopNotifier, ServiceContext
 from thrudesk.services.errors import NotFound
+from thrudesk.services.ids import checked_id
 from thrudesk.services.rows import NotificationRow
 from thrudesk.services.unit_of_work import Actor, Change, UnitOfWork
 
@@ -135,7 +136,9 @@ class NotificationService:
 
     def mark_read(self, actor: Actor, notification_id: int) -> NotificationRow:
         with self._context.unit_of_work(actor, Change.READ_NOTIFICATIONS) as uow:
-            notification = uow.session.get(Notification, notification_id)
+            notification = uow.session.get(
+                Notification, checked_id(notification_id, "notification", field="notification")
+            )
             if notification is None or notification.user_id != actor.user_id:
                 raise NotFound("That notification does not exist.", field="notification")
             if notification.read_at is None:

@@ -50,6 +50,7 @@ from thrudesk.services.errors import (
     UseCaseLimitReached,
     UseCaseNotApproved,
 )
+from thrudesk.services.ids import checked_id, checked_ids
 from thrudesk.services.rows import (
     CarrierState,
     DedicatedUsage,
@@ -215,7 +216,7 @@ class NumberService:
     @staticmethod
     def number_in_account(session: Session, actor: Actor, number_id: int) -> PhoneNumber:
         """The number, if it belongs to the actor's account; another account's is not found."""
-        number = session.get(PhoneNumber, number_id)
+        number = session.get(PhoneNumber, checked_id(number_id, "phone number", field="number"))
         if number is None or number.account_id != actor.account_id:
             raise NotFound("That phone number does not exist in this account.", field="number")
         return number
@@ -225,7 +226,7 @@ class NumberService:
         """U1: the use case, if it is Approved and its brand Registered, in the actor's account."""
         if use_case_id is None:
             raise InvalidInput("Choose a use case.", field="use_case")
-        use_case = session.get(UseCase, use_case_id)
+        use_case = session.get(UseCase, checked_id(use_case_id, "use case", field="use_case"))
         if use_case is None or use_case.account_id != actor.account_id:
             raise NotFound("That use case does not exist in this account.", field="use_case")
         if use_case.brand.status is not BrandStatus.REGISTERED:
@@ -575,7 +576,7 @@ class NumberService:
         """Fresh rows of the account's numbers among ``number_ids``, read together (live
         updates of the Phone Numbers table); other accounts' numbers are left out (N12).
         """
-        wanted = sorted(set(number_ids))
+        wanted = sorted(set(checked_ids(number_ids, "phone number", field="number")))
         found: list[PhoneNumberRow] = []
         if not wanted:
             return found

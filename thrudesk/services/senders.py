@@ -39,6 +39,7 @@ from thrudesk.services.errors import (
     NotFound,
     PermissionDenied,
 )
+from thrudesk.services.ids import checked_id, checked_ids
 from thrudesk.services.membership import (
     account_of,
     campaign_in_account,
@@ -420,6 +421,7 @@ class SenderService:
         with self._context.unit_of_work(actor, Change.MANAGE_SENDERS) as uow:
             session = uow.session
             campaign = campaign_to_manage(session, actor, campaign_id)
+            checked_id(user_id, "sender", field="senders")
             sender = session.scalar(
                 select(CampaignSender).where(
                     CampaignSender.campaign_id == campaign.id, CampaignSender.user_id == user_id
@@ -548,9 +550,7 @@ class SenderService:
         if isinstance(user_ids, int | str) or not isinstance(user_ids, Iterable):
             raise InvalidInput("Choose the senders to add from the list.", field="senders")
         wanted: list[int] = []
-        for user_id in user_ids:
-            if isinstance(user_id, bool) or not isinstance(user_id, int):
-                raise InvalidInput("Choose the senders to add from the list.", field="senders")
+        for user_id in checked_ids(user_ids, "user", field="senders"):
             if user_id not in wanted:
                 wanted.append(user_id)
         if not wanted:
