@@ -7,6 +7,7 @@ Heavy imports (Qt, SQLAlchemy, the services) wait until the arguments are read, 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -147,7 +148,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # ---------------------------------------------------------------------------------- start-up
 def _dialogs_allowed(args: argparse.Namespace) -> bool:
-    import os
 
     from PySide6.QtGui import QGuiApplication
 
@@ -237,15 +237,43 @@ def _log_qt_messages() -> None:
 
 
 def _lock_path(args: argparse.Namespace, paths: ProfilePaths) -> Path:
+    """The lock of the store (R4): beside a store file, whichever option named it, so that a
+    second program reaching the same file by --data-dir or by --database-url is refused; the
+    profile's for a store that is not a file.
+    """
     from pathlib import Path
 
     from thrudesk.services.store import sqlite_path
 
-    if args.database_url:
-        store_file = sqlite_path(args.database_url)
-        if store_file is not None:
-            return Path(f"{store_file}.lock")
+    store_file = sqlite_path(args.database_url or paths.store_url)
+    if store_file is not None:
+        return Path(f"{store_file}.lock")
     return paths.lock_file
+
+
+def _profile_refusal(paths: ProfilePaths, args: argparse.Namespace) -> str | None:
+    """Why thrudesk cannot start with this profile and store URL, or None: its folders cannot
+    be made or written, or the URL is one it cannot run on as asked.
+    """
+    from thrudesk.paths import ProfileError
+    from thrudesk.services.errors import StoreError
+    from thrudesk.services.store import check_store_url, check_writable, sqlite_path
+
+    try:
+        paths.create()
+        url = args.database_url or paths.store_url
+        check_store_url(url)
+        store_file = sqlite_path(url)
+        if store_file is not None:
+            store_file.parent.mkdir(parents=True, exist_ok=True)
+            check_writable(store_file)
+    except ProfileError as error:
+        return error.message
+    except StoreError as error:
+        return error.message
+    except OSError as error:
+        return f"{error.filename or 'A folder of the profile'} cannot be used: {error.strerror}."
+    return None
 
 
 def tune_interpreter() -> None:
@@ -337,9 +365,14 @@ def _start(args: argparse.Namespace) -> int:
     from thrudesk.paths import profile_paths
 
     tune_interpreter()
+    # R5: whatever thrudesk makes (folders, store, backups, settings, lock, logs, exports) is
+    # its user's alone, whoever made the file before it and whatever the shell's umask says.
+    if os.name == "posix":
+        os.umask(0o077)
     paths = profile_paths(args.data_dir)
-    paths.create()
-    configure_logging(paths.log_file)
+    refusal = _profile_refusal(paths, args)
+    if refusal is None:
+        configure_logging(paths.log_file)
 
     import logging
 
@@ -367,10 +400,12 @@ def _start(args: argparse.Namespace) -> int:
 
     themes = ThemeManager(app)
     themes.apply()
+    if refusal is not None:
+        _refuse(args, "cannot start", refusal)
+        return EXIT_REFUSED
 
     # R4: one instance per store; a second one is refused with a clear message.
     lock_file = _lock_path(args, paths)
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
     lock = QLockFile(str(lock_file))
     lock.setStaleLockTime(0)  # only a live process holds it; a crashed one's lock is taken over
     if not lock.tryLock(200):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+from io import TextIOWrapper
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
@@ -23,10 +24,18 @@ def configure_logging(log_file: Path | None, *, level: int = logging.INFO) -> No
     root.addHandler(console)
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-        )
+        handler = OwnerOnlyLog(log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
         handler.setFormatter(logging.Formatter(FORMAT))
         root.addHandler(handler)
+
+
+class OwnerOnlyLog(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file, the first and each one begun after a rotation, is
+    readable and writable by its owner alone (QUALITY.md R5).
+    """
+
+    def _open(self) -> TextIOWrapper:
+        stream = super()._open()
         if os.name == "posix":
-            log_file.chmod(0o600)
+            os.fchmod(stream.fileno(), 0o600)
+        return stream

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,11 +46,46 @@ class ProfilePaths:
         return self.data_dir / LOCK_FILE
 
     def create(self) -> None:
-        """Make the folders, readable by the user alone (QUALITY.md R5)."""
+        """Make the folders that are missing, readable by the user alone (QUALITY.md R5).
+
+        A folder that already exists keeps its mode: it may be shared (``--data-dir /tmp``).
+        Raise :class:`ProfileError` for a path that is a file or a folder that cannot be
+        written.
+        """
         for folder in (self.data_dir, self.log_dir, self.config_dir):
-            folder.mkdir(parents=True, exist_ok=True)
-            if os.name == "posix":
-                folder.chmod(0o700)
+            _make_folder(folder)
+
+
+class ProfileError(Exception):
+    """The profile's folders cannot be used; the message says why, for the admin."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _make_folder(folder: Path) -> None:
+    for step in reversed((folder, *folder.parents)):
+        if step.exists() and not step.is_dir():
+            raise ProfileError(
+                f"{step} is a file, not a folder: thrudesk keeps its store, logs and settings "
+                "in a folder. Give --data-dir a folder."
+            )
+    if folder.is_dir():
+        if not (folder.stat().st_mode & stat.S_IWUSR and os.access(folder, os.W_OK)):
+            raise ProfileError(
+                f"The folder {folder} is read-only, and thrudesk keeps its store, logs and "
+                "settings there. Make it writable (chmod u+w) or give another --data-dir."
+            )
+        return
+    try:
+        folder.mkdir(mode=0o700, parents=True)
+    except OSError as error:
+        raise ProfileError(
+            f"The folder {folder} cannot be made: {error.strerror}. Give another --data-dir."
+        ) from error
+    if os.name == "posix":
+        folder.chmod(0o700)  # whatever the umask let mkdir give
 
 
 def profile_paths(data_dir: str | Path | None = None) -> ProfilePaths:

@@ -90,7 +90,7 @@ def test_a_tab_that_does_not_exist_is_refused() -> None:
 def test_r4_second_instance_on_the_same_store_is_refused(tmp_path: Path) -> None:
     profile = tmp_path / "profile"
     profile.mkdir()
-    held = QLockFile(str(profile / "thrudesk.lock"))
+    held = QLockFile(str(profile / "thrudesk.sqlite3.lock"))
     assert held.tryLock(0)
     try:
         result = run_program(PROGRAM, ["--data-dir", str(profile)], _headless_env())

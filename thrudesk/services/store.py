@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,10 +26,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -240,9 +248,84 @@ def sqlite_path(url: str) -> Path | None:
     if parsed.get_backend_name() != "sqlite":
         return None
     database = parsed.database
+    if database and database.startswith("file:") and _is_uri(parsed):
+        if parsed.query.get("mode") == "memory":
+            return None
+        database = unquote(urlsplit(database).path)
     if not database or database == ":memory:" or database.startswith("file::memory:"):
         return None
     return Path(database)
+
+
+def _is_uri(parsed: URL) -> bool:
+    return str(parsed.query.get("uri", "")).lower() in ("true", "1")
+
+
+def check_store_url(url: str) -> None:
+    """Refuse a store URL thrudesk cannot run on as asked, before anything is opened: one that
+    is not a URL, names an unknown database or a driver that is not installed, a store in
+    memory (everything would be lost at exit), or a read-only one (thrudesk must write).
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise StoreError(
+            f"{url} is not a database URL. Give a SQLAlchemy URL, for example "
+            "sqlite:////home/you/thrudesk.sqlite3 or postgresql+psycopg://host/thrudesk."
+        ) from error
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        dialect = parsed.get_dialect()
+    except NoSuchModuleError as error:
+        raise StoreError(
+            f"thrudesk does not know the database of {shown} ({parsed.drivername}). "
+            "Give a sqlite:// or postgresql+psycopg:// URL."
+        ) from error
+    try:
+        dialect.import_dbapi()
+    except ImportError as error:
+        module = error.name or parsed.get_driver_name()
+        raise StoreError(
+            f"The database driver {module} for {shown} is not installed. Install it "
+            f"(pip install {module}) or give another --database-url."
+        ) from error
+    if parsed.get_backend_name() != "sqlite":
+        return
+    if sqlite_path(url) is None:
+        raise StoreError(
+            f"{shown} names no file: a store in memory would lose everything when thrudesk "
+            "closes. Give a file, for example sqlite:////home/you/thrudesk.sqlite3."
+        )
+    if parsed.query.get("mode") == "ro" or str(parsed.query.get("immutable", "")) == "1":
+        raise StoreError(
+            f"{shown} opens the store read-only, and thrudesk must write to its store (the "
+            "simulator's clock and the carriers' answers). Open it without mode=ro, or copy "
+            "it and open the copy."
+        )
+
+
+def check_writable(path: Path) -> None:
+    """Refuse a store file, or the folder it lives in, that its owner made read-only: thrudesk
+    respects that and writes nothing (it cannot run its simulation without writing).
+    """
+    folder = path.parent
+    if folder.is_dir() and not _owner_may_write(folder):
+        raise StoreError(
+            f"The folder {folder} is read-only, and thrudesk must write beside its store. "
+            "Make it writable (chmod u+w) or give another --data-dir."
+        )
+    if path.is_file() and not _owner_may_write(path):
+        raise StoreError(
+            f"The store {path} is read-only, and thrudesk must write to its store. It was "
+            "left as it is: make it writable (chmod u+w) or open a copy of it."
+        )
+
+
+def _owner_may_write(path: Path) -> bool:
+    """Whether ``path`` may be written: by its mode bits (which bind even the superuser here)
+    and by the system's own answer.
+    """
+    return bool(path.stat().st_mode & stat.S_IWUSR) and os.access(path, os.W_OK)
 
 
 def url_for_path(path: Path) -> str:
@@ -411,9 +494,13 @@ def _backup(path: Path, revision: str | None) -> Path:
 
 
 def restrict_to_owner(path: Path) -> None:
-    """Make a file readable and writable by its owner only (QUALITY.md R5)."""
+    """Take every right on a file from everyone but its owner (QUALITY.md R5); what its owner
+    may do is left as it is, so a file its owner made read-only stays read-only.
+    """
     if os.name == "posix" and path.exists():
-        path.chmod(0o600)
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            path.chmod(mode & 0o700)
 
 
 def _all_or_nothing_sqlite(url: URL) -> Engine:
@@ -451,8 +538,9 @@ def run_migrations(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", "thrudesk:migrations")
-    sqlite = engine.dialect.name == "sqlite"
-    migrating = _all_or_nothing_sqlite(engine.url) if sqlite else engine
+    # A store in memory lives in its one connection, and is all-or-nothing anyway.
+    in_a_file = sqlite_path(engine.url.render_as_string(hide_password=False)) is not None
+    migrating = _all_or_nothing_sqlite(engine.url) if in_a_file else engine
     try:
         with migrating.begin() as connection:
             config.attributes["connection"] = connection
@@ -467,20 +555,33 @@ DRAFT_SUFFIX = ".creating"
 
 def holds_no_data(path: Path) -> bool:
     """Whether the SQLite file at ``path`` is a store still to be made: absent, empty, or a
-    thrudesk schema that holds no account yet. Read without writing a byte.
+    thrudesk schema that holds no account yet. Read without writing a byte; a file that
+    cannot be read is not to be made (:func:`open_store` says what is wrong with it).
     """
-    state = read_sqlite_schema_state(path)
+    try:
+        if path.exists() and path.stat().st_size:
+            _read_header(path)
+        state = read_sqlite_schema_state(path)
+    except (StoreError, OSError):
+        return False
     if not state.has_tables:
         return state.revision is None
     if state.revision not in KNOWN_REVISIONS:
         return False
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return connection.execute("SELECT 1 FROM account LIMIT 1").fetchone() is None
+        if connection.execute("SELECT 1 FROM account LIMIT 1").fetchone() is not None:
+            return False
     except sqlite3.DatabaseError:
         return False
     finally:
         connection.close()
+    # Made anew only when intact: a damaged file is refused and left as it is (R4).
+    try:
+        _check_integrity(path)
+    except StoreError:
+        return False
+    return True
 
 
 @contextmanager
@@ -632,6 +733,7 @@ def _open_store(url: str, path: Path | None, *, check_in_background: bool) -> St
     integrity: IntegrityCheck | None = None
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        check_writable(path)
         later = check_in_background and _can_check_later(path)
         if not later:
             _check_sqlite_file(path)
