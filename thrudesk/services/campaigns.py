@@ -59,7 +59,7 @@ from thrudesk.services.rows import (
     FollowupRow,
     LaunchOptions,
     Page,
-    format_phone,
+    number_label,
 )
 from thrudesk.services.senders import campaign_senders, enabled_link, open_link
 from thrudesk.services.sending_window import plan_campaign_opening
@@ -602,12 +602,14 @@ class CampaignService:
             raise NotFound(error.message, field="dedicated_number") from None
         if number.kind is not NumberKind.DEDICATED or number.released_at is not None:
             raise InvalidInput(
-                f"{format_phone(number.e164)} is not one of this account's dedicated numbers.",
+                f"{number_label(number.e164, number.name)} is not one of this account's "
+                "dedicated numbers.",
                 field="dedicated_number",
             )
         if number.provisioning_status is not ProvisioningStatus.COMPLETE:  # N4
             raise NumberNotReady(
-                f"{format_phone(number.e164)} is {number.provisioning_status.label}; only a "
+                f"{number_label(number.e164, number.name)} is "
+                f"{number.provisioning_status.label}; only a "
                 "Provisioning Complete number can be put on a campaign.",
                 field="dedicated_number",
             )

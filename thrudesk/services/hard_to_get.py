@@ -27,7 +27,7 @@ from thrudesk.services.ids import checked_id
 from thrudesk.services.jobs import ScheduledJob
 from thrudesk.services.notifications import Note, NotificationService
 from thrudesk.services.numbers import NumberService
-from thrudesk.services.rows import HardToGetRequestRow, format_phone
+from thrudesk.services.rows import HardToGetRequestRow, number_label
 from thrudesk.services.simulation.state import run_seed
 from thrudesk.services.unit_of_work import SUPPORT_DESK, Actor, Change, UnitOfWork
 
@@ -207,7 +207,7 @@ class HardToGetService:
         number = self._numbers.add_number(
             uow, actor, [request.area_code], NumberKind.DEDICATED, use_case, request.name
         )
-        label = format_phone(number.e164)
+        label = number_label(number.e164, number.name)
         request.phone_number_id = number.id
         place = area_codes.place(request.area_code)
         where = f"{request.area_code} ({place})" if place else request.area_code

@@ -58,6 +58,7 @@ from thrudesk.services.rows import (
     Page,
     PhoneNumberRow,
     UseCaseRow,
+    number_label,
 )
 from thrudesk.services.unit_of_work import Actor, AuditRecord, Change, UnitOfWork, admit
 
@@ -487,7 +488,7 @@ class NumberService:
             titles = self._titles_using(uow.session, [number.id]).get(number.id, [])
             if titles:
                 raise NumberInUse(
-                    f"{number.e164} is in use by {len(titles)} campaign"
+                    f"{number_label(number.e164, number.name)} is in use by {len(titles)} campaign"
                     f"{'s' if len(titles) != 1 else ''} that "
                     f"{'are' if len(titles) != 1 else 'is'} not archived: "
                     + ", ".join(f"“{t}”" for t in titles)

@@ -30,7 +30,7 @@ from thrudesk.services.context import ServiceContext, StartingNumber
 from thrudesk.services.errors import InvalidTransition, NotFound
 from thrudesk.services.notifications import Note, NotificationService
 from thrudesk.services.numbers import release_number
-from thrudesk.services.rows import format_phone
+from thrudesk.services.rows import format_phone, number_label
 from thrudesk.services.sending_window import plan_campaign_opening
 from thrudesk.services.unit_of_work import SIMULATOR, Actor, AuditRecord, UnitOfWork
 
@@ -488,8 +488,7 @@ class ProvisioningService:
 
     @staticmethod
     def _label(number: _Number) -> str:
-        display = format_phone(number.e164)
-        return f"{display} · {number.name}" if number.name else display
+        return number_label(number.e164, number.name)
 
     def _tell_initiator(
         self, decision: _Decision, campaigns: list[Campaign], notes: list[Note]

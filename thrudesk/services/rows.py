@@ -67,6 +67,7 @@ __all__ = [
     "UseCaseStatus",
     "UserRow",
     "format_phone",
+    "number_label",
 ]
 
 T = TypeVar("T")
@@ -78,6 +79,14 @@ def format_phone(e164: str) -> str:
         digits = e164[2:]
         return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
     return e164
+
+
+def number_label(e164: str, name: str | None) -> str:
+    """A number as shown wherever it is, with its name when it has one (N6):
+    ``(415) 859-7729 · Bay office``.
+    """
+    display = format_phone(e164)
+    return f"{display} · {name}" if name else display
 
 
 @dataclass(frozen=True)
@@ -185,7 +194,7 @@ class PhoneNumberRow:
     @property
     def label(self) -> str:
         """The number with its name when it has one, as shown wherever the number is (N6)."""
-        return f"{self.display} · {self.name}" if self.name else self.display
+        return number_label(self.e164, self.name)
 
     @property
     def confirmed(self) -> int:
@@ -300,10 +309,8 @@ class CampaignIndexRow:
         """The number, with its name when dedicated (C16)."""
         if self.phone_e164 is None:
             return ""
-        display = format_phone(self.phone_e164)
-        if self.number_kind is NumberKind.DEDICATED and self.number_name:
-            return f"{display} · {self.number_name}"
-        return display
+        dedicated = self.number_kind is NumberKind.DEDICATED
+        return number_label(self.phone_e164, self.number_name if dedicated else None)
 
     @property
     def status_text(self) -> str:
@@ -426,9 +433,7 @@ class DedicatedChoice:
 
     @property
     def label(self) -> str:
-        display = format_phone(self.e164)
-        name = f" · {self.name}" if self.name else ""
-        return f"{display}{name} ({self.use_case_name})"
+        return f"{number_label(self.e164, self.name)} ({self.use_case_name})"
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ def test_n8_the_support_desk_adds_the_requested_number_after_a_delay(
     assert len(added) == 1
     assert (added[0].area_code, added[0].kind) == ("206", NumberKind.DEDICATED)
     assert added[0].initiator_name == "Alex Admin"
-    assert done.outcome == f"Support added {added[0].display}."
+    assert done.outcome == f"Support added {added[0].label}."  # with its name (N6)
     notes = [n for n in thrudesk_services.notifications.list(admin) if n.title.startswith("Hard")]
     assert [n.title for n in notes] == ["Hard-to-get number added"]
     assert notes[0].subject_id == added[0].id

@@ -18,11 +18,12 @@ from thrudesk.services.errors import (
     InvalidInput,
     NoNumbersAvailable,
     NumberInUse,
+    NumberNotReady,
     UseCaseLimitReached,
     UseCaseNotApproved,
 )
 from thrudesk.services.numbers import USE_CASE_NUMBER_LIMIT
-from thrudesk.services.rows import NumberSortKey
+from thrudesk.services.rows import NumberSortKey, format_phone
 from thrudesk.services.starter import StarterAccount
 
 
@@ -254,6 +255,46 @@ def test_n6_the_name_shows_in_the_campaign_index(
     thrudesk_services.numbers.rename(thrudesk_account.actor, number.id, "Events line")
     row = thrudesk_services.campaigns.index_row(thrudesk_account.actor, campaign)
     assert row.phone_label.endswith("· Events line")
+
+
+def test_n6_the_refusal_to_delete_a_number_in_use_names_it_as_everywhere_else(
+    thrudesk_services: Services, thrudesk_account: StarterAccount, unchanged: Unchanged
+) -> None:
+    number = complete_dedicated(thrudesk_services, thrudesk_account, "Bay office")
+    active_on_dedicated(thrudesk_services, thrudesk_account, number.id, "Turnout")
+    assert number.label == f"{format_phone(number.e164)} · Bay office"
+    with unchanged(), pytest.raises(NumberInUse) as refused:
+        thrudesk_services.numbers.delete(thrudesk_account.actor, number.id)
+    assert refused.value.message == (
+        f"{number.label} is in use by 1 campaign that is not archived: “Turnout”. "
+        "Archive them first, then delete the number."
+    )
+    assert number.e164 not in refused.value.message
+
+
+def test_n6_an_unnamed_number_in_use_is_named_as_people_write_it(
+    thrudesk_services: Services, thrudesk_account: StarterAccount
+) -> None:
+    number = complete_dedicated(thrudesk_services, thrudesk_account)
+    active_on_dedicated(thrudesk_services, thrudesk_account, number.id, "Turnout")
+    with pytest.raises(NumberInUse) as refused:
+        thrudesk_services.numbers.delete(thrudesk_account.actor, number.id)
+    assert refused.value.message.startswith(f"{format_phone(number.e164)} is in use by ")
+
+
+def test_n6_a_launch_on_a_number_not_ready_names_it_with_its_name(
+    thrudesk_services: Services, thrudesk_account: StarterAccount, unchanged: Unchanged
+) -> None:
+    actor = thrudesk_account.actor
+    number = thrudesk_services.numbers.create_dedicated(
+        actor, ["415"], thrudesk_account.use_case_id, "Bay office"
+    )
+    draft = thrudesk_services.campaigns.create(actor, "Turnout")
+    with unchanged(), pytest.raises(NumberNotReady) as refused:
+        thrudesk_services.campaigns.launch(actor, draft, "dedicated", number.id)
+    assert refused.value.message.startswith(
+        f"{format_phone(number.e164)} · Bay office is Provisioning Initiated;"
+    )
 
 
 def test_n7_single_use_number_tries_region_preferences_in_order(
