@@ -176,9 +176,9 @@ def _restore_chosen(args: argparse.Namespace, refusal: StoreError) -> bool:
 
     _report_refusal("store refused", refusal.message)
     box = QMessageBox(QMessageBox.Icon.Critical, "thrudesk: store refused", refusal.message)
-    box.setObjectName("storeRefusedDialog")
+    box.setObjectName("store_refused_dialog")
     restore = box.addButton("Restore backup", QMessageBox.ButtonRole.AcceptRole)
-    restore.setObjectName("restoreBackupButton")
+    restore.setObjectName("restore_backup_button")
     box.addButton(QMessageBox.StandardButton.Close)
     box.setDefaultButton(QMessageBox.StandardButton.Close)
     # Before the event loop runs there is nothing to re-enter: exec() is safe here.

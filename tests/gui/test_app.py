@@ -167,7 +167,7 @@ def test_a_screenshot_leaves_the_other_tasks_running_while_it_waits(
     assert later_turns > 0  # still resumed after the screenshot
 
 
-@pytest.mark.parametrize("choice", ["restoreBackupButton", None])
+@pytest.mark.parametrize("choice", ["restore_backup_button", None])
 def test_r4_the_refusal_dialog_offers_to_restore_the_backup_it_names(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, choice: str | None
 ) -> None:
@@ -187,8 +187,8 @@ def test_r4_the_refusal_dialog_offers_to_restore_the_backup_it_names(
             QTimer.singleShot(20, answer)
             return
         seen.append(box.text())
-        assert box.objectName() == "storeRefusedDialog"
-        restore = box.findChild(QAbstractButton, "restoreBackupButton")
+        assert box.objectName() == "store_refused_dialog"
+        restore = box.findChild(QAbstractButton, "restore_backup_button")
         assert restore is not None
         assert restore.text() == "Restore backup"
         if choice is None:

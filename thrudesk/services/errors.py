@@ -98,6 +98,17 @@ class StoreError(ThrudeskError):
         self.backup = backup
 
 
+class DiskFull(ThrudeskError):
+    """The disk under the store is full: what was asked was not saved, and nothing saved before
+    is lost. Writing goes on by itself once there is room.
+    """
+
+    MESSAGE = "The disk is full: thrudesk cannot save; nothing is lost."
+
+    def __init__(self, message: str = MESSAGE, *, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+
+
 class NewerStore(StoreError):
     """The store was written by a newer thrudesk: an older backup is no remedy."""
 

@@ -21,7 +21,7 @@ import sqlite3
 import stat
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from thrudesk.migrations import HEAD_REVISION, KNOWN_REVISIONS
-from thrudesk.services.errors import NewerStore, StoreError
+from thrudesk.services.errors import DiskFull, NewerStore, StoreError
 from thrudesk.services.priority import lower_this_thread
 
 log = logging.getLogger("thrudesk.store")
@@ -157,8 +157,73 @@ class IntegrityCheck:
                 connection.interrupt()
 
 
+SQLITE_FULL = 13
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether ``error`` (or what it wraps) says the disk under the store is full."""
+    seen: set[int] = set()
+    found: BaseException | None = error
+    while found is not None and id(found) not in seen:
+        seen.add(id(found))
+        if isinstance(found, DiskFull):
+            return True
+        if isinstance(found, sqlite3.Error) and (
+            getattr(found, "sqlite_errorcode", None) == SQLITE_FULL
+            or "database or disk is full" in str(found)
+        ):
+            return True
+        if isinstance(found, OSError) and found.errno == errno.ENOSPC:
+            return True
+        orig = getattr(found, "orig", None)
+        found = orig if isinstance(orig, BaseException) else (found.__cause__ or found.__context__)
+    return False
+
+
+class StoreHealth:
+    """Whether the store took the last write tried on it, or met a full disk.
+
+    Listeners are told ``full`` when it changes, on whichever thread learned it.
+    """
+
+    def __init__(self) -> None:
+        self._full = False
+        self._lock = threading.Lock()
+        self._listeners: list[Callable[[bool], None]] = []
+
+    @property
+    def full(self) -> bool:
+        return self._full
+
+    def subscribe(self, listener: Callable[[bool], None]) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[bool], None]) -> None:
+        with suppress(ValueError):
+            self._listeners.remove(listener)
+
+    def report(self, *, full: bool) -> None:
+        with self._lock:
+            if full == self._full:
+                return
+            self._full = full
+        if full:
+            log.warning("the disk is full: the store cannot be written; trying again")
+        else:
+            log.info("the store can be written again")
+        for listener in list(self._listeners):
+            try:
+                listener(full)
+            except Exception:
+                log.exception("a store health listener failed")
+
+
 class Store:
-    """An open, migrated store: an engine and a session factory."""
+    """An open, migrated store: an engine and a session factory.
+
+    ``health`` says whether the last write met a full disk; a transaction that meets one raises
+    :class:`~thrudesk.services.errors.DiskFull` (rolled back: nothing of it is written).
+    """
 
     def __init__(
         self,
@@ -172,6 +237,7 @@ class Store:
         self.path = path
         self.backup_path = backup
         self.integrity = integrity or IntegrityCheck.passed()
+        self.health = StoreHealth()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @property
@@ -189,11 +255,22 @@ class Store:
         before committing, and a damaged store refuses it, then and afterwards (R4): it rolls
         back, and the file is as it was.
         """
-        with self._sessions.begin() as session:
-            yield session
-            integrity = self.integrity
-            if (not integrity.done or integrity.error is not None) and _holds_writes(session):
-                integrity.require()
+        wrote = False
+        try:
+            with self._sessions.begin() as session:
+                yield session
+                integrity = self.integrity
+                if (not integrity.done or integrity.error is not None) and _holds_writes(session):
+                    integrity.require()
+                # After a full disk, only a write that commits says there is room again.
+                wrote = self.health.full and _holds_writes(session)
+        except (SQLAlchemyError, sqlite3.Error, OSError) as error:
+            if not is_disk_full(error):
+                raise
+            self.health.report(full=True)
+            raise DiskFull() from error
+        if wrote:
+            self.health.report(full=False)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -40,7 +40,7 @@ from thrudesk.services.changes import (
     ChangeCollector,
 )
 from thrudesk.services.container import Services
-from thrudesk.services.errors import NotFound, ThrudeskError
+from thrudesk.services.errors import DiskFull, NotFound, ThrudeskError
 from thrudesk.services.rows import (
     AccountRow,
     CampaignStatus,
@@ -56,7 +56,7 @@ from thrudesk.views.clock_controls import JumpDialog, SimulationControls, speed_
 from thrudesk.views.notifications import NotificationsButton, NotificationsPopup
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.throttle import Throttle
-from thrudesk.views.widgets import label, open_beside, retint_icons, steady_pages
+from thrudesk.views.widgets import Notice, label, open_beside, retint_icons, steady_pages
 
 if TYPE_CHECKING:
     from thrudesk.views.campaign_details import CampaignDetailsTab
@@ -116,10 +116,13 @@ class MainWindow(QMainWindow):
         subject_requested(str, int): open a number or a campaign; safe to emit from any thread
             (desktop notification clicks arrive this way).
         closed(): the window was closed (the program ends its loop).
+        store_health_changed(bool): the store met a full disk (True) or took a write again
+            (False); safe to emit from any thread.
     """
 
     subject_requested = Signal(str, int)
     closed = Signal()
+    store_health_changed = Signal(bool)
 
     def __init__(
         self,
@@ -169,13 +172,31 @@ class MainWindow(QMainWindow):
         else:
             for position, title in enumerate(TAB_TITLES):
                 self.tabs.addTab(self._tab_at(position), title)
-        self.setCentralWidget(self.tabs)
+        # Above the tabs, while the store cannot be written (a full disk): what every tab shows
+        # stays, and writing goes on by itself once there is room.
+        self.store_banner = Notice("danger", "store_banner", DiskFull.MESSAGE)
+        self.store_banner.label.setText(
+            f"{DiskFull.MESSAGE} Free some space on the disk: thrudesk goes on by itself."
+        )
+        self.store_banner.setVisible(services.store.health.full)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.store_banner)
+        central_layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self._build_status_bar()
         self._build_menus()
         self._build_shortcuts()
 
         self.bridge = ChangeBridge(services.bus, self)
         self.bridge.changed.connect(self._on_bridge_changed)
+        # Told on whichever thread met the full disk; shown on the window's (queued).
+        self.store_health_changed.connect(
+            self._on_self_store_health_changed, Qt.ConnectionType.QueuedConnection
+        )
+        services.store.health.subscribe(self.store_health_changed.emit)
         services.clock.add_listener(self._on_clock_changed)
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
@@ -194,6 +215,10 @@ class MainWindow(QMainWindow):
         # Keyboard first: the table of the tab in view has the focus, not the account switcher.
         if (tab := self.tabs.currentWidget()) is not None:
             tab.setFocus()
+
+    @Slot(bool)
+    def _on_self_store_health_changed(self, full: bool) -> None:
+        self.store_banner.setVisible(full)
 
     # ------------------------------------------------------------------ the tabs
     @property
@@ -543,6 +568,7 @@ class MainWindow(QMainWindow):
         if self._campaign_details_tab is not None:
             self._campaign_details_tab.shutdown()
         self.bridge.close()
+        self._services.store.health.unsubscribe(self.store_health_changed.emit)
         self._services.clock.remove_listener(self._on_clock_changed)
 
     # ------------------------------------------------------------------ state

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from thrudesk.services.context import ServiceContext
     from thrudesk.services.jobs import ScheduledJob
     from thrudesk.services.simulation.engine import BatchReport, Simulator
+    from thrudesk.services.store import StoreHealth
 
 __all__ = ["PROCESS_NAME", "ApplyingApart", "Relays", "can_apply_apart"]
 
@@ -64,6 +65,8 @@ _READY = "ready"
 _BATCH = "batch"
 _CHANGES = "changes"
 _DESKTOP = "desktop"
+# Whether the store took the applying process's last write (False) or met a full disk (True).
+_HEALTH = "health"
 
 
 class Relays(Protocol):
@@ -202,6 +205,8 @@ class ApplyingApart:
             relay_log(value)
         elif kind == _READY:
             self._relays.apart_ready()
+        elif kind == _HEALTH:
+            self._context.store.health.report(full=bool(value))
 
     def _close_pipe(self) -> None:
         pipe, self._pipe = self._pipe, None
@@ -245,7 +250,14 @@ class _Applying:
     what it applies.
     """
 
-    def __init__(self, pipe: Connection, simulator: Simulator, clock: Clock, bus: ChangeBus):
+    def __init__(
+        self,
+        pipe: Connection,
+        simulator: Simulator,
+        clock: Clock,
+        bus: ChangeBus,
+        health: StoreHealth,
+    ):
         self._pipe = pipe
         self._simulator = simulator
         self._clock = clock
@@ -254,6 +266,8 @@ class _Applying:
         self._loop: asyncio.AbstractEventLoop | None = None
         bus.subscribe(self._on_change)
         simulator.add_batch_listener(self._on_batch)
+        # A full disk met here is the window's to show.
+        health.subscribe(lambda full: self._send(_HEALTH, full))
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -332,7 +346,7 @@ def _apply_here(start: _Start, pipe: Connection) -> None:
     try:
         services = Services(store, clock, bus=bus, desktop=_PipeDesktop(pipe))
         simulator = Simulator(services, plans=False)
-        applying = _Applying(pipe, simulator, clock, bus)
+        applying = _Applying(pipe, simulator, clock, bus, store.health)
         services.context.jobs.listen(applying.on_planned)
         loop.run_until_complete(applying.run())
     except Exception:

@@ -28,6 +28,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -42,7 +43,7 @@ from thrudesk.services.changes import CAMPAIGNS, SIMULATION, Change
 from thrudesk.services.clock import ManualClock, ScaledClock, TimerHandle
 from thrudesk.services.container import Services
 from thrudesk.services.context import StartingNumber
-from thrudesk.services.errors import InvalidInput, NotFound
+from thrudesk.services.errors import DiskFull, InvalidInput, NotFound
 from thrudesk.services.jobs import JobHandler, JobSpec, ScheduledJob
 from thrudesk.services.numbers import unreleased_counts
 from thrudesk.services.provisioning import CarrierAnswer
@@ -61,6 +62,7 @@ from thrudesk.services.simulation.model import (
 )
 from thrudesk.services.simulation.scenarios import ForcedOutcome, ForcedProvisioning
 from thrudesk.services.simulation.state import load_state
+from thrudesk.services.store import is_disk_full
 from thrudesk.services.unit_of_work import SIMULATOR, Actor, UnitOfWork
 from thrudesk.services.upkeep import UPKEEP_KINDS, UpkeepService
 
@@ -88,6 +90,8 @@ MANUAL_BATCH = 5000
 # A running scaled clock reaches the store at least this often (wall seconds), batches or not:
 # a kill loses no more simulated time than this interval at the clock's speed (S4).
 CLOCK_SAVE_S = 2.0
+# While the disk is full, the due jobs are tried again this often (wall seconds).
+DISK_FULL_RETRY_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,7 @@ class Simulator:
         self._applying = False
         self._timer: TimerHandle | None = None
         self._continuation: asyncio.Handle | None = None
+        self._disk_retry: asyncio.TimerHandle | None = None
         # The running clock's regular save (S4), and when the clock last reached the store.
         self._clock_saver: asyncio.TimerHandle | None = None
         self._clock_saved_at = 0.0
@@ -338,6 +343,9 @@ class Simulator:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        if self._disk_retry is not None:
+            self._disk_retry.cancel()
+            self._disk_retry = None
         if self._continuation is not None:
             self._continuation.cancel()
             self._continuation = None
@@ -545,6 +553,7 @@ class Simulator:
             return
         self._applying = True
         yield_to_loop = False
+        disk_full = False
         try:
             live = self._clock.kind is not ClockKind.MANUAL
             limit = LIVE_BATCH if live else MANUAL_BATCH
@@ -560,12 +569,35 @@ class Simulator:
                     # every 0.3 ms): the window turns first.
                     yield_to_loop = True
                     break
+        except DiskFull:
+            # Nothing of the batch was written; its jobs stay due, and are tried again.
+            disk_full = True
         finally:
             self._applying = False
-        if yield_to_loop and self._running:
+        if disk_full:
+            self._try_again_later()
+        elif yield_to_loop and self._running:
             self._continue_soon()
         else:
             self._arm()
+
+    def _try_again_later(self) -> None:
+        """The disk is full: try the due jobs again every DISK_FULL_RETRY_S of wall time,
+        until there is room (the store's health tells the window meanwhile).
+        """
+        loop = self._loop
+        if loop is None:
+            with suppress(RuntimeError):
+                loop = asyncio.get_running_loop()
+        if loop is None or loop.is_closed() or not self._running:
+            return  # a manual clock without a loop: the next advance tries again
+
+        def again() -> None:
+            self._disk_retry = None
+            self._run_due()
+
+        if self._disk_retry is None:
+            self._disk_retry = loop.call_later(DISK_FULL_RETRY_S, again)
 
     def _continue_soon(self) -> None:
         """More is due: let the window turn, then go on with the next batch."""
@@ -597,6 +629,8 @@ class Simulator:
         budget = LIVE_BUDGET_S if live else None
         try:
             return self._apply_claimed(limit, careful=False, budget=budget)
+        except DiskFull:
+            raise  # no job is at fault: the batch waits for room, whole
         except Exception:
             log.exception("a simulation batch failed; applying its jobs one by one")
             return self._apply_claimed(limit, careful=True, budget=budget)
@@ -777,6 +811,8 @@ class Simulator:
                 with uow.session.begin_nested():
                     self._handlers[job.kind](uow, job)
             except Exception as error:
+                if is_disk_full(error):
+                    raise DiskFull() from error  # the job is not at fault: it waits for room
                 log.exception("simulation job %d (%s) failed", job.id, job.kind)
                 failed.append(job.id)
                 del batch.planned[planned_before:]  # rolled back with the job
