@@ -251,6 +251,25 @@ def _lock_path(args: argparse.Namespace, paths: ProfilePaths) -> Path:
     return paths.lock_file
 
 
+def _lock_unwritable(lock_file: Path) -> str:
+    """Why the store's lock could not be written, for the admin."""
+    import shutil
+
+    try:
+        full = shutil.disk_usage(lock_file.parent).free < 64 * 1024
+    except OSError:
+        full = False
+    if full:
+        return (
+            f"The disk is full: thrudesk cannot write the lock {lock_file} beside its store. "
+            "Free some space and start thrudesk again."
+        )
+    return (
+        f"The lock {lock_file} beside the store cannot be written. Check that the folder is "
+        "writable, or start with another --data-dir."
+    )
+
+
 def _profile_refusal(paths: ProfilePaths, args: argparse.Namespace) -> str | None:
     """Why thrudesk cannot start with this profile and store URL, or None: its folders cannot
     be made or written, or the URL is one it cannot run on as asked.
@@ -409,6 +428,10 @@ def _start(args: argparse.Namespace) -> int:
     lock = QLockFile(str(lock_file))
     lock.setStaleLockTime(0)  # only a live process holds it; a crashed one's lock is taken over
     if not lock.tryLock(200):
+        if lock.error() is not QLockFile.LockError.LockFailedError:
+            # Not held by another program: the lock itself could not be written.
+            _refuse(args, "cannot start", _lock_unwritable(lock_file))
+            return EXIT_REFUSED
         pid, host, _app = lock.getLockInfo()
         holder = f" (process {pid} on {host})" if pid else ""
         _refuse(

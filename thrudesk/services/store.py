@@ -673,20 +673,30 @@ def made_beside(path: Path) -> Iterator[Store]:
     draft = path.with_name(path.name + DRAFT_SUFFIX)
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_store_files(draft)
-    store = open_store(url_for_path(draft))
     try:
-        yield store
+        store = open_store(url_for_path(draft))
     except BaseException:
-        store.dispose()
         _remove_store_files(draft)
         raise
-    store.dispose()
-    _fold_write_ahead_log(draft)
-    # A write-ahead log left beside ``path`` would be read into the new file: it goes first.
-    for suffix in ("-wal", "-shm"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
-    os.replace(draft, path)
-    _sync_folder(path.parent)
+    try:
+        try:
+            yield store
+        finally:
+            store.dispose()
+        _fold_write_ahead_log(draft)
+        # A write-ahead log left beside ``path`` would be read into the new file: it goes first.
+        for suffix in ("-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        os.replace(draft, path)
+        _sync_folder(path.parent)
+    except BaseException as error:
+        _remove_store_files(draft)
+        if is_disk_full(error):
+            raise StoreError(
+                f"The store {path} could not be made: the disk is full. Nothing was left "
+                "behind; free some space and start thrudesk again."
+            ) from error
+        raise
     log.info("made the store %s", path)
 
 

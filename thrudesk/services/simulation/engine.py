@@ -335,6 +335,8 @@ class Simulator:
                     with self._context.store.begin() as session:
                         save_simulated_now(session, self._clock)
                     self._clock_saved_at = time.monotonic()
+                except DiskFull:
+                    pass  # the store's health says so; the next turn tries again
                 except Exception:
                     log.warning("the clock could not be saved; trying again", exc_info=True)
         self._clock_saver = loop.call_later(wait, self._keep_clock_saved)
