@@ -41,7 +41,7 @@ from thrudesk.services.rows import (
     FollowupRow,
     NumberMode,
     ProvisioningStatus,
-    format_phone,
+    number_label,
 )
 from thrudesk.services.senders import TeamRow
 from thrudesk.services.sending_window import SendingWindowRow
@@ -175,7 +175,9 @@ def describe_event(event: EventRow) -> str:
         return f"{carrier} rejected the number" + (f": {reason}" if reason else "")
     if kind == "number_bought":
         e164 = str(after.get("e164", ""))
-        text = f"Number {format_phone(e164)} bought in {after.get('area_code', '')}"
+        name = after.get("name")
+        shown = number_label(e164, name if isinstance(name, str) else None)
+        text = f"Number {shown} bought in {after.get('area_code', '')}"
         skipped = after.get("skipped")
         if isinstance(skipped, list) and skipped:
             text += f" ({', '.join(map(str, skipped))} had none)"

@@ -176,7 +176,7 @@ class MainWindow(QMainWindow):
         # stays, and writing goes on by itself once there is room.
         self.store_banner = Notice("danger", "store_banner", DiskFull.MESSAGE)
         self.store_banner.label.setText(
-            f"{DiskFull.MESSAGE} Free some space on the disk: thrudesk goes on by itself."
+            f"{DiskFull.MESSAGE} Free some space on the disk and thrudesk goes on by itself."
         )
         self.store_banner.setVisible(services.store.health.full)
         central = QWidget()
