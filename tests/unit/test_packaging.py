@@ -103,3 +103,29 @@ def test_app_icon_exists_as_svg_and_as_a_png_of_every_size() -> None:
     # The window's own icon (package data) is the same drawing.
     assert (ROOT / "resources" / "app" / "thrudesk.svg").read_bytes() == svg.read_bytes()
     assert png_size(ROOT / "resources" / "app" / "thrudesk-256.png") == (256, 256)
+
+
+def test_building_the_package_warns_of_nothing_and_ships_every_resource(tmp_path: Path) -> None:
+    """A clean build (what ``pip install thrudesk`` runs) prints no warning of the build backend,
+    and the wheel holds every icon, theme and data file the program loads.
+    """
+    import sys
+    import zipfile
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-v", "-w", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    said = result.stdout + result.stderr
+    assert "Warning" not in said, [line for line in said.splitlines() if "Warning" in line]
+    (wheel,) = tmp_path.glob("thrudesk-*.whl")
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    resources = ROOT / "resources"
+    for found in resources.rglob("*"):
+        if found.is_file() and "__pycache__" not in found.parts:
+            name = "thrudesk/resources/" + found.relative_to(resources).as_posix()
+            assert name in shipped, name
