@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +33,7 @@ class FormDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._opened = False
         self.setObjectName(name)
         self.setWindowTitle(title)
         self.setModal(True)
@@ -68,6 +71,31 @@ class FormDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.accept_button)
         outer.addLayout(buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._opened:
+            # Typing goes into the form at once; Space cannot press an accept button that
+            # QDialog would otherwise focus.
+            self._opened = True
+            first = self.first_field()
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def first_field(self) -> QWidget | None:
+        """The first control in the tab order that takes the focus and is not a push button."""
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self:
+            if (
+                widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and widget.isVisibleTo(self)
+                and widget.isEnabled()
+                and not isinstance(widget, QPushButton | QToolButton)
+                and self.isAncestorOf(widget)
+            ):
+                return widget
+            widget = widget.nextInFocusChain()
+        return None
 
     def set_intro(self, text: str) -> None:
         self.intro.setText(text)
