@@ -4,9 +4,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QTime
-from PySide6.QtWidgets import QDateTimeEdit, QLabel, QPlainTextEdit
+from PySide6.QtWidgets import QDateTimeEdit, QLabel, QPlainTextEdit, QToolButton
 from pytestqt.qtbot import QtBot
 
 from tests.gui.helpers import (
@@ -18,11 +21,13 @@ from tests.gui.helpers import (
     wait_dialog,
 )
 from tests.gui.teamwork_steps import CampaignWithContacts
-from thrudesk.services.clock import ManualClock
+from thrudesk.services.clock import ManualClock, ScaledClock
 from thrudesk.services.container import Services
 from thrudesk.services.starter import StarterAccount
+from thrudesk.services.store import Store
 from thrudesk.services.validation import LATEST
 from thrudesk.views.main_window import MainWindow
+from thrudesk.views.theme import ThemeManager
 
 FIRST = QDate(2000, 1, 1)
 LAST = QDate(2099, 12, 31)
@@ -102,3 +107,35 @@ def test_s1_the_jump_dialog_offers_nothing_after_2099(
     assert "only moves forward" in shown_text(child(dialog, QLabel, "clock_error"))
     assert sim_clock.now() == start
     dialog.close()
+
+
+def test_s1_the_pause_button_shows_a_clock_stopped_at_the_end_of_2099(
+    qtbot: QtBot,
+    thrudesk_store: Store,
+    thrudesk_account: StarterAccount,
+    themed: ThemeManager,
+    qasync_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """S1: a scaled clock running into the last moment of 2099 pauses there by itself; the
+    speed and pause controls show it paused, and Resume leaves it there.
+    """
+    clock = ScaledClock(LATEST - timedelta(hours=5), speed=3600)  # 5 s of wall time
+    window = MainWindow(Services(thrudesk_store, clock), None, thrudesk_account.actor)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    clock.attach(qasync_loop)
+    pause = child(window, QToolButton, "clock_pause_button")
+    speed = child(window, QLabel, "status_speed_label")
+    assert (pause.text(), speed.text()) == ("Pause", "Speed 3600×")
+
+    qtbot.waitUntil(lambda: pause.text() == "Resume", timeout=20_000)
+    assert pause.isChecked()
+    assert speed.text() == "Paused"
+    assert clock.now() == LATEST
+
+    click_named(qtbot, window, "clock_pause_button")  # Resume: the clock stays at the bound
+    assert (pause.text(), speed.text()) == ("Resume", "Paused")
+    assert clock.now() == LATEST
+    clock.detach()
+    window.shutdown()

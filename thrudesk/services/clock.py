@@ -9,6 +9,10 @@ Three kinds share one interface:
 Sleepers wait on the clock through :meth:`Clock.call_at` or :meth:`Clock.sleep_until`, never on
 real seconds, so a manual ``advance()`` wakes exactly the due sleepers in order, and a speed change
 re-times the pending ones.
+
+No clock moves past :data:`~thrudesk.services.validation.LATEST`, the last moment of 31 December
+2099 (DOMAIN.md "Errors"): a manual clock and a jump refuse to, and a running scaled clock pauses
+there by itself, reading exactly that moment.
 """
 
 from __future__ import annotations
@@ -32,11 +36,18 @@ log = logging.getLogger("thrudesk.clock")
 SPEEDS: tuple[float, ...] = (1.0, 10.0, 60.0, 600.0, 3600.0)
 MIN_SPEED = 1.0
 MAX_SPEED = 3600.0
+# The longest delay a loop timer is armed for (wall seconds): a sleeper further off is woken on the
+# way. Qt's event loop, under qasync, takes no timer longer than 2**31 ms (24.8 days).
+MAX_ARM_S = 86_400.0
 
 
 def utcnow() -> datetime:
     """Wall time, aware UTC."""
     return datetime.now(UTC)
+
+
+def _moment_text(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def _check_target(when: datetime) -> datetime:
@@ -255,6 +266,10 @@ class _LoopClock(Clock):
     def _real_seconds_until(self, when: datetime) -> float | None:
         """Real seconds until ``when`` at the current speed; None while paused."""
 
+    def _wake_at(self) -> datetime | None:
+        """The simulated moment the loop's timer is armed for: the earliest sleeper's."""
+        return self._next_when()
+
     def _timers_changed(self) -> None:
         self._rearm()
 
@@ -264,13 +279,13 @@ class _LoopClock(Clock):
             self._armed = None
         if self._loop is None or self._loop.is_closed():
             return
-        when = self._next_when()
+        when = self._wake_at()
         if when is None:
             return
         delay = self._real_seconds_until(when)
         if delay is None:
             return
-        self._armed = self._loop.call_later(max(0.0, delay), self._fire)
+        self._armed = self._loop.call_later(min(max(0.0, delay), MAX_ARM_S), self._fire)
 
     def _fire(self) -> None:
         self._armed = None
@@ -309,7 +324,13 @@ class ClockReading:
 
 
 class ScaledClock(_LoopClock):
-    """Simulated time running at ``speed`` times wall time, with pause, resume and jump."""
+    """Simulated time running at ``speed`` times wall time, with pause, resume and jump.
+
+    It pauses by itself at :data:`~thrudesk.services.validation.LATEST`: whatever reads it first
+    once wall time has taken it there (or the loop's timer armed for that moment) finds it paused
+    at exactly that moment, and its listeners are told on the loop's next turn. Made at a moment
+    past it, or told to follow one, it reads LATEST, paused.
+    """
 
     kind = ClockKind.SCALED
 
@@ -322,6 +343,7 @@ class ScaledClock(_LoopClock):
         self._anchor_wall = time.monotonic()
         self._speed = float(speed)
         self._paused = paused
+        self._hold_within_bound()
 
     @staticmethod
     def _check_speed(speed: float) -> None:
@@ -334,7 +356,11 @@ class ScaledClock(_LoopClock):
         if self._paused:
             return self._anchor_sim
         elapsed = (time.monotonic() - self._anchor_wall) * self._speed
-        return self._anchor_sim + timedelta(seconds=elapsed)
+        moment = self._anchor_sim + timedelta(seconds=elapsed)
+        if moment < validation.LATEST:
+            return moment
+        self._stop_at_the_end()
+        return self._anchor_sim
 
     @property
     def speed(self) -> float:
@@ -342,7 +368,52 @@ class ScaledClock(_LoopClock):
 
     @property
     def paused(self) -> bool:
+        if not self._paused:
+            self.now()  # at the end of 2099, this pauses it
         return self._paused
+
+    def _hold_within_bound(self) -> None:
+        """An anchor past the bound (a clock made there): the bound, paused."""
+        if self._anchor_sim > validation.LATEST:
+            log.warning(
+                "the simulated time %s lies past %s, the last moment thrudesk accepts; "
+                "the clock reads that moment, paused",
+                self._anchor_sim.isoformat(),
+                _moment_text(validation.LATEST),
+            )
+            self._anchor_sim = validation.LATEST
+            self._anchor_wall = time.monotonic()
+            self._paused = True
+
+    def _stop_at_the_end(self) -> None:
+        """Pause at LATEST, which wall time has reached; the listeners hear of it on the loop.
+
+        Any reading may get here, inside a batch's transaction or on another thread: the
+        listeners (which save the clock, or show it) are told on the loop's next turn instead.
+        """
+        if self._paused:
+            return
+        self._anchor_sim = validation.LATEST
+        self._anchor_wall = time.monotonic()
+        self._paused = True
+        log.info(
+            "the simulated time reached %s, the last moment thrudesk accepts: the clock is paused",
+            _moment_text(validation.LATEST),
+        )
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._stopped_at_the_end)
+
+    def _stopped_at_the_end(self) -> None:
+        self._rearm()
+        self._notify()
+
+    def _wake_at(self) -> datetime | None:
+        """The earliest sleeper's moment, or LATEST when the running clock gets there first."""
+        when = self._next_when()
+        if self._paused or (when is not None and when <= validation.LATEST):
+            return when
+        return validation.LATEST
 
     def _reanchor(self) -> None:
         self._anchor_sim = self.now()
@@ -363,6 +434,12 @@ class ScaledClock(_LoopClock):
             self._notify()
 
     def resume(self) -> None:
+        if self._paused and self._anchor_sim >= validation.LATEST:
+            log.info(
+                "the clock stays paused at %s, the last moment thrudesk accepts",
+                _moment_text(validation.LATEST),
+            )
+            return
         if self._paused:
             self._anchor_wall = time.monotonic()
             self._paused = False
@@ -387,6 +464,7 @@ class ScaledClock(_LoopClock):
 
     def reading(self) -> ClockReading:
         """The clock's state, for another process to :meth:`follow`."""
+        self.now()  # at the end of 2099, this pauses it
         return ClockReading(self._anchor_sim, self._anchor_wall, self._speed, self._paused)
 
     def follow(self, reading: ClockReading) -> None:
@@ -396,6 +474,7 @@ class ScaledClock(_LoopClock):
         self._anchor_wall = reading.anchor_wall
         self._speed = float(reading.speed)
         self._paused = reading.paused
+        self._hold_within_bound()
         self._rearm()
         self._notify()
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from thrudesk.services import clock as clock_module
 from thrudesk.services.clock import ManualClock, ScaledClock
 from thrudesk.services.errors import InvalidInput
 
@@ -179,3 +181,114 @@ def test_s1_a_scaled_clock_refuses_a_jump_past_2099_and_stays() -> None:
         assert clock.now() == START
     clock.jump_to(LATEST)
     assert clock.now() == LATEST
+
+
+class _Wall:
+    """``time.monotonic`` for the clock module, moved on by hand."""
+
+    def __init__(self) -> None:
+        self.seconds = 1000.0
+
+    def monotonic(self) -> float:
+        return self.seconds
+
+
+def test_s1_a_scaled_clock_stops_at_the_end_of_2099(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """S1, DOMAIN.md "Errors": a running scaled clock pauses by itself at the last moment
+    thrudesk accepts, reading exactly that moment, and says so in the log; nothing reads a
+    moment past it, and resuming or a new speed leaves it there.
+    """
+    wall = _Wall()
+    monkeypatch.setattr(clock_module, "time", wall)
+    clock = ScaledClock(LATEST - timedelta(hours=1), speed=3600)
+    assert clock.now() == LATEST - timedelta(hours=1)
+    wall.seconds += 0.5
+    assert clock.now() == LATEST - timedelta(minutes=30)
+    assert not clock.reading().paused
+
+    with caplog.at_level(logging.INFO, logger="thrudesk.clock"):
+        wall.seconds += 3600  # a week of wall time would be 168 of these
+        assert clock.paused  # read before now(): the end pauses it all the same
+        assert clock.now() == LATEST
+    assert "reached 2099-12-31 09:59 UTC, the last moment thrudesk accepts" in caplog.text
+    assert "the clock is paused" in caplog.text
+    wall.seconds += 86_400
+    assert clock.now() == LATEST
+    reading = clock.reading()
+    assert (reading.anchor_sim, reading.paused) == (LATEST, True)
+
+    clock.resume()
+    clock.set_speed(60)
+    wall.seconds += 3600
+    assert clock.paused
+    assert clock.now() == LATEST
+
+    # A clock made past the bound reads the bound, paused.
+    late = ScaledClock(datetime(9999, 12, 30, tzinfo=UTC), speed=3600)
+    assert (late.now(), late.paused) == (LATEST, True)
+
+
+def test_s1_a_running_scaled_clock_pauses_at_the_end_of_2099_on_its_own() -> None:
+    """S1: with nobody reading it, the clock's loop timer pauses it at the bound and tells its
+    listeners (the window's speed and pause controls, the simulator): sleepers due by then
+    wake, later ones never.
+    """
+
+    async def scenario() -> tuple[list[datetime], list[bool], datetime, bool]:
+        clock = ScaledClock(LATEST - timedelta(seconds=36), speed=3600)  # 10 ms of wall time
+        told: list[bool] = []
+        stopped = asyncio.Event()
+
+        def listener() -> None:
+            told.append(clock.paused)
+            stopped.set()
+
+        clock.add_listener(listener)
+        woken: list[datetime] = []
+        clock.call_at(LATEST - timedelta(seconds=1), lambda: woken.append(clock.now()))
+        clock.call_at(LATEST + timedelta(minutes=1), lambda: woken.append(clock.now()))
+        clock.attach(asyncio.get_running_loop())
+        await asyncio.wait_for(stopped.wait(), timeout=5)
+        await asyncio.sleep(0.05)
+        paused, now = clock.paused, clock.now()
+        clock.detach()
+        return woken, told, now, paused
+
+    woken, told, now, paused = asyncio.run(scenario())
+    assert (now, paused) == (LATEST, True)
+    assert told == [True]
+    assert len(woken) == 1
+    assert LATEST - timedelta(seconds=1) <= woken[0] <= LATEST
+
+
+class _Loop:
+    """Enough of an event loop to see how far ahead the clock arms its timer."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    def is_closed(self) -> bool:
+        return False
+
+    def call_later(self, delay: float, callback: Any) -> Any:
+        self.delays.append(delay)
+        return _Handle()
+
+
+class _Handle:
+    def cancel(self) -> None:
+        pass
+
+
+def test_s1_a_far_sleeper_arms_the_loop_at_most_a_day_ahead() -> None:
+    """S1: a sleeper 30 days away at 1× is woken on the way; Qt's loop takes no timer longer
+    than 24.8 days, and one further off (or the end of 2099 at 1×) would not be armed at all.
+    """
+    loop = _Loop()
+    clock = ScaledClock(START, speed=1)
+    clock.attach(loop)  # type: ignore[arg-type]
+    clock.call_at(START + timedelta(days=30), lambda: None)
+    assert loop.delays
+    assert all(0 <= delay <= 86_400 for delay in loop.delays)
