@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,7 @@ from thrudesk.services.simulation.engine import BatchReport, Simulator
 from thrudesk.services.starter import StarterAccount, create_starter_account
 from thrudesk.services.store import Store, open_store, url_for_path
 from thrudesk.services.unit_of_work import UnitOfWork
+from thrudesk.services.validation import LATEST
 from thrudesk.testing import DEFAULT_START, advance_until_settled
 
 
@@ -186,6 +188,109 @@ def test_s1_the_clock_state_is_stored_and_a_new_run_resumes_it(
     with thrudesk_store.read() as session:
         state = session.get_one(SimulationState, 1)
         assert (state.clock_kind, state.speed) == (ClockKind.SCALED, 600)
+
+
+def _store_clock(store: Store, kind: ClockKind, simulated_now: datetime) -> None:
+    """Write a running clock into the store, as an earlier version of thrudesk could have."""
+    with store.begin() as session:
+        state = session.get_one(SimulationState, 1)
+        state.clock_kind = kind
+        state.speed = 3600
+        state.paused = False
+        state.simulated_now = simulated_now
+
+
+@pytest.mark.parametrize(
+    "kind", [ClockKind.SCALED, ClockKind.MANUAL], ids=["scaled clock", "manual clock"]
+)
+def test_s4_a_stored_clock_past_2099_resumes_at_the_bound_paused(
+    thrudesk_store: Store, caplog: pytest.LogCaptureFixture, kind: ClockKind
+) -> None:
+    """S4, DOMAIN.md "Errors": a store whose clock reads 30 December 9999 (written before the
+    clock was bounded) still opens: the clock resumes at the last moment of 2099, paused, the
+    store holds that moment, and the log says where the clock was.
+    """
+    Simulator(Services(thrudesk_store, ManualClock(DEFAULT_START))).stop()  # the state row
+    far = datetime(9999, 12, 30, tzinfo=UTC)
+    _store_clock(thrudesk_store, kind, far)
+    with thrudesk_store.begin() as session:  # a job that clock applied there
+        session.add(
+            SimulationJob(
+                kind=JobKind.SIMULATED_ACTIVITY,
+                due_at=far - timedelta(hours=1),
+                subject_id=1,
+                created_at=far - timedelta(days=1),
+                applied_at=far - timedelta(hours=1),
+            )
+        )
+    with caplog.at_level(logging.WARNING, logger="thrudesk.simulation"):
+        clock = clock_from_store(thrudesk_store)
+    assert "9999-12-30" in caplog.text
+    assert "resumes at 2099-12-31 09:59 UTC, paused" in caplog.text
+    assert clock.now() == LATEST
+    assert clock.kind is kind
+    if isinstance(clock, ScaledClock):
+        assert clock.paused
+    assert _stored_clock(thrudesk_store)[1:] == (True, LATEST)
+    # The next start goes on from there as from any stored moment, without a word.
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="thrudesk.simulation"):
+        again = clock_from_store(thrudesk_store)
+    assert again.now() == LATEST
+    assert "9999" not in caplog.text
+
+
+def test_s4_a_stored_clock_within_the_bound_resumes_as_it_was(thrudesk_store: Store) -> None:
+    """S4: a running clock stored just before the bound resumes running."""
+    Simulator(Services(thrudesk_store, ManualClock(DEFAULT_START))).stop()
+    _store_clock(thrudesk_store, ClockKind.SCALED, LATEST - timedelta(days=1))
+    clock = clock_from_store(thrudesk_store)
+    assert isinstance(clock, ScaledClock)
+    assert not clock.paused
+    assert LATEST - timedelta(days=1) <= clock.now() < LATEST
+
+
+def test_s1_a_running_simulator_stops_at_the_end_of_2099_and_stores_it(
+    thrudesk_store: Store,
+) -> None:
+    """S1, S4: a scaled clock running at 3600× into the end of 2099 pauses there by itself;
+    the simulator stores that moment, paused, applies the jobs due by then and none after.
+    """
+    clock = ScaledClock(LATEST - timedelta(minutes=9), speed=3600, paused=True)
+    services = Services(thrudesk_store, clock)
+    simulator = Simulator(services, seed=0)
+    account = create_starter_account(services)
+    simulator.force_next("complete", after=timedelta(minutes=10))
+    number = services.numbers.create_dedicated(account.actor, "415", account.use_case_id)
+
+    async def scenario() -> None:
+        task = asyncio.create_task(simulator.run())
+        await asyncio.sleep(0)
+        stopped = asyncio.Event()
+        clock.add_listener(lambda: stopped.set() if clock.paused else None)
+        # The answers come 6, 8 and 10 minutes after the start: the last one after the bound.
+        clock.resume()  # 9 minutes: 0.15 s of wall time
+        await asyncio.wait_for(stopped.wait(), timeout=10)
+        await asyncio.sleep(0.1)
+        simulator.stop()
+        await task
+
+    asyncio.run(scenario())
+    clock.detach()
+    assert (clock.now(), clock.paused) == (LATEST, True)
+    assert _stored_clock(thrudesk_store)[1:] == (True, LATEST)
+    assert simulator.next_due(JobKind.CARRIER_ANSWER, number.id) is not None
+    with thrudesk_store.read() as session:
+        applied = {
+            job.payload["carrier"]: job.applied_at is not None
+            for job in session.scalars(
+                select(SimulationJob).where(
+                    SimulationJob.kind == JobKind.CARRIER_ANSWER,
+                    SimulationJob.subject_id == number.id,
+                )
+            )
+        }
+    assert applied == {"att": True, "verizon": True, "tmobile": False}
 
 
 def test_s1_speed_pause_and_jump_are_stored_as_they_happen(thrudesk_store: Store) -> None:

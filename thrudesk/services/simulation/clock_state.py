@@ -8,6 +8,7 @@ than those seconds; :func:`clock_from_store` builds the clock of the next run fr
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import case, func, select, update
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from thrudesk.models import SimulationJob, SimulationState
 from thrudesk.models.enums import ClockKind
+from thrudesk.services import validation
 from thrudesk.services.clock import (
     MAX_SPEED,
     MIN_SPEED,
@@ -27,6 +29,8 @@ from thrudesk.services.clock import (
 from thrudesk.services.simulation.model import day_before_advice
 from thrudesk.services.simulation.state import STATE_ID, load_state
 from thrudesk.services.store import Store
+
+log = logging.getLogger("thrudesk.simulation")
 
 __all__ = [
     "clock_from_store",
@@ -41,11 +45,14 @@ def stored_now(session: Session) -> datetime:
     """The latest simulated moment the store has seen: the saved clock, or a later applied job.
 
     After a crash the saved clock can lag the last batch a little; resuming from the later of the
-    two keeps time from running backwards.
+    two keeps time from running backwards. A job applied past 31 December 2099 (by a clock that
+    ran there before the clock was bounded) is not one to resume from.
     """
     state = load_state(session)
     last_applied = session.scalar(
-        select(func.max(SimulationJob.due_at)).where(SimulationJob.applied_at.is_not(None))
+        select(func.max(SimulationJob.due_at)).where(
+            SimulationJob.applied_at.is_not(None), SimulationJob.due_at <= validation.LATEST
+        )
     )
     return max(state.simulated_now, last_applied) if last_applied else state.simulated_now
 
@@ -56,7 +63,9 @@ def clock_from_store(
     """The clock of a new run: the stored kind and moment, unless ``kind``/``speed`` say otherwise.
 
     A real clock is wall time whatever was stored; a scaled or manual one resumes at the stored
-    simulated moment, a scaled one at the stored speed and pause state.
+    simulated moment, a scaled one at the stored speed and pause state. A moment past 31 December
+    2099 (a store written before the clock was bounded) is brought back to the last moment
+    thrudesk accepts, paused, in the store too, and the log says where the clock was.
     """
     with store.begin() as session:
         state = load_state(session, now=utcnow())
@@ -65,8 +74,18 @@ def clock_from_store(
         pace = min(MAX_SPEED, max(MIN_SPEED, pace))
         resume_at = stored_now(session)
         paused = state.paused
+        if resume_at > validation.LATEST:
+            log.warning(
+                "the stored clock read %s, past 31 December 2099, the last date thrudesk "
+                "accepts; it resumes at %s, paused",
+                resume_at.isoformat(),
+                f"{validation.LATEST:%Y-%m-%d %H:%M} UTC",
+            )
+            resume_at = validation.LATEST
+            paused = True
         state.clock_kind = chosen
         state.speed = pace
+        state.paused = paused
         state.simulated_now = resume_at
     if chosen is ClockKind.MANUAL:
         return ManualClock(resume_at)
