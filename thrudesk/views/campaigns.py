@@ -403,6 +403,8 @@ class CampaignsTab(TableTab[CampaignTableModel], CampaignControls):
     # ------------------------------------------------------------------ public
     def apply_change(self, change: Change) -> None:
         self.model.apply_change(change)
+        if change.touches(CAMPAIGNS):
+            self.message_bar.recheck()
         self._update_actions()
 
     def selected_campaign(self) -> CampaignIndexRow | None:
@@ -527,14 +529,18 @@ class CampaignsTab(TableTab[CampaignTableModel], CampaignControls):
     def _on_launch_dialog_campaign_launched(self, row: CampaignIndexRow) -> None:
         self.model.refresh_ids([row.id])
         if row.status is CampaignStatus.LAUNCHING:
-            text = (
+            self.message_bar.show_state(
                 f"“{row.title}” is Launching on {row.phone_label}: it becomes Active when the "
-                "number is Provisioning Complete."
+                "number is Provisioning Complete.",
+                lambda: (
+                    self._services.campaigns.index_row(self._actor, row.id).status
+                    is CampaignStatus.LAUNCHING
+                ),
             )
-        else:
-            text = f"“{row.title}” is Active on {row.phone_label}."
-            if row.number_kind is NumberKind.SINGLE_USE:
-                text += " Wait 10 minutes after launching before sending."
+            return
+        text = f"“{row.title}” is Active on {row.phone_label}."
+        if row.number_kind is NumberKind.SINGLE_USE:
+            text += " Wait 10 minutes after launching before sending."
         self.message_bar.show_info(text)
 
     @Slot()

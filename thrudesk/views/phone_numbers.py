@@ -20,6 +20,7 @@ from thrudesk.services.rows import (
     NumberSortKey,
     Page,
     PhoneNumberRow,
+    ProvisioningStatus,
 )
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views.aio import async_slot
@@ -295,6 +296,8 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
         self.model.apply_change(change)
         if change.touches(CAMPAIGNS):
             self._stale_throttle.poke()
+        if change.touches(NUMBERS):
+            self.message_bar.recheck()
         self._update_actions()
 
     def selected_number(self) -> PhoneNumberRow | None:
@@ -396,8 +399,12 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
         position = self.model.ensure_loaded(number.id)
         if position is not None:
             select_row(self.table, position)
-        self.message_bar.show_info(
-            f"{number.label} bought in {number.area_code}; provisioning has started."
+        self.message_bar.show_state(
+            f"{number.label} bought in {number.area_code}; provisioning has started.",
+            lambda: (
+                self._services.numbers.get(self._actor, number.id).provisioning_status
+                is ProvisioningStatus.INITIATED
+            ),
         )
         self.number_added.emit(number.id)
 

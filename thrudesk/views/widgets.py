@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, SignalInstance, Slot
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -181,6 +181,8 @@ class MessageBar(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Whether the notice shown still tells the truth (None: until dismissed or replaced).
+        self._holds: Callable[[], bool] | None = None
         self.setObjectName("message_bar")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 7, 6, 7)
@@ -208,7 +210,28 @@ class MessageBar(QFrame):
     def show_info(self, message: str) -> None:
         self._show(message, "info")
 
+    def show_state(self, message: str, holds: Callable[[], bool]) -> None:
+        """A notice about a state that will change (a campaign Launching, a number
+        provisioning): it goes by itself at the first :meth:`recheck` after ``holds()`` says
+        the state is over.
+        """
+        self._show(message, "info")
+        self._holds = holds
+
+    def recheck(self) -> None:
+        """Take away a notice whose state is over (the tab calls this when its data changes)."""
+        holds = self._holds
+        if holds is None or self.isHidden():
+            return
+        try:
+            still = holds()
+        except ThrudeskError:
+            still = False  # what it was about is gone
+        if not still:
+            self.clear()
+
     def _show(self, message: str, kind: str) -> None:
+        self._holds = None
         self.setProperty("kind", kind)
         repolish(self)
         repolish(self._label)
@@ -217,6 +240,7 @@ class MessageBar(QFrame):
 
     @Slot()
     def clear(self) -> None:
+        self._holds = None
         self._label.clear()
         self.hide()
 
@@ -265,12 +289,31 @@ class FieldErrors:
         self._fields: dict[str, tuple[QWidget, QLabel]] = {}
 
     def add(self, field: str, control: QWidget, *aliases: str) -> QLabel:
-        """Register ``control`` for ``field`` (and aliases); answer its error label to lay out."""
+        """Register ``control`` for ``field`` (and aliases); answer its error label to lay out.
+
+        A refusal shown for the field goes as soon as the admin changes the control: the value
+        it was about is no longer the one in the form.
+        """
         error = label(role="field-error", name=f"{field}_error", wrap=True)
         error.hide()
         for name in (field, *aliases):
             self._fields[name] = (control, error)
+        changed = _edited_signal(control)
+        if changed is not None:
+            changed.connect(lambda *_args: self._clear_field(control, error))
         return error
+
+    def _clear_field(self, control: QWidget, error: QLabel) -> None:
+        if error.isHidden() and not control.property("invalid"):
+            if isinstance(self._general, QLabel) and not self._general.isHidden():
+                self._general.clear()
+                self._general.hide()
+            return
+        error.clear()
+        error.hide()
+        if control.property("invalid"):
+            control.setProperty("invalid", False)
+            repolish(control)
 
     def clear(self) -> None:
         if isinstance(self._general, QLabel):
@@ -303,6 +346,23 @@ class FieldErrors:
     def message_for(self, field: str) -> str:
         target = self._fields.get(field)
         return target[1].text() if target else ""
+
+
+def _edited_signal(control: QWidget) -> SignalInstance | None:
+    """The signal a control sends when the admin changes its value (None for a display)."""
+    for name in (
+        "area_code_changed",
+        "textChanged",
+        "currentIndexChanged",
+        "valueChanged",
+        "dateTimeChanged",
+        "toggled",
+        "selection_changed",
+    ):
+        signal = getattr(control, name, None)
+        if isinstance(signal, SignalInstance):
+            return signal
+    return None
 
 
 class Card(QFrame):
