@@ -192,6 +192,8 @@ class BoughtNumber:
     e164: str
     kind: NumberKind
     provisioning_status: ProvisioningStatus = ProvisioningStatus.INITIATED
+    # A dedicated number's name (N6), for whatever shows the number as its provisioning starts.
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -420,7 +422,13 @@ class NumberService:
             ],
         )
         numbers = [
-            BoughtNumber(number_id, item.actor.account_id, purchase.e164, item.kind)
+            BoughtNumber(
+                number_id,
+                item.actor.account_id,
+                purchase.e164,
+                item.kind,
+                name=item.name if item.kind is NumberKind.DEDICATED else None,
+            )
             for number_id, item, purchase in zip(ids, items, bought, strict=True)
         ]
         uow.record_many(

@@ -24,7 +24,8 @@ from thrudesk.services.changes import NUMBERS
 from thrudesk.services.clock import ManualClock, ScaledClock
 from thrudesk.services.container import Services
 from thrudesk.services.jobs import JobHandler, ScheduledJob
-from thrudesk.services.rows import ProvisioningStatus
+from thrudesk.services.numbers import DedicatedNumberRequest
+from thrudesk.services.rows import ProvisioningStatus, number_label
 from thrudesk.services.simulation import engine
 from thrudesk.services.simulation.clock_state import clock_from_store, stored_now
 from thrudesk.services.simulation.engine import BatchReport, Simulator
@@ -630,3 +631,55 @@ def test_s4_the_catch_up_at_start_applies_jobs_planned_meanwhile_in_their_place(
     ]
     assert [r.applied for r in reports] == [4]
     simulator.stop()
+
+
+def _answer_labels(services: Services, number_id: int) -> list[str]:
+    """The labels of a number's planned carrier answers: what the store's queue of simulated
+    events (``simulation_job``) says of each, for whoever reads it.
+    """
+    with services.store.read() as session:
+        return list(
+            session.scalars(
+                select(SimulationJob.label)
+                .where(
+                    SimulationJob.kind == JobKind.CARRIER_ANSWER,
+                    SimulationJob.subject_id == number_id,
+                )
+                .order_by(SimulationJob.id)
+            )
+        )
+
+
+def test_n6_a_planned_carrier_answer_names_the_dedicated_number_it_answers(
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+) -> None:
+    """N6: a dedicated number's name is shown wherever the number is: the carriers' answers
+    planned for it read ``AT&T answers (415) 859-7729 · Bay office``; a number without a name
+    is shown as its number alone, bought one at a time or several at once.
+    """
+    admin, use_case = thrudesk_account.actor, thrudesk_account.use_case_id
+    numbers = thrudesk_services.numbers
+    named = numbers.create_dedicated(admin, "415", use_case, name="Bay office")
+    plain = numbers.create_dedicated(admin, "206", use_case)
+    many = numbers.create_dedicated_many(
+        [
+            DedicatedNumberRequest(admin, "512", use_case, "Austin desk"),
+            DedicatedNumberRequest(admin, "512", use_case, None),
+        ]
+    )
+    carriers = ["AT&T", "Verizon", "T-Mobile"]
+    assert named.label.endswith(" · Bay office")
+    assert _answer_labels(thrudesk_services, named.id) == [
+        f"{carrier} answers {named.label}" for carrier in carriers
+    ]
+    assert _answer_labels(thrudesk_services, plain.id) == [
+        f"{carrier} answers {plain.display}" for carrier in carriers
+    ]
+    for number_id, name in zip(many, ["Austin desk", None], strict=True):
+        row = numbers.get(admin, number_id)
+        assert row.name == name
+        assert _answer_labels(thrudesk_services, number_id) == [
+            f"{carrier} answers {number_label(row.e164, name)}" for carrier in carriers
+        ]

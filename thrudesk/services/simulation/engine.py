@@ -47,7 +47,7 @@ from thrudesk.services.errors import DiskFull, InvalidInput, NotFound
 from thrudesk.services.jobs import JobHandler, JobSpec, ScheduledJob
 from thrudesk.services.numbers import unreleased_counts
 from thrudesk.services.provisioning import CarrierAnswer
-from thrudesk.services.rows import format_phone
+from thrudesk.services.rows import number_label
 from thrudesk.services.simulation import scenarios
 from thrudesk.services.simulation.apart import ApplyingApart, can_apply_apart
 from thrudesk.services.simulation.clock_state import save_clock_state, save_simulated_now
@@ -908,7 +908,9 @@ class Simulator:
                 )
             # The next number of this account finds this one waiting in the queue.
             waiting[number.account_id] = waiting.get(number.account_id, 0) + 1
-            display = format_phone(number.e164)
+            # N6: a dedicated number with its name. The numbers just bought carry it (a
+            # PhoneNumber, a bulk start's BoughtNumber): no query.
+            display = number_label(number.e164, getattr(number, "name", None))
             started_at = uow.now.isoformat()
             specs.extend(
                 JobSpec(
