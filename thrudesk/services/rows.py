@@ -28,6 +28,12 @@ from thrudesk.models.enums import (
     UseCaseStatus,
 )
 from thrudesk.services import campaign_rules
+from thrudesk.services.wording import (
+    brand_not_registered,
+    dedicated_numbers_full,
+    use_case_full,
+    use_case_not_approved,
+)
 
 __all__ = [
     "AccountRow",
@@ -143,6 +149,24 @@ class UseCaseRow:
     def usage_text(self) -> str:
         return f"{self.used} of {self.limit} numbers"
 
+    @property
+    def unusable_reason(self) -> str | None:
+        """U1: why no number can be attached to it, as a change would be refused."""
+        if self.brand_status is not BrandStatus.REGISTERED:
+            return brand_not_registered(self.brand_name, self.brand_status.label)
+        if self.status is not UseCaseStatus.APPROVED:
+            return use_case_not_approved(self.name, self.status.label)
+        return None
+
+    @property
+    def refusal(self) -> str | None:
+        """Why no number can be attached to it now (U1, then N3), as a change would be refused."""
+        if (reason := self.unusable_reason) is not None:
+            return reason
+        if self.used >= self.limit:
+            return use_case_full(self.name, self.used, self.limit)
+        return None
+
 
 @dataclass(frozen=True)
 class DedicatedUsage:
@@ -154,6 +178,11 @@ class DedicatedUsage:
     @property
     def text(self) -> str:
         return f"{self.used} of {self.limit} dedicated numbers"
+
+    @property
+    def refusal(self) -> str | None:
+        """N2: why no dedicated number can be added now, as the purchase would be refused."""
+        return dedicated_numbers_full(self.used, self.limit) if self.used >= self.limit else None
 
 
 @dataclass(frozen=True)

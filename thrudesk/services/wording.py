@@ -1,5 +1,6 @@
 """How the program words what it tells an admin, in the services and the window alike: counts
-(``12 480 contacts``) and the refusal of a change only admins make.
+(``12 480 contacts``), the refusal of a change only admins make, and the limits of N2, N3 and U1
+(said the same when a change is refused and when the window disables it beforehand).
 """
 
 from __future__ import annotations
@@ -21,3 +22,36 @@ def admins_only(account_name: str, change: str) -> str:
     delete numbers.``
     """
     return f"Only an admin of {account_name} can {change}."
+
+
+FREE_USE_CASE_SLOTS = (
+    "Free slots by archiving old single-use campaigns or deleting an unused dedicated number."
+)
+
+
+def dedicated_numbers_full(used: int, limit: int) -> str:
+    """N2: the account holds all the dedicated numbers it may."""
+    return (
+        f"This account already has {used} of its {limit} dedicated numbers. To free a slot, "
+        "delete a dedicated number that no unarchived campaign uses."
+    )
+
+
+def use_case_full(name: str, used: int, limit: int) -> str:
+    """N3: the use case holds all the numbers it may."""
+    return f"The use case “{name}” already has {used} of its {limit} numbers. {FREE_USE_CASE_SLOTS}"
+
+
+def brand_not_registered(brand_name: str, brand_status: str) -> str:
+    """U1: the use case's brand is not Registered."""
+    return (
+        f"Numbers can be attached only once the brand “{brand_name}” is Registered; it is "
+        f"{brand_status}."
+    )
+
+
+def use_case_not_approved(name: str, status: str) -> str:
+    """U1: the use case is not Approved."""
+    return (
+        f"The use case “{name}” is {status}; numbers can be attached only to an Approved use case."
+    )
