@@ -83,14 +83,14 @@ class AccountService:
             return _account_row(account) if account else None
 
     def users(self, actor: Actor, role: Role | None = None) -> list[UserRow]:
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             query = select(User).where(User.account_id == actor.account_id).order_by(User.id)
             if role is not None:
                 query = query.where(User.role == role)
             return [_user_row(u) for u in session.scalars(query)]
 
     def user(self, actor: Actor, user_id: int) -> UserRow:
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             user = session.get(User, checked_id(user_id, "user", field="user"))
             if user is None or user.account_id != actor.account_id:
                 raise NotFound("That user does not exist in this account.", field="user")

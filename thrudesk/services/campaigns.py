@@ -498,7 +498,7 @@ class CampaignService:
 
     def launch_advisory(self, actor: Actor) -> str | None:
         """C7: the advisory shown when two single-use campaigns are already Launching."""
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             return self._advisory(session, actor.account_id)
 
     def _advisory(self, session: Session, account_id: int) -> str | None:
@@ -513,7 +513,7 @@ class CampaignService:
 
     def launch_options(self, actor: Actor, campaign_id: int) -> LaunchOptions:
         """C2: what the launch dialog offers: dedicated by default, complete numbers only."""
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             campaign = self.campaign_in_account(session, actor, campaign_id)
             account = session.get_one(Account, actor.account_id)
             result = session.execute(
@@ -896,7 +896,7 @@ class CampaignService:
     ) -> int:
         """How many contacts a followup with ``targeting`` would reach (for the dialog)."""
         targeting = check_targeting(targeting)
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             self.campaign_in_account(session, actor, campaign_id)
             query = self._followup_audience(campaign_id, targeting)
             return session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -1036,7 +1036,7 @@ class CampaignService:
         text: str = "",
     ) -> int:
         """How many campaigns the index holds with this filter."""
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             return self._count_in(session, actor, status, text.strip())
 
     def index(
@@ -1062,7 +1062,7 @@ class CampaignService:
         now = self._context.clock.now()
         needle = text.strip()
         offset, limit = max(0, offset), max(0, limit)
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             number_ids = self._numbers_matching(session, actor, needle) if needle else []
             total = self._count_in(session, actor, status, needle, number_ids) if with_total else -1
             if needle or (sort not in _BUCKETED_SORTS and offset < ONE_STATEMENT_DEPTH):
@@ -1128,7 +1128,7 @@ class CampaignService:
                 limit=1,
             )
             return (page.rows[0].id if page.rows else None), page.total
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             campaign_id, total = session.execute(
                 _position_query(sort, descending, status),
                 {"account_id": actor.account_id, "position": position},
@@ -1241,11 +1241,10 @@ class CampaignService:
     def index_rows(self, actor: Actor, campaign_ids: Collection[int]) -> list[CampaignIndexRow]:
         """Fresh index rows for the given campaigns (live updates of visible rows)."""
         wanted = checked_ids(campaign_ids, "campaign", field="campaign")
-        if not wanted:
-            return []
-        now = self._context.clock.now()
-        with self._context.store.read() as session:
-            return list(self._rows_in_order(session, actor, wanted, now))
+        with self._context.read(actor) as session:
+            if not wanted:
+                return []
+            return list(self._rows_in_order(session, actor, wanted, self._context.clock.now()))
 
     def index_row(self, actor: Actor, campaign_id: int) -> CampaignIndexRow:
         rows = self.index_rows(actor, [campaign_id])
@@ -1256,7 +1255,7 @@ class CampaignService:
     def details(self, actor: Actor, campaign_id: int) -> CampaignDetails:
         """Everything Campaign Details shows (C16 header, C18 threads, audience, followups)."""
         row = self.index_row(actor, campaign_id)
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             campaign = self.campaign_in_account(session, actor, campaign_id)
             account = session.get_one(Account, actor.account_id)
             number = campaign.phone_number

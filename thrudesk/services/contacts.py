@@ -911,7 +911,7 @@ class ContactService:
     # ------------------------------------------------------------------ reads
     def field_names(self, actor: Actor, campaign_id: int) -> list[str]:
         """The fields of the campaign's contacts (the extra columns imported), by name (C8)."""
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             campaign = campaign_in_account(session, actor, campaign_id)
             return self._field_names(session, campaign.id)
 
@@ -923,7 +923,7 @@ class ContactService:
         """
         if not isinstance(field_name, str) or not field_name.strip():
             raise InvalidInput("Choose a field of the campaign's contacts.", field="targeting")
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             campaign = campaign_in_account(session, actor, campaign_id)
             # json_each matches the key as a value, so any column name works, quotes included.
             values = session.execute(
@@ -946,7 +946,7 @@ class ContactService:
         limit: int = 200,
     ) -> Page[ConversationRow]:
         """A page of the campaign's conversations, by id; the filter matches phone or names."""
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             campaign = campaign_in_account(session, actor, campaign_id)
             sender = aliased(User)
             conditions = [Conversation.campaign_id == campaign.id]

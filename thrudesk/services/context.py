@@ -5,15 +5,18 @@ hooks through which the simulator and the desktop take part without the services
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from sqlalchemy.orm import Session
 
 from thrudesk.models.enums import ProvisioningStatus
 from thrudesk.services.changes import ChangeBus
 from thrudesk.services.clock import Clock
 from thrudesk.services.jobs import JobQueue
 from thrudesk.services.store import Store
-from thrudesk.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from thrudesk.services.unit_of_work import Actor, Readers, UnitOfWork, UnitOfWorkFactory
 
 
 class StartingNumber(Protocol):
@@ -73,3 +76,16 @@ class ServiceContext:
 
     def __post_init__(self) -> None:
         self.unit_of_work = UnitOfWorkFactory(self.store, self.clock, self.bus)
+        self.readers = Readers()
+
+    def read(self, actor: Actor) -> AbstractContextManager[Session]:
+        """A session for reading what ``actor`` asks for; every read that takes an actor opens
+        its session here, refused unless the actor is a user of its account (A2).
+
+        The check is made when this is called: a remembered user costs a set lookup, and one
+        not yet remembered is read once, in a session of its own.
+        """
+        if not self.readers.knows(actor):
+            with self.store.read() as session:
+                self.readers.check(session, actor)
+        return self.store.read()

@@ -30,7 +30,7 @@ class EventLogService:
         self._context = context
 
     def for_number(self, actor: Actor, number_id: int, *, limit: int = 500) -> list[EventRow]:
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             events = session.scalars(
                 select(Event)
                 .where(
@@ -45,7 +45,7 @@ class EventLogService:
 
     def for_campaign(self, actor: Actor, campaign_id: int, *, limit: int = 500) -> list[EventRow]:
         """The campaign's newest events and its number's, in time order (the details timeline)."""
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             campaign = session.get(Campaign, checked_id(campaign_id, "campaign", field="campaign"))
             if campaign is None or campaign.account_id != actor.account_id:
                 raise NotFound("That campaign does not exist in this account.", field="campaign")

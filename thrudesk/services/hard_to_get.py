@@ -147,7 +147,7 @@ class HardToGetService:
     # ------------------------------------------------------------------ reading
     def all(self, actor: Actor) -> builtins.list[HardToGetRequestRow]:
         """The account's requests, newest first."""
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             result = session.execute(
                 select(HardToGetRequest, UseCase.name)
                 .join(UseCase, HardToGetRequest.use_case_id == UseCase.id)
@@ -157,7 +157,7 @@ class HardToGetService:
             return [self._row(request, use_case_name) for request, use_case_name in result]
 
     def get(self, actor: Actor, request_id: int) -> HardToGetRequestRow:
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             request = session.get(
                 HardToGetRequest, checked_id(request_id, "request", field="request")
             )

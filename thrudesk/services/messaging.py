@@ -564,7 +564,7 @@ class MessagingService:
     # ------------------------------------------------------------------ reads
     def summary(self, actor: Actor, campaign_id: int) -> SendingSummary:
         """Held, sent, delivered, undelivered, replied, at risk, threads and surcharges."""
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             campaign = campaign_in_account(session, actor, campaign_id)
             state = Conversation.message_state
             row = session.execute(

@@ -98,7 +98,7 @@ class NotificationService:
 
     def list(self, actor: Actor, *, limit: int = 100) -> list[NotificationRow]:
         """The actor's notifications, newest first."""
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             rows = session.scalars(
                 select(Notification)
                 .where(
@@ -130,7 +130,7 @@ class NotificationService:
     )
 
     def unread_count(self, actor: Actor) -> int:
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             admin = {"user_id": actor.user_id, "account_id": actor.account_id}
             return session.scalar(self._unread, admin) or 0
 

@@ -544,7 +544,7 @@ class NumberService:
     )
 
     def dedicated_usage(self, actor: Actor) -> DedicatedUsage:
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             limit, used = session.execute(
                 self._dedicated_used, {"account_id": actor.account_id}
             ).one()
@@ -554,7 +554,7 @@ class NumberService:
 
     def use_cases(self, actor: Actor) -> list[UseCaseRow]:
         """U2: every use case of the account with its usage ("37 of 49 numbers")."""
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             result = session.execute(self._use_case_usage, {"account_id": actor.account_id})
             return [
                 UseCaseRow(
@@ -572,11 +572,11 @@ class NumberService:
 
     def provisioning_count(self, actor: Actor) -> int:
         """How many of the account's numbers are provisioning now (status bar)."""
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             return session.scalar(self._provisioning_now, {"account_id": actor.account_id}) or 0
 
     def get(self, actor: Actor, number_id: int) -> PhoneNumberRow:
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             self.number_in_account(session, actor, number_id)
             rows = self._rows(session, self._base_query(actor).where(PhoneNumber.id == number_id))
             return rows[0]
@@ -587,9 +587,7 @@ class NumberService:
         """
         wanted = sorted(set(checked_ids(number_ids, "phone number", field="number")))
         found: list[PhoneNumberRow] = []
-        if not wanted:
-            return found
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             for chunk in bulk.chunks(wanted):
                 found.extend(
                     self._rows(
@@ -612,7 +610,7 @@ class NumberService:
         limit: int = 200,
     ) -> Page[PhoneNumberRow]:
         """The Phone Numbers table: filtered, sorted and paged in SQL."""
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             filters = self._filters(text, include_released)
             total = self._count(session, actor, filters)
             query = (
@@ -651,7 +649,7 @@ class NumberService:
                 )
                 self._positions[key] = built
             statement = built
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             number_id, total = session.execute(
                 statement, {"account_id": actor.account_id, "position": max(0, position)}
             ).one()

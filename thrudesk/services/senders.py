@@ -345,7 +345,7 @@ class SenderService:
     # ------------------------------------------------------------------ reads
     def team(self, actor: Actor, campaign_id: int) -> TeamRow:
         """The campaign's senders, Self Assign settings and invite link."""
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             campaign = campaign_in_account(session, actor, campaign_id)
             return self._team(session, campaign)
 

@@ -207,7 +207,7 @@ class SendingWindowService:
 
     def window(self, actor: Actor, campaign_id: int) -> SendingWindowRow:
         """The campaign's sending window and whether it is open now."""
-        with self._context.store.read() as session:
+        with self._context.read(actor) as session:
             campaign = campaign_in_account(session, actor, campaign_id)
             account = account_of(session, campaign)
             zone = campaign_zone(campaign, account.timezone)

@@ -7,9 +7,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from threading import Lock
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from thrudesk.models import Account, Event, User
@@ -70,6 +71,15 @@ SENDERS_MAY = frozenset(
 )
 
 
+def _whole(actor: Actor) -> bool:
+    """Whether the actor's ids are ids at all (A2 refuses text, floats and bools as no user)."""
+    return type(actor.account_id) is int and type(actor.user_id) is int
+
+
+def _not_a_user() -> NotFound:
+    return NotFound("That user does not exist in this account.", field="user")
+
+
 def admit(session: Session, actor: Actor, change: Change) -> User:
     """The acting user, if they may ask for ``change``; every change an actor asks for passes
     here (the unit of work calls it), and so does a read only admins make (an export).
@@ -78,14 +88,48 @@ def admit(session: Session, actor: Actor, change: Change) -> User:
     is refused as that account's things are (N12: not found). A1: only an admin asks for
     anything but what :data:`SENDERS_MAY` lists.
     """
-    whole = all(type(value) is int for value in (actor.account_id, actor.user_id))
-    user = session.get(User, actor.user_id) if whole else None
+    user = session.get(User, actor.user_id) if _whole(actor) else None
     if user is None or user.account_id != actor.account_id:
-        raise NotFound("That user does not exist in this account.", field="user")
+        raise _not_a_user()
     if user.role is not Role.ADMIN and change not in SENDERS_MAY:
         account = session.get_one(Account, actor.account_id)
         raise PermissionDenied(admins_only(account.name, change))
     return user
+
+
+_ACCOUNT_OF_USER = select(User.account_id).where(User.id == bindparam("user_id"))
+
+
+class Readers:
+    """A2 for reads: every read an actor asks for passes :meth:`check` (through
+    ``ServiceContext.read``), which refuses an actor that is no user of its account as
+    :func:`admit` does.
+
+    A user never moves to another account and none is ever removed, so a pair found once is
+    remembered, as that pair of ints only: a remembered ``(account, user)`` answers for nothing
+    else (another account, an id given as a float or a bool). Reads run on worker threads too:
+    the remembered pairs are a frozenset replaced whole under a lock, so a lookup needs none.
+    """
+
+    def __init__(self) -> None:
+        self._known: frozenset[tuple[int, int]] = frozenset()
+        self._lock = Lock()
+
+    def knows(self, actor: Actor) -> bool:
+        """Whether ``actor`` was found a user of its account before (no store read)."""
+        return (actor.account_id, actor.user_id) in self._known and _whole(actor)
+
+    def check(self, session: Session, actor: Actor) -> None:
+        """Refuse ``actor`` unless it is a user of its account, read in ``session``."""
+        if self.knows(actor):
+            return
+        if not _whole(actor):
+            raise _not_a_user()
+        account_id = session.scalar(_ACCOUNT_OF_USER, {"user_id": actor.user_id})
+        if account_id is None or account_id != actor.account_id:
+            raise _not_a_user()
+        with self._lock:
+            self._known = self._known | {(actor.account_id, actor.user_id)}
 
 
 SIMULATOR = "Simulator"

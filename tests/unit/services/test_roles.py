@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
@@ -33,9 +34,11 @@ from tests.unit.services.teamwork_helpers import (
 )
 from thrudesk.models import Campaign
 from thrudesk.models.enums import NumberMode, Role
+from thrudesk.services.campaigns import ONE_STATEMENT_DEPTH, FollowupTargeting
 from thrudesk.services.container import Services
 from thrudesk.services.errors import NotFound, PermissionDenied, ThrudeskError
 from thrudesk.services.numbers import DedicatedNumberRequest
+from thrudesk.services.rows import CampaignSortKey
 from thrudesk.services.starter import StarterAccount, create_starter_account
 from thrudesk.services.unit_of_work import SENDERS_MAY, Actor, Change
 
@@ -272,40 +275,65 @@ SENDERS_TOO: dict[str, Call] = {
     "messaging.send_initial": lambda s, a, c: s.messaging.send_initial(a, c.active, _unsent(s, c)),
 }
 
-# The methods that take an actor and change nothing.
-READS = {
-    "accounts.user",
-    "accounts.users",
-    "campaigns.count",
-    "campaigns.details",
-    "campaigns.followup_audience_size",
-    "campaigns.id_at",
-    "campaigns.index",
-    "campaigns.index_row",
-    "campaigns.index_rows",
-    "campaigns.launch_advisory",
-    "campaigns.launch_options",
-    "contacts.conversations",
-    "contacts.field_names",
-    "contacts.field_values",
-    "events.for_campaign",
-    "events.for_number",
-    "hard_to_get.all",
-    "hard_to_get.get",
-    "hard_to_get.list",
-    "messaging.summary",
-    "notifications.list",
-    "notifications.unread_count",
-    "numbers.dedicated_usage",
-    "numbers.get",
-    "numbers.id_at",
-    "numbers.page",
-    "numbers.provisioning_count",
-    "numbers.rows",
-    "numbers.use_cases",
-    "senders.invite_link",
-    "senders.team",
-    "sending_window.window",
+
+def _hard_to_get_request(services: Services, cascade: Cascade) -> int:
+    """A request of the account's admin, for its support desk (N7)."""
+    return services.hard_to_get.request(cascade.admin, "907", cascade.account.use_case_id).id
+
+
+# The methods that take an actor and change nothing, each with a call that reads through it.
+READS: dict[str, Call] = {
+    "accounts.user": lambda s, a, c: s.accounts.user(a, c.admin.user_id),
+    "accounts.users": lambda s, a, c: s.accounts.users(a),
+    "campaigns.count": lambda s, a, c: s.campaigns.count(a),
+    "campaigns.details": lambda s, a, c: s.campaigns.details(a, c.active),
+    "campaigns.followup_audience_size": lambda s, a, c: s.campaigns.followup_audience_size(
+        a, c.active, FollowupTargeting()
+    ),
+    "campaigns.id_at": lambda s, a, c: s.campaigns.id_at(a, 0),
+    "campaigns.index": lambda s, a, c: s.campaigns.index(a),
+    "campaigns.index_row": lambda s, a, c: s.campaigns.index_row(a, c.active),
+    "campaigns.index_rows": lambda s, a, c: s.campaigns.index_rows(a, [c.active, c.draft]),
+    "campaigns.launch_advisory": lambda s, a, c: s.campaigns.launch_advisory(a),
+    "campaigns.launch_options": lambda s, a, c: s.campaigns.launch_options(a, c.draft),
+    "contacts.conversations": lambda s, a, c: s.contacts.conversations(a, c.active),
+    "contacts.field_names": lambda s, a, c: s.contacts.field_names(a, c.active),
+    "contacts.field_values": lambda s, a, c: s.contacts.field_values(a, c.active, "ward"),
+    "events.for_campaign": lambda s, a, c: s.events.for_campaign(a, c.active),
+    "events.for_number": lambda s, a, c: s.events.for_number(a, c.spare_number),
+    "hard_to_get.all": lambda s, a, c: s.hard_to_get.all(a),
+    "hard_to_get.get": lambda s, a, c: s.hard_to_get.get(a, _hard_to_get_request(s, c)),
+    "hard_to_get.list": lambda s, a, c: s.hard_to_get.list(a),
+    "messaging.summary": lambda s, a, c: s.messaging.summary(a, c.active),
+    "notifications.list": lambda s, a, c: s.notifications.list(a),
+    "notifications.unread_count": lambda s, a, c: s.notifications.unread_count(a),
+    "numbers.dedicated_usage": lambda s, a, c: s.numbers.dedicated_usage(a),
+    "numbers.get": lambda s, a, c: s.numbers.get(a, c.spare_number),
+    "numbers.id_at": lambda s, a, c: s.numbers.id_at(a, 0),
+    "numbers.page": lambda s, a, c: s.numbers.page(a),
+    "numbers.provisioning_count": lambda s, a, c: s.numbers.provisioning_count(a),
+    "numbers.rows": lambda s, a, c: s.numbers.rows(a, [c.spare_number]),
+    "numbers.use_cases": lambda s, a, c: s.numbers.use_cases(a),
+    "senders.invite_link": lambda s, a, c: s.senders.invite_link(a, c.draft),
+    "senders.team": lambda s, a, c: s.senders.team(a, c.draft),
+    "sending_window.window": lambda s, a, c: s.sending_window.window(a, c.active),
+}
+
+# Reads that take another way to the store with other arguments: each way is tried too.
+READ_WAYS: dict[str, Call] = {
+    "campaigns.id_at filtered": lambda s, a, c: s.campaigns.id_at(a, 0, text="Turn"),
+    "campaigns.id_at by status": lambda s, a, c: s.campaigns.id_at(
+        a, 0, sort=CampaignSortKey.STATUS
+    ),
+    "campaigns.index by status": lambda s, a, c: s.campaigns.index(
+        a, sort=CampaignSortKey.STATUS, offset=ONE_STATEMENT_DEPTH
+    ),
+    "campaigns.index deep": lambda s, a, c: s.campaigns.index(a, offset=ONE_STATEMENT_DEPTH),
+    "campaigns.index filtered": lambda s, a, c: s.campaigns.index(a, text="Turn"),
+    "campaigns.index_rows of none": lambda s, a, c: s.campaigns.index_rows(a, []),
+    "numbers.id_at filtered": lambda s, a, c: s.numbers.id_at(a, 0, text="Bay"),
+    "numbers.page filtered": lambda s, a, c: s.numbers.page(a, text="Bay"),
+    "numbers.rows of none": lambda s, a, c: s.numbers.rows(a, []),
 }
 
 
@@ -354,7 +382,7 @@ def test_a1_every_service_method_that_takes_an_actor_is_listed(
 ) -> None:
     """A new method that takes an actor goes into ADMINS_ONLY, SENDERS_TOO or READS."""
     services = thrudesk_services
-    known = set(ADMINS_ONLY) | set(SENDERS_TOO) | READS
+    known = set(ADMINS_ONLY) | set(SENDERS_TOO) | set(READS)
     found: set[str] = set()
     for name in SERVICES:
         found |= _methods_with_actor(name, getattr(services, name))
@@ -459,3 +487,100 @@ def test_a2_an_actor_that_is_no_user_of_its_account_is_refused(
     with unchanged(), pytest.raises(ThrudeskError) as refused:
         make(thrudesk_services, stranger(cascade), cascade)
     assert isinstance(refused.value, NotFound), refused.value.message
+
+
+# ---------------------------------------------------------------------- A2 for reads
+STRANGERS: dict[str, Callable[[Cascade, StarterAccount], Actor]] = {
+    "a user of another account": lambda c, h: Actor(c.account.account_id, h.admin_id),
+    "no such user": lambda c, h: Actor(c.account.account_id, 99_999),
+}
+
+
+@pytest.mark.parametrize("stranger", list(STRANGERS))
+@pytest.mark.parametrize("call", [*READS, *READ_WAYS])
+def test_a2_a_user_of_another_account_cannot_read_this_one(
+    thrudesk_services: Services,
+    cascade: Cascade,
+    harbor: StarterAccount,
+    stranger: str,
+    call: str,
+) -> None:
+    """Cascade's account with Harbor's admin, or with no user at all: refused as any N12
+    breach, before and after the account's own admin has read the same.
+    """
+    read = READS[call] if call in READS else READ_WAYS[call]
+    actor = STRANGERS[stranger](cascade, harbor)
+    with pytest.raises(NotFound) as refused:
+        read(thrudesk_services, actor, cascade)
+    assert (refused.value.message, refused.value.field) == (
+        "That user does not exist in this account.",
+        "user",
+    )
+    # The very same call is the admin's to make: the refusal was the actor's.
+    read(thrudesk_services, cascade.admin, cascade)
+    with pytest.raises(NotFound, match="That user does not exist in this account"):
+        read(thrudesk_services, actor, cascade)
+
+
+def test_a2_every_read_that_takes_an_actor_is_tried(thrudesk_services: Services) -> None:
+    """A new read that takes an actor goes into READS, and so into the test above."""
+    found: set[str] = set()
+    for name in SERVICES:
+        found |= _methods_with_actor(name, getattr(thrudesk_services, name))
+    assert found - set(ADMINS_ONLY) - set(SENDERS_TOO) == set(READS)
+    assert {way.split(" ")[0] for way in READ_WAYS} <= set(READS)
+
+
+@pytest.mark.parametrize(
+    "stranger",
+    [
+        pytest.param(lambda c, h: Actor(c.account.account_id, h.admin_id), id="Harbor's admin"),
+        pytest.param(lambda c, h: Actor(h.account_id, c.admin.user_id), id="in Harbor"),
+        pytest.param(
+            lambda c, h: Actor(float(c.account.account_id), c.admin.user_id),  # type: ignore[arg-type]
+            id="account id as a float",
+        ),
+        pytest.param(
+            lambda c, h: Actor(c.account.account_id, str(c.admin.user_id)),  # type: ignore[arg-type]
+            id="user id as text",
+        ),
+        pytest.param(lambda c, h: Actor(c.account.account_id, True), id="user id as a bool"),
+    ],
+)
+def test_a2_a_user_remembered_as_a_reader_lets_no_other_pair_read(
+    thrudesk_services: Services,
+    cascade: Cascade,
+    harbor: StarterAccount,
+    stranger: Callable[[Cascade, StarterAccount], Actor],
+) -> None:
+    """Both admins have read their own accounts; no other pairing of their ids reads either."""
+    campaigns = thrudesk_services.campaigns
+    assert campaigns.count(cascade.admin) == 4
+    assert campaigns.count(harbor.actor) == 0
+    with pytest.raises(NotFound, match="That user does not exist in this account"):
+        campaigns.count(stranger(cascade, harbor))
+
+
+def test_a2_reads_on_many_threads_keep_each_user_to_their_account(
+    thrudesk_services: Services, cascade: Cascade, harbor: StarterAccount
+) -> None:
+    campaigns = thrudesk_services.campaigns
+    actors = [
+        cascade.admin,
+        Actor(cascade.account.account_id, harbor.admin_id),
+        cascade.sender,
+        Actor(harbor.account_id, cascade.sender.user_id),
+        harbor.actor,
+        Actor(cascade.account.account_id, 99_999),
+    ]
+
+    def reads(actor: Actor) -> bool:
+        try:
+            campaigns.count(actor)
+        except NotFound:
+            return False
+        return True
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(reads, actors * 40))
+    assert answers == [True, False, True, False, True, False] * 40
