@@ -117,7 +117,10 @@ def test_c2_manage_opens_the_add_number_dialog_when_no_dedicated_number_is_compl
     campaign = new_draft("Turnout")
     _open_launch_dialog(qtbot, window, campaign)
     dialog = wait_dialog(qtbot, window, "launch_dialog")
-    assert child(dialog, QRadioButton, "number_mode_dedicated").isChecked()  # the default
+    # With no complete dedicated number the dialog starts on single-use; Dedicated says why
+    # it cannot serve and offers Manage.
+    assert child(dialog, QRadioButton, "number_mode_single_use").isChecked()
+    click(qtbot, child(dialog, QRadioButton, "number_mode_dedicated"))
     combo = child(dialog, QComboBox, "dedicated_number_combo")
     assert combo.count() == 0
     assert not combo.isEnabled()
@@ -352,6 +355,7 @@ def test_c7_third_single_use_launch_shows_the_advisory(
     single_use = _open_launch_dialog(qtbot, window, third)
     dialog = wait_dialog(qtbot, window, "launch_dialog")
     advisory = child(dialog, QLabel, "advisory_label")
+    click(qtbot, child(dialog, QRadioButton, "number_mode_dedicated"))
     assert not advisory.isVisible()  # dedicated is chosen: no provisioning queue
     click(qtbot, single_use)
     text = shown_text(advisory).lower()
@@ -391,13 +395,15 @@ def test_n3_single_use_launch_beyond_the_use_case_limit_is_refused_inline(
     new_draft: NewDraft,
 ) -> None:
     actor = thrudesk_account.actor
-    for position in range(49):
+    for position in range(48):
         campaign = new_draft(f"Earlier {position}")
         thrudesk_services.campaigns.launch(actor, campaign, NumberMode.SINGLE_USE)
     fiftieth = new_draft("Fiftieth")
     single_use = _open_launch_dialog(qtbot, window, fiftieth)
     dialog = wait_dialog(qtbot, window, "launch_dialog")
     click(qtbot, single_use)
+    # The 49th slot is taken while the dialog is open (another admin's launch).
+    thrudesk_services.campaigns.launch(actor, new_draft("Meanwhile"), NumberMode.SINGLE_USE)
     click_named(qtbot, dialog, "accept_button")
     assert dialog.isVisible()
     message = shown_text(child(dialog, QLabel, "area_codes_error"))

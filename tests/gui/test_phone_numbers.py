@@ -104,15 +104,19 @@ def test_n2_sixth_dedicated_number_is_refused_inline(
     thrudesk_services: Services,
     thrudesk_account: StarterAccount,
 ) -> None:
-    for code in ("415", "512", "312", "303", "404"):
+    for code in ("415", "512", "312", "303"):
         thrudesk_services.numbers.create_dedicated(
             thrudesk_account.actor, [code], thrudesk_account.use_case_id
         )
     usage = child(window, QLabel, "dedicated_usage_label")
-    qtbot.waitUntil(lambda: usage.text() == "5 of 5 dedicated numbers")
+    qtbot.waitUntil(lambda: usage.text() == "4 of 5 dedicated numbers")
 
     accept = _fill_add_dialog(qtbot, window, "702", "One too many")
     dialog = wait_dialog(qtbot, window, "add_number_dialog")
+    # The fifth slot is taken while the form is open (another admin, a support fulfilment).
+    thrudesk_services.numbers.create_dedicated(
+        thrudesk_account.actor, ["404"], thrudesk_account.use_case_id
+    )
     click(qtbot, accept)
 
     error = child(dialog, QLabel, "error_label")

@@ -45,9 +45,20 @@ from thrudesk.services import campaign_rules, membership, validation
 from thrudesk.services.audience import audience_stats, recount
 from thrudesk.services.changes import CAMPAIGNS, CONVERSATIONS
 from thrudesk.services.context import ServiceContext
-from thrudesk.services.errors import InvalidInput, InvalidTransition, NotFound, NumberNotReady
+from thrudesk.services.errors import (
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    NumberNotReady,
+    ThrudeskError,
+)
 from thrudesk.services.ids import checked_id, checked_ids
-from thrudesk.services.numbers import NumberService, release_number
+from thrudesk.services.numbers import (
+    USE_CASE_NUMBER_LIMIT,
+    NumberService,
+    release_number,
+    unreleased_on_use_case,
+)
 from thrudesk.services.rows import (
     CampaignDetails,
     CampaignFlag,
@@ -531,14 +542,32 @@ class CampaignService:
                 DedicatedChoice(id=n.id, e164=n.e164, name=n.name, use_case_name=uc)
                 for n, uc in result
             )
+            # What a single-use launch would be refused for, asked now, as the launch asks it.
+            single_use_refusal: str | None = None
+            try:
+                self._single_use_use_case(session, actor, campaign)
+            except ThrudeskError as refusal:
+                single_use_refusal = refusal.message
+            use_case_usage = None
+            if campaign.use_case is not None:
+                used = unreleased_on_use_case(session, campaign.use_case.id)
+                use_case_usage = f"{campaign.use_case.name} · {used} of {USE_CASE_NUMBER_LIMIT}"
+            # C2: dedicated by default; single-use when no dedicated number is complete.
+            default = (
+                NumberMode.SINGLE_USE
+                if not choices and single_use_refusal is None
+                else NumberMode.DEDICATED
+            )
             return LaunchOptions(
                 campaign_id=campaign.id,
-                default_mode=NumberMode.DEDICATED,
+                default_mode=default,
                 dedicated_numbers=choices,
                 area_codes=self._area_codes(campaign),
                 use_case_name=campaign.use_case.name if campaign.use_case else None,
                 provisioning_based_launching=account.provisioning_based_launching,
                 advisory=self._advisory(session, actor.account_id),
+                use_case_usage=use_case_usage,
+                single_use_refusal=single_use_refusal,
             )
 
     def launch(
@@ -618,10 +647,11 @@ class CampaignService:
         campaign.status = CampaignStatus.ACTIVE  # C3: no provisioning wait
         campaign.activated_at = uow.now
 
-    def _launch_single_use(self, uow: UnitOfWork, actor: Actor, campaign: Campaign) -> None:
-        session = uow.session
-        preferences = self._area_codes(campaign)
-        if not preferences:
+    def _single_use_use_case(self, session: Session, actor: Actor, campaign: Campaign) -> UseCase:
+        """The use case a single-use launch of ``campaign`` takes a slot of; refuse the launch
+        when it has no area code to buy in, or the use case cannot take a number (U1, N3).
+        """
+        if not self._area_codes(campaign):
             raise InvalidInput(
                 "Set at least one area-code preference (Region 1) before launching on a "
                 "single-use number.",
@@ -629,6 +659,12 @@ class CampaignService:
             )
         use_case = self._numbers.approved_use_case(session, actor, campaign.use_case_id)
         self._numbers.check_use_case_capacity(session, use_case)  # N3
+        return use_case
+
+    def _launch_single_use(self, uow: UnitOfWork, actor: Actor, campaign: Campaign) -> None:
+        session = uow.session
+        preferences = self._area_codes(campaign)
+        use_case = self._single_use_use_case(session, actor, campaign)
         number = self._numbers.add_number(
             uow, actor, preferences, NumberKind.SINGLE_USE, use_case
         )  # N7

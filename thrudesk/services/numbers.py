@@ -61,6 +61,12 @@ from thrudesk.services.rows import (
     number_label,
 )
 from thrudesk.services.unit_of_work import Actor, AuditRecord, Change, UnitOfWork, admit
+from thrudesk.services.wording import (
+    brand_not_registered,
+    dedicated_numbers_full,
+    use_case_full,
+    use_case_not_approved,
+)
 
 if TYPE_CHECKING:
     from thrudesk.services.provisioning import ProvisioningService
@@ -112,10 +118,6 @@ _CARRIER_CHECKS = (
     )
     .where(CarrierCheck.phone_number_id.in_(bindparam("ids", expanding=True)))
     .order_by(CarrierCheck.phone_number_id, CarrierCheck.id)
-)
-
-FREE_USE_CASE_SLOTS = (
-    "Free slots by archiving old single-use campaigns or deleting an unused dedicated number."
 )
 
 
@@ -234,15 +236,12 @@ class NumberService:
             raise NotFound("That use case does not exist in this account.", field="use_case")
         if use_case.brand.status is not BrandStatus.REGISTERED:
             raise UseCaseNotApproved(
-                f"Numbers can be attached only once the brand “{use_case.brand.name}” is "
-                f"Registered; it is {use_case.brand.status.label}.",
+                brand_not_registered(use_case.brand.name, use_case.brand.status.label),
                 field="use_case",
             )
         if use_case.status is not UseCaseStatus.APPROVED:
             raise UseCaseNotApproved(
-                f"The use case “{use_case.name}” is {use_case.status.label}; numbers can be "
-                "attached only to an Approved use case.",
-                field="use_case",
+                use_case_not_approved(use_case.name, use_case.status.label), field="use_case"
             )
         return use_case
 
@@ -258,9 +257,7 @@ class NumberService:
             used = unreleased_on_use_case(session, use_case.id)
         if used >= USE_CASE_NUMBER_LIMIT:
             raise UseCaseLimitReached(
-                f"The use case “{use_case.name}” already has {used} of its "
-                f"{USE_CASE_NUMBER_LIMIT} numbers. {FREE_USE_CASE_SLOTS}",
-                field="use_case",
+                use_case_full(use_case.name, used, USE_CASE_NUMBER_LIMIT), field="use_case"
             )
 
     @staticmethod
@@ -275,10 +272,7 @@ class NumberService:
             used = dedicated_in_use(session, [account.id]).get(account.id, 0)
         if used >= account.dedicated_number_limit:
             raise DedicatedNumberLimitReached(
-                f"This account already has {used} of its {account.dedicated_number_limit} "
-                "dedicated numbers. To free a slot, delete a dedicated number that no "
-                "unarchived campaign uses.",
-                field="number",
+                dedicated_numbers_full(used, account.dedicated_number_limit), field="number"
             )
 
     # ------------------------------------------------------------------ writes
@@ -881,7 +875,6 @@ class NumberService:
 
 
 __all__ = [
-    "FREE_USE_CASE_SLOTS",
     "USE_CASE_NUMBER_LIMIT",
     "USE_CASE_WARNING_FROM",
     "BoughtNumber",

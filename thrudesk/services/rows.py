@@ -476,6 +476,10 @@ class LaunchOptions:
     use_case_name: str | None
     provisioning_based_launching: bool
     advisory: str | None
+    # ``Voter Outreach · 37 of 49``: the campaign's use case and its numbers (U2, N3).
+    use_case_usage: str | None = None
+    # Why a single-use launch would be refused now (no area code, U1, N3), or None.
+    single_use_refusal: str | None = None
 
     @property
     def manage_needed(self) -> bool:

@@ -61,6 +61,7 @@ def _add_number_dialog(window: MainWindow, _services: Services) -> QDialog:
 
     window.tabs.setCurrentIndex(0)
     dialog = window.phone_numbers_tab.open_add_dialog()
+    assert dialog is not None, "the demo account has a free dedicated slot"
     picker = dialog.findChild(AreaCodePicker, "area_code_picker")
     if picker is not None:
         picker.set_area_code("206")

@@ -76,6 +76,7 @@ class NewCampaignDialog(FormDialog):
         self.title_edit.setPlaceholderText("e.g. Ballot return push")
         self.add_field("Title", self.title_edit, "title")
         self.script_edit = QPlainTextEdit()
+        self.script_edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
         self.script_edit.setObjectName("script_edit")
         self.script_edit.setPlaceholderText("Hi {first_name}! …")
         self.script_edit.setFixedHeight(96)
@@ -203,6 +204,13 @@ class LaunchDialog(FormDialog):
 
         # ---- single-use
         self.extra.addWidget(self.number_mode_single_use)
+        # Why single-use cannot be chosen (no area code, U1, N3), before Launch is pressed.
+        self.single_use_refusal_label = Notice(
+            "danger", "single_use_refusal_label", self.options.single_use_refusal or ""
+        )
+        self.single_use_refusal_label.setVisible(self.options.single_use_refusal is not None)
+        self.number_mode_single_use.setEnabled(self.options.single_use_refusal is None)
+        self.extra.addWidget(self.single_use_refusal_label)
         self.single_use_panel = QFrame()
         self.single_use_panel.setObjectName("single_use_panel")
         single = QVBoxLayout(self.single_use_panel)
@@ -215,6 +223,15 @@ class LaunchDialog(FormDialog):
             wrap=True,
         )
         single.addWidget(self.area_codes_label)
+        self.use_case_usage_label = label(
+            f"Use case {self.options.use_case_usage} numbers: a single-use number takes one."
+            if self.options.use_case_usage
+            else "No use case chosen.",
+            role="hint",
+            name="use_case_usage_label",
+            wrap=True,
+        )
+        single.addWidget(self.use_case_usage_label)
         single.addWidget(self.errors.add("area_codes", self.area_codes_label, "use_case"))
         self.launch_mode_label = label(role="hint", name="launch_mode_label", wrap=True)
         self.launch_mode_label.setText(

@@ -57,7 +57,7 @@ class HardToGetDialog(FormDialog):
         self.name_edit.setObjectName("name_edit")
         self.name_edit.setPlaceholderText("Optional, e.g. Seattle office")
         self.add_field("Name", self.name_edit, "name")
-        self.use_case_combo = UseCaseCombo()
+        self.use_case_combo = UseCaseCombo(for_a_number=True)
         self.use_case_combo.set_use_cases(services.numbers.use_cases(actor))
         self.add_field("Use case", self.use_case_combo, "use_case")
         self.requests_model: StaticTableModel[HardToGetRequestRow] = StaticTableModel(

@@ -7,7 +7,8 @@ from datetime import datetime, time
 from functools import cache
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QSizePolicy, QWidget
 
 from thrudesk.services.accounts import check_batch_size
@@ -29,27 +30,47 @@ def use_case_text(use_case: UseCaseRow) -> str:
 
 
 class UseCaseCombo(QComboBox):
-    """The account's use cases with their usage (U2); the data of each item is its id."""
+    """The account's use cases with their usage (U2); the data of each item is its id.
 
-    def __init__(self, parent: QWidget | None = None, *, name: str = "use_case_combo") -> None:
+    A use case that cannot be chosen is shown disabled, with why as its tooltip: one numbers
+    cannot attach to (U1), and with ``for_a_number`` one at its 49 numbers too (N3).
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        name: str = "use_case_combo",
+        for_a_number: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._for_a_number = for_a_number
 
     def set_use_cases(self, use_cases: Sequence[UseCaseRow], selected: int | None = None) -> None:
         self.clear()
-        for use_case in use_cases:
+        model = self.model()
+        choosable: list[int] = []
+        for position, use_case in enumerate(use_cases):
             self.addItem(use_case_text(use_case), use_case.id)
+            reason = use_case.refusal if self._for_a_number else use_case.unusable_reason
+            if reason is None:
+                choosable.append(position)
+                continue
+            self.setItemData(position, reason, Qt.ItemDataRole.ToolTipRole)
+            item = model.item(position) if isinstance(model, QStandardItemModel) else None
+            if item is not None:
+                item.setEnabled(False)
         if selected is not None:
+            # What a draft holds stays chosen, even when it cannot be chosen anew.
             index = self.findData(selected)
             if index >= 0:
                 self.setCurrentIndex(index)
                 return
-        # Prefer the first use case numbers can attach to.
-        for position, use_case in enumerate(use_cases):
-            if use_case.usable:
-                self.setCurrentIndex(position)
-                return
+        # The first use case that can be chosen.
+        if choosable:
+            self.setCurrentIndex(choosable[0])
 
     def use_case_id(self) -> int | None:
         value = self.currentData()

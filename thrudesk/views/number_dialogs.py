@@ -72,7 +72,7 @@ class AddNumberDialog(FormDialog):
         self.name_edit.setPlaceholderText("Optional, e.g. Main line")
         self.name_edit.setMaxLength(200)
         self.add_field("Name", self.name_edit, "name")
-        self.use_case_combo = UseCaseCombo()
+        self.use_case_combo = UseCaseCombo(for_a_number=True)
         self.use_case_combo.set_use_cases(services.numbers.use_cases(actor))
         self.add_field("Use case", self.use_case_combo, "use_case")
         self.estimate_label = Notice("notice", "estimate_label")

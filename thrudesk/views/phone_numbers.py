@@ -53,6 +53,9 @@ _SORT_VALUES: dict[NumberSortKey, Callable[[PhoneNumberRow], object]] = {
 USAGE_REFRESH_MS = 250
 
 
+ADD_NUMBER_TIP = "Buy a dedicated number and start its provisioning (Ctrl+N)"
+
+
 class PhoneNumberTableModel(AccountTableModel[PhoneNumberRow]):
     """The account's numbers, sorted and filtered by :meth:`NumberService.page`."""
 
@@ -233,7 +236,7 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
             "add_number_button",
             icon_name="add",
             role="primary",
-            tooltip="Buy a dedicated number and start its provisioning (Ctrl+N)",
+            tooltip=ADD_NUMBER_TIP,
         )
         self.add_number_button.setProperty("icon_colour", "#ffffff")
         self.rename_number_button = button("Rename", "rename_number_button", icon_name="rename")
@@ -322,8 +325,15 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
         self.table.setFocus()
         return True
 
-    def open_add_dialog(self) -> AddNumberDialog:
-        """The add-number dialog (also opened by the launch dialog's Manage button, C2)."""
+    def open_add_dialog(self) -> AddNumberDialog | None:
+        """The add-number dialog (also opened by the launch dialog's Manage button, C2); None,
+        and the reason in the message bar, when the account holds all its dedicated numbers
+        (N2: the limit shows before the form is filled in).
+        """
+        refusal = self._services.numbers.dedicated_usage(self._actor).refusal
+        if refusal is not None:
+            self.message_bar.show_error(refusal)
+            return None
         dialog = AddNumberDialog(self._services, self._actor, self._simulator, self)
         dialog.number_added.connect(self._on_add_dialog_number_added)
         self._show_dialog(dialog)
@@ -335,6 +345,8 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
         self.dedicated_usage_label.setText(usage.text)
         set_role(self.dedicated_usage_label, "usage")
         set_style_property(self.dedicated_usage_label, "warning", usage.used >= usage.limit)
+        # N2: at the limit the action is disabled, with why on it, before any form is filled.
+        offer(self.add_number_button, usage.refusal, ADD_NUMBER_TIP)
         shown: set[int] = set()
         for use_case in self._services.numbers.use_cases(self._actor):
             if not use_case.usable:
