@@ -270,6 +270,7 @@ class FollowupDialog(FormDialog):
         self.title_edit.setObjectName("title_edit")
         self.add_field("Title", self.title_edit, "title")
         self.message_edit = QPlainTextEdit()
+        self.message_edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
         self.message_edit.setObjectName("message_edit")
         self.message_edit.setFixedHeight(72)
         self.message_edit.setPlaceholderText("Hi {first_name}, one more thing…")

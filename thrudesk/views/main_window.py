@@ -826,9 +826,11 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_space_shortcut_activated(self) -> None:
         # Text fields keep their spaces (they claim the key first); a focused button or list
-        # still answers Space as it would without the shortcut.
+        # still answers Space as it would without the shortcut, but on the toolbar Space is
+        # the clock's, whichever of its buttons has the focus.
         focus = QApplication.focusWidget()
-        if isinstance(focus, QAbstractButton) and focus is not self.clock_pause_button:
+        on_toolbar = focus is not None and self.toolbar.isAncestorOf(focus)
+        if isinstance(focus, QAbstractButton) and not on_toolbar:
             focus.animateClick()
         elif isinstance(focus, QComboBox):
             focus.showPopup()

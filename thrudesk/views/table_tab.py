@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QPaintEvent, QResizeEvent
+from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,6 +34,7 @@ from thrudesk.views.tables import (
     fit_stretched_columns,
     make_table,
     refresh_rows_in_view,
+    select_row,
     selected_position,
 )
 from thrudesk.views.widgets import MessageBar, open_beside
@@ -110,11 +111,22 @@ TEXT_ROOM_PX = 4
 class FilterEdit(QLineEdit):
     """The text filter above a table, with a button that clears it: ``width`` wide when the
     row has room, narrower (down to :data:`NARROW_FILTER_SHARE` of it) when it has not.
+
+    Signals:
+        results_requested(): Down or Enter: the admin goes on to the rows the filter shows.
     """
+
+    results_requested = Signal()
 
     def __init__(self, width: int) -> None:
         super().__init__()
         self._width = width
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.results_requested.emit()
+            return
+        super().keyPressEvent(event)
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
@@ -238,6 +250,8 @@ class TableTab(QWidget, Generic[ModelT]):
         self._filter_timer.setInterval(filter_delay_ms)
         self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
         filter_edit.textChanged.connect(self._filter_timer.start)
+        if isinstance(filter_edit, FilterEdit):
+            filter_edit.results_requested.connect(self._on_filter_edit_results_requested)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         model.total_changed.connect(self._on_model_total_changed)
         model.modelReset.connect(self._update_actions)
@@ -295,7 +309,29 @@ class TableTab(QWidget, Generic[ModelT]):
     # ------------------------------------------------------------------ handlers
     @Slot()
     def _on_filter_timer_timeout(self) -> None:
+        # The row chosen stays chosen if the filter keeps it, else the first row shown is: the
+        # actions stay at hand while the admin types.
+        selected = self._selected_row()
+        kept = self.model.row_id(selected) if selected is not None else None
         self._apply_filter(self._filter_edit.text())
+        self._select_after_filter(kept)
+
+    def _select_after_filter(self, kept: int | None) -> None:
+        position = self.model.position_of(kept) if kept is not None else None
+        if position is None and self.model.rowCount() > 0:
+            position = 0
+        if position is not None:
+            select_row(self.table, position)
+
+    @Slot()
+    def _on_filter_edit_results_requested(self) -> None:
+        if self._filter_timer.isActive():
+            # Typed a moment ago: filter now, so the rows reached are the ones asked for.
+            self._filter_timer.stop()
+            self._on_filter_timer_timeout()
+        if selected_position(self.table) is None and self.model.rowCount() > 0:
+            select_row(self.table, 0)
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     @Slot(int)
     def _on_model_total_changed(self, total: int) -> None:
