@@ -737,3 +737,25 @@ def test_c8_a_followup_listed_in_campaign_details_opens_when_activated(
     title = child(details, QLabel, "details_title_label")
     qtbot.waitUntil(lambda: title.text() == "Ballot return: last call")
     assert window.tabs.currentIndex() == CAMPAIGN_DETAILS
+
+
+def test_c10_an_archived_campaign_whose_number_was_released_shows_released_not_a_live_badge(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+    new_draft: NewDraft,
+) -> None:
+    actor = thrudesk_account.actor
+    thrudesk_simulator.force_next("complete")
+    done = new_draft("Done and gone")
+    thrudesk_services.campaigns.launch(actor, done, NumberMode.SINGLE_USE)
+    sim_clock.advance(hours=1)
+    thrudesk_services.campaigns.archive(actor, done)  # C10: its single-use number is released
+    window.tabs.setCurrentIndex(CAMPAIGNS_TAB)
+    table = campaigns_table(window)
+    qtbot.waitUntil(lambda: row_of(table, done) is not None)
+    [tag] = cell_tags(table, done, "Provisioning")
+    assert (tag.text, tag.tone) == ("Released", Tone.MUTED)

@@ -278,6 +278,7 @@ _INDEX_COLUMNS = (
     _NUMBER.name.label("number_name"),
     _NUMBER.kind.label("number_kind"),
     _NUMBER.provisioning_status.label("number_status"),
+    _NUMBER.released_at.label("number_released_at"),
 )
 _INDEX_WIDTH = len(_INDEX_COLUMNS)
 _INDEX_QUERY: AnySelect = select(*_INDEX_COLUMNS).outerjoin(
@@ -964,6 +965,7 @@ class CampaignService:
             number_name,
             number_kind,
             number_status,
+            number_released_at,
         ) = r[:_INDEX_WIDTH]
         return CampaignIndexRow(
             id=campaign_id,
@@ -992,6 +994,7 @@ class CampaignService:
             created_at=created_at,
             parent_id=parent_id,
             provisioning_failed=provisioning_failed,
+            number_released=number_released_at is not None,
         )
 
     @staticmethod

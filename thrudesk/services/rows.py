@@ -332,6 +332,8 @@ class CampaignIndexRow:
     parent_id: int | None
     # Its single-use number was rejected (C1): shown as a flag, until archived.
     provisioning_failed: bool
+    # Its number was released (N5, N7, C10): it sends from it no more.
+    number_released: bool = False
 
     @property
     def phone_label(self) -> str:

@@ -72,6 +72,11 @@ def provisioning_tag(status: ProvisioningStatus) -> Tag:
     return Tag(status.label, PROVISIONING_TONES[status])
 
 
+def released_tag() -> Tag:
+    """A number that was deleted or released (N5, N7, C10), in place of its badge."""
+    return Tag("Released", Tone.MUTED)
+
+
 def status_tags(status: CampaignStatus, flags: Sequence[CampaignFlag]) -> tuple[Tag, ...]:
     """The campaign's status word (with its dot) and its flags as tags (C1, C5, C6, C17)."""
     tags = [Tag(status.label, Tone.NEUTRAL, dot=f"dot_{status.value}")]

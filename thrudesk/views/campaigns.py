@@ -32,7 +32,14 @@ from thrudesk.services.rows import (
 )
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views.aio import async_slot
-from thrudesk.views.badges import Tag, flags_tooltip, number_tooltip, provisioning_tag, status_tags
+from thrudesk.views.badges import (
+    Tag,
+    flags_tooltip,
+    number_tooltip,
+    provisioning_tag,
+    released_tag,
+    status_tags,
+)
 from thrudesk.views.campaign_actions import FOLLOWUP_TIP, pause_or_resume, show_pause_or_resume
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import Column, count_column
@@ -221,6 +228,8 @@ class CampaignTableModel(AccountTableModel[CampaignIndexRow]):
     def _badge_tags(self, row: CampaignIndexRow) -> tuple[Tag, ...]:
         if row.provisioning_status is None:
             return ()
+        if row.number_released:
+            return (released_tag(),)  # a number let go shows no live badge
         return (provisioning_tag(row.provisioning_status),)
 
     def _badge_tooltip(self, row: CampaignIndexRow) -> str | None:

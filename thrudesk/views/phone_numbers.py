@@ -24,14 +24,19 @@ from thrudesk.services.rows import (
 )
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views.aio import async_slot
-from thrudesk.views.badges import Tag, carrier_marks, number_tooltip, provisioning_tag
+from thrudesk.views.badges import (
+    Tag,
+    carrier_marks,
+    number_tooltip,
+    provisioning_tag,
+    released_tag,
+)
 from thrudesk.views.hard_to_get import HardToGetDialog
 from thrudesk.views.number_dialogs import AddNumberDialog, RenameNumberDialog
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import Column, count_column
 from thrudesk.views.table_tab import AccountTableModel, TableTab, filter_edit
 from thrudesk.views.tables import refresh_rows_in_view, select_row
-from thrudesk.views.theme import Tone
 from thrudesk.views.throttle import Throttle
 from thrudesk.views.widgets import button, confirm, label, offer, set_role, set_style_property
 
@@ -180,10 +185,10 @@ class PhoneNumberTableModel(AccountTableModel[PhoneNumberRow]):
         self.update_rows(change.number_ids)
 
     def _tags(self, row: PhoneNumberRow) -> tuple[Tag, ...]:
-        tags = [provisioning_tag(row.provisioning_status)]
         if row.released_at is not None:
-            tags.append(Tag("Released", Tone.MUTED))
-        return tuple(tags)
+            # A number let go shows no live badge; its last state is in the tooltip.
+            return (released_tag(),)
+        return (provisioning_tag(row.provisioning_status),)
 
     def _badge_tooltip(self, row: PhoneNumberRow) -> str:
         return number_tooltip(row, self._simulator, timezone=self._timezone)
