@@ -23,6 +23,9 @@ class AreaCodePicker(QLineEdit):
     The admin may type the three digits directly; :meth:`area_code` answers them, or what was
     typed when it is not a code, so that the service's own message explains the mistake.
 
+    A chosen code is shown from its start, so that a narrow field cuts the place, never the
+    code; the whole text is the field's tooltip.
+
     Signals:
         area_code_changed(str): the code in the field changed (empty when there is none).
     """
@@ -47,6 +50,10 @@ class AreaCodePicker(QLineEdit):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setMaxVisibleItems(10)
         self.setCompleter(completer)
+        # Queued: the line edit puts the chosen text in (its cursor at the end) after this
+        # slot would have run.
+        completer.activated.connect(self.show_start, Qt.ConnectionType.QueuedConnection)
+        self.editingFinished.connect(self.show_start)
         self._last_code = ""
         self.textEdited.connect(self._on_self_text_edited)
         self.textChanged.connect(self._on_self_text_changed)
@@ -62,9 +69,15 @@ class AreaCodePicker(QLineEdit):
     def set_area_code(self, code: str) -> None:
         row = area_codes.lookup(code)
         self.setText(row.label if row else code)
+        self.show_start()
 
     def row(self) -> AreaCodeRow | None:
         return area_codes.lookup(self.area_code())
+
+    @Slot()
+    def show_start(self) -> None:
+        """Scroll the text back to its start, where the code is."""
+        self.setCursorPosition(0)
 
     @Slot(str)
     def _on_self_text_edited(self, text: str) -> None:
@@ -73,7 +86,8 @@ class AreaCodePicker(QLineEdit):
         self._suggestions.setStringList([describe(row) for row in rows])
 
     @Slot(str)
-    def _on_self_text_changed(self, _text: str) -> None:
+    def _on_self_text_changed(self, text: str) -> None:
+        self.setToolTip(text)
         code = self.area_code()
         code = code if area_codes.lookup(code) else ""
         if code != self._last_code:

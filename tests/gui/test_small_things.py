@@ -1,0 +1,52 @@
+"""Small things an admin notices: words that say what happened, controls that keep still."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from tests.gui.helpers import child, click_named, wait_dialog
+from thrudesk.views.area_code_picker import AreaCodePicker
+from thrudesk.views.main_window import PHONE_NUMBERS, MainWindow
+
+
+def _first_shown_character(picker: AreaCodePicker) -> int:
+    """The position in the text of the character at the field's left edge, as last painted
+    (a line edit scrolls its text when it paints).
+    """
+    picker.repaint()
+    left = picker.contentsRect().left() + picker.textMargins().left() + 4
+    return picker.cursorPositionAt(QPoint(left, picker.height() // 2))
+
+
+def test_a_second_area_code_chosen_shows_its_code_not_the_end_of_its_place(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.tabs.setCurrentIndex(PHONE_NUMBERS)
+    click_named(qtbot, window.phone_numbers_tab, "add_number_button")
+    dialog = wait_dialog(qtbot, window, "add_number_dialog")
+    picker = child(dialog, AreaCodePicker, "area_code_picker_2")
+    font = QFont(picker.font())
+    font.setPointSize(font.pointSize() * 2)  # a desktop's font, wider than the field's room
+    picker.setFont(font)
+    dialog.activateWindow()
+    picker.setFocus()
+    qtbot.waitUntil(picker.hasFocus)
+    QTest.keyClicks(picker, "Sea")
+    popup = picker.completer().popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible)
+    QTest.keyClick(popup, Qt.Key.Key_Down)
+    QTest.keyClick(popup, Qt.Key.Key_Return)
+
+    assert picker.text() == "206 · Seattle, WA (hard to get)"
+    assert picker.fontMetrics().horizontalAdvance(picker.text()) > picker.contentsRect().width()
+    qtbot.waitUntil(lambda: _first_shown_character(picker) == 0)  # "206 · Seattle, W…"
+    assert picker.toolTip() == picker.text()
+    assert picker.area_code() == "206"
+
+    # Set from a saved choice, as a draft's area codes are: its code shows too.
+    picker.set_area_code("212")
+    assert _first_shown_character(picker) == 0
