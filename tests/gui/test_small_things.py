@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import QLocale, QPoint, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from tests.gui.helpers import child, click_named, wait_dialog
+from thrudesk.views import formatting
 from thrudesk.views.area_code_picker import AreaCodePicker
+from thrudesk.views.inputs import date_time_edit, set_local_date_time
 from thrudesk.views.main_window import PHONE_NUMBERS, MainWindow
 
 
@@ -50,3 +56,22 @@ def test_a_second_area_code_chosen_shows_its_code_not_the_end_of_its_place(
     # Set from a saved choice, as a draft's area codes are: its code shows too.
     picker.set_area_code("212")
     assert _first_shown_character(picker) == 0
+
+
+@pytest.fixture
+def german_desktop() -> Iterator[None]:
+    """A desktop whose language is German: the window still writes dates in English."""
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    yield
+    QLocale.setDefault(before)
+
+
+@pytest.mark.usefixtures("german_desktop")
+def test_date_editors_write_a_date_as_every_label_does(qtbot: QtBot) -> None:
+    moment = datetime(2026, 12, 7, 11, 30, tzinfo=UTC)  # 06:30 in New York
+    edit = date_time_edit("start_date_edit")
+    qtbot.addWidget(edit)
+    set_local_date_time(edit, moment, formatting.EASTERN)
+    assert edit.text() == "Mon 7 Dec 2026, 06:30"
+    assert edit.text() == formatting.date_time(moment, formatting.EASTERN, year=True)

@@ -41,7 +41,7 @@ from thrudesk.models.enums import (
     NumberMode,
     ProvisioningStatus,
 )
-from thrudesk.services import campaign_rules, membership, validation
+from thrudesk.services import campaign_rules, membership, validation, wording
 from thrudesk.services.audience import audience_stats, recount
 from thrudesk.services.changes import CAMPAIGNS, CONVERSATIONS
 from thrudesk.services.context import ServiceContext
@@ -123,13 +123,12 @@ def campaign_flags(
     if status is CampaignStatus.LAUNCHING and launched_at is not None:  # C6
         waited = now - launched_at
         if waited > STUCK_AFTER:
-            hours = int(waited.total_seconds() // 3600)
             flags.append(
                 CampaignFlag(
                     CampaignFlagKind.STUCK,
                     "Stuck",
-                    f"Launching for {hours} hours, longer than the usual 4 at most; "
-                    "contact support.",
+                    f"Launching for {wording.duration(waited)}, longer than the usual 4 hours "
+                    "at most; contact support.",
                 )
             )
     idle = now - last_activity_at

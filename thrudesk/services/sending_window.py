@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from thrudesk.models import Campaign, Conversation
 from thrudesk.models.enums import CampaignStatus, JobKind, MessageState
-from thrudesk.services import validation
+from thrudesk.services import validation, wording
 from thrudesk.services.activity import plan_activity, plan_job
 from thrudesk.services.changes import CAMPAIGNS
 from thrudesk.services.context import ServiceContext
@@ -78,7 +78,7 @@ def campaign_zone(campaign: Campaign, account_timezone: str) -> ZoneInfo:
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+    return wording.date_time(moment.astimezone(zone))
 
 
 def next_opening(campaign: Campaign, zone: ZoneInfo, after: datetime) -> datetime | None:

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from thrudesk.migrations import HEAD_REVISION, KNOWN_REVISIONS
+from thrudesk.services import wording
 from thrudesk.services.errors import DiskFull, NewerStore, StoreError
 from thrudesk.services.priority import lower_this_thread
 
@@ -744,7 +745,7 @@ def _offering_backup(refusal: StoreError, path: Path) -> StoreError:
     backup = latest_backup(path)
     if backup is None or isinstance(refusal, NewerStore):
         return refusal
-    made = datetime.fromtimestamp(backup.stat().st_mtime).strftime("%-d %b %Y %H:%M")
+    made = wording.date_time(datetime.fromtimestamp(backup.stat().st_mtime))
     return StoreError(
         f"{refusal.message} The backup made before its last upgrade is {backup} ({made}); "
         "start thrudesk with --restore-backup to put it back (the store as it is now is kept "

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-# Counts are written as the services write them in their reports.
+from thrudesk.services import wording
+
+# Counts, spans and the words for days and months are written as the services write them.
+from thrudesk.services.wording import MONTHS
 from thrudesk.services.wording import count as count
+from thrudesk.services.wording import duration as duration
 from thrudesk.services.wording import plural as plural
 
 EASTERN = "America/New_York"
-# The window's words for days and months, written out rather than asked of strftime: the
-# window speaks English whatever the system's locale, and strftime imports the time module at
-# every call, which PySide6's import hook makes cost more than the formatting (a table cell
-# with a date was drawn in twice the time; QUALITY.md P3).
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @cache
@@ -37,11 +35,7 @@ def date_time(moment: datetime | None, timezone: str, *, year: bool = False) -> 
     """``Mon 2 Mar, 09:14`` in ``timezone`` (with the year when asked); an em dash for none."""
     if moment is None:
         return "—"
-    when = local(moment, timezone)
-    text = f"{DAYS[when.weekday()]} {when.day} {MONTHS[when.month - 1]}"
-    if year:
-        text += f" {when.year}"
-    return f"{text}, {when.hour:02d}:{when.minute:02d}"
+    return wording.date_time(local(moment, timezone), year=year)
 
 
 def short_date_time(moment: datetime | None, timezone: str) -> str:
@@ -55,18 +49,3 @@ def short_date_time(moment: datetime | None, timezone: str) -> str:
 def clock_time(moment: datetime, timezone: str) -> str:
     when = local(moment, timezone)
     return f"{when.hour:02d}:{when.minute:02d}"
-
-
-def duration(span: timedelta) -> str:
-    """``45 s``, ``8 min``, ``1 h 20 min``, ``2 d 3 h``: rounded to what a person reads."""
-    seconds = max(0, int(span.total_seconds()))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h" if hours else f"{days} d"

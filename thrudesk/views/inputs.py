@@ -7,7 +7,7 @@ from datetime import datetime, time
 from functools import cache
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QSizePolicy, QWidget
 
@@ -77,13 +77,17 @@ class UseCaseCombo(QComboBox):
         return value if isinstance(value, int) else None
 
 
+# As formatting.date_time writes a moment with its year: "Mon 7 Dec 2026, 06:30".
 DATE_TIME_FORMAT = "ddd d MMM yyyy, HH:mm"
+# The window speaks English whatever the desktop's language, in its editors too.
+ENGLISH = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
 
 
 def date_time_edit(name: str) -> QDateTimeEdit:
     """A date-and-time input with a calendar, written as the window writes dates."""
     edit = QDateTimeEdit()
     edit.setObjectName(name)
+    edit.setLocale(ENGLISH)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(DATE_TIME_FORMAT)
     return edit

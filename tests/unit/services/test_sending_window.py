@@ -202,7 +202,7 @@ def test_c11_m1_outside_sending_hours_an_initial_message_is_refused(
     with unchanged(), pytest.raises(OutsideSendingHours, match=r"09:00–21:00") as refusal:
         thrudesk_services.messaging.send_initial(sam, ready.campaign_id, conversation)
     assert refusal.value.field == "sending_hours"
-    assert "Tue 03 Mar 2026 09:00" in str(refusal.value)
+    assert "open again on Tue 3 Mar 2026, 09:00." in str(refusal.value)
 
 
 @pytest.mark.usefixtures("quiet")
