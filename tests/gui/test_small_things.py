@@ -9,13 +9,19 @@ import pytest
 from PySide6.QtCore import QLocale, QPoint, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QToolButton
 from pytestqt.qtbot import QtBot
 
-from tests.gui.helpers import child, click_named, wait_dialog
+from tests.gui.helpers import child, click, click_named, wait_dialog
+from thrudesk.services.clock import ManualClock, ScaledClock
+from thrudesk.services.container import Services
+from thrudesk.services.starter import StarterAccount
+from thrudesk.services.store import Store
 from thrudesk.views import formatting
 from thrudesk.views.area_code_picker import AreaCodePicker
 from thrudesk.views.inputs import date_time_edit, set_local_date_time
 from thrudesk.views.main_window import PHONE_NUMBERS, MainWindow
+from thrudesk.views.theme import ThemeManager
 
 
 def _first_shown_character(picker: AreaCodePicker) -> int:
@@ -75,3 +81,31 @@ def test_date_editors_write_a_date_as_every_label_does(qtbot: QtBot) -> None:
     set_local_date_time(edit, moment, formatting.EASTERN)
     assert edit.text() == "Mon 7 Dec 2026, 06:30"
     assert edit.text() == formatting.date_time(moment, formatting.EASTERN, year=True)
+
+
+def test_pausing_the_clock_keeps_its_button_and_the_toolbar_still(
+    qtbot: QtBot, thrudesk_store: Store, thrudesk_account: StarterAccount, themed: ThemeManager
+) -> None:
+    clock = ScaledClock(ManualClock().now(), speed=60.0)
+    window = MainWindow(Services(thrudesk_store, clock), None, thrudesk_account.actor)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    pause = child(window, QToolButton, "clock_pause_button")
+    jump = child(window, QToolButton, "clock_jump_button")
+    assert pause.text() == "Pause"
+    width, jump_at = pause.width(), jump.mapTo(window, QPoint(0, 0))
+
+    click(qtbot, pause)
+    assert pause.text() == "Resume"
+    QApplication.processEvents()  # the toolbar lays itself out again, were it to
+    assert pause.width() == width
+    assert jump.mapTo(window, QPoint(0, 0)) == jump_at
+    # As wide as the wider of its texts: "Resume" is not cut.
+    assert pause.width() >= pause.sizeHint().width()
+    assert pause.fontMetrics().horizontalAdvance("Resume") < pause.width()
+
+    click(qtbot, pause)
+    QApplication.processEvents()
+    assert (pause.text(), pause.width()) == ("Pause", width)
+    window.shutdown()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QToolButton, QWidget
 
 from thrudesk.services.clock import SPEEDS, Clock, ManualClock, ScaledClock
@@ -27,6 +28,27 @@ STORE_CHANGING: dict[Scenario, str] = {
 
 def speed_text(speed: float) -> str:
     return f"{speed:g}×"
+
+
+class SteadyToolButton(QToolButton):
+    """A tool button as wide as it is with the widest of the texts it shows in turn, so that
+    changing its text moves nothing beside it.
+    """
+
+    def __init__(self, texts: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._texts = tuple(texts)
+
+    def sizeHint(self) -> QSize:
+        # The minimum size hint of a tool button is this size hint.
+        hint = super().sizeHint()
+        metrics = self.fontMetrics()
+
+        def width(text: str) -> int:
+            return metrics.size(Qt.TextFlag.TextShowMnemonic, text).width()
+
+        extra = max(width(text) for text in self._texts) - width(self.text())
+        return QSize(hint.width() + max(0, extra), hint.height())
 
 
 class JumpDialog(FormDialog):
@@ -85,7 +107,7 @@ class SimulationControls(QObject):
         self._simulator = simulator
         # The pause state the button shows (None: to be shown afresh, after a theme change).
         self._shown_paused: bool | None = None
-        self.pause_button = QToolButton(parent)
+        self.pause_button = SteadyToolButton(("Pause", "Resume"), parent)
         self.pause_button.setObjectName("clock_pause_button")
         self.pause_button.setCheckable(True)
         self.pause_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
