@@ -9,10 +9,17 @@ import pytest
 from PySide6.QtCore import QLocale, QPoint, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QToolButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QLabel,
+    QPushButton,
+    QToolButton,
+)
 from pytestqt.qtbot import QtBot
 
-from tests.gui.helpers import child, click, click_named, wait_dialog
+from tests.gui.helpers import child, click, click_named, show_details, shown_text, wait_dialog
+from tests.gui.teamwork_steps import CampaignWithContacts
 from thrudesk.services.clock import ManualClock, ScaledClock
 from thrudesk.services.container import Services
 from thrudesk.services.starter import StarterAccount
@@ -109,3 +116,28 @@ def test_pausing_the_clock_keeps_its_button_and_the_toolbar_still(
     QApplication.processEvents()
     assert (pause.text(), pause.width()) == ("Pause", width)
     window.shutdown()
+
+
+@pytest.mark.usefixtures("quiet")
+def test_c15_copied_to_the_clipboard_leaves_the_invite_link_its_room(
+    qtbot: QtBot, window: MainWindow, campaign_with_contacts: CampaignWithContacts
+) -> None:
+    campaign = campaign_with_contacts(1)
+    details = show_details(window, campaign.id)
+    click(qtbot, child(details, QCheckBox, "self_assign_check"))
+    copy = child(details, QPushButton, "copy_link_button")
+    qtbot.waitUntil(copy.isVisible)
+    link = child(details, QLabel, "invite_link_value")
+    QApplication.processEvents()
+
+    def placed() -> tuple[int, QPoint, QPoint]:
+        return link.width(), link.mapTo(details, QPoint(0, 0)), copy.mapTo(details, QPoint(0, 0))
+
+    before = placed()
+
+    click(qtbot, copy)
+    copied = child(details, QLabel, "link_copied_label")
+    assert shown_text(copied) == "Copied to the clipboard"
+    QApplication.processEvents()  # the card lays itself out again, were it to
+    assert placed() == before
+    assert copied.width() >= copied.fontMetrics().horizontalAdvance(copied.text())  # not cut

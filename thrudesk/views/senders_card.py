@@ -153,9 +153,13 @@ class SendersCard(Card):
         self.invite_link_value.setObjectName("invite_link_value")
         self.invite_link_value.setMinimumWidth(120)
         link_row.addWidget(self.invite_link_value, 1)
+        # "Copied" goes on a line of its own under the link, its room kept while it is hidden:
+        # the link keeps its width and nothing below moves when it shows.
         self.link_copied_label = label("Copied", "hint", name="link_copied_label")
+        retained = self.link_copied_label.sizePolicy()
+        retained.setRetainSizeWhenHidden(True)
+        self.link_copied_label.setSizePolicy(retained)
         self.link_copied_label.hide()
-        link_row.addWidget(self.link_copied_label)
         self.copy_link_button = button(
             "Copy link", "copy_link_button", icon_name="clone", tooltip="Copy the invite link"
         )
@@ -173,6 +177,7 @@ class SendersCard(Card):
             action.setAutoDefault(False)
             link_row.addWidget(action)
         invite_column.addLayout(link_row)
+        invite_column.addWidget(self.link_copied_label)
         self.invite_link_error = self.errors.add("invite_link", self.invite_link_value)
         invite_column.addWidget(self.invite_link_error)
 
