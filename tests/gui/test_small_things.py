@@ -13,15 +13,19 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QLabel,
+    QMessageBox,
     QPushButton,
     QToolButton,
 )
 from pytestqt.qtbot import QtBot
 
+from tests.gui.conftest import NewDraft
 from tests.gui.helpers import child, click, click_named, show_details, shown_text, wait_dialog
 from tests.gui.teamwork_steps import CampaignWithContacts
 from thrudesk.services.clock import ManualClock, ScaledClock
 from thrudesk.services.container import Services
+from thrudesk.services.rows import NumberMode
+from thrudesk.services.simulation.engine import Simulator
 from thrudesk.services.starter import StarterAccount
 from thrudesk.services.store import Store
 from thrudesk.views import formatting
@@ -29,6 +33,7 @@ from thrudesk.views.area_code_picker import AreaCodePicker
 from thrudesk.views.inputs import date_time_edit, set_local_date_time
 from thrudesk.views.main_window import PHONE_NUMBERS, MainWindow
 from thrudesk.views.theme import ThemeManager
+from thrudesk.views.widgets import MessageBar
 
 
 def _first_shown_character(picker: AreaCodePicker) -> int:
@@ -141,3 +146,37 @@ def test_c15_copied_to_the_clipboard_leaves_the_invite_link_its_room(
     QApplication.processEvents()  # the card lays itself out again, were it to
     assert placed() == before
     assert copied.width() >= copied.fontMetrics().horizontalAdvance(copied.text())  # not cut
+
+
+def test_c9_clone_and_archive_names_the_copy_it_makes(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+    new_draft: NewDraft,
+) -> None:
+    # A second try whose provisioning failed again: the third is numbered, not "Copy of Copy".
+    thrudesk_simulator.force_next("fail", reason="Number not linked to the brand")
+    campaign = new_draft("Copy of Cleanup day")
+    thrudesk_services.campaigns.launch(thrudesk_account.actor, campaign, NumberMode.SINGLE_USE)
+    sim_clock.advance(minutes=10)
+    details = show_details(window, campaign)
+    clone_and_archive = child(details, QPushButton, "clone_and_archive_button")
+    qtbot.waitUntil(clone_and_archive.isVisible)
+    click(qtbot, clone_and_archive)
+
+    box = wait_dialog(qtbot, window, "confirm_dialog")
+    assert isinstance(box, QMessageBox)
+    assert box.text() == "Clone “Copy of Cleanup day” and archive it?"
+    assert box.informativeText().startswith("A new Draft, “Copy of Cleanup day (2)”, gets")
+    click_named(qtbot, box, "confirm_accept_button")
+
+    qtbot.waitUntil(lambda: details.campaign_id not in (None, campaign))
+    title = child(details, QLabel, "details_title_label")
+    assert title.text() == "Copy of Cleanup day (2)"
+    assert child(details, MessageBar, "details_message_bar").text() == (
+        "“Copy of Cleanup day” is archived; “Copy of Cleanup day (2)” is a Draft, ready to "
+        "launch again."
+    )

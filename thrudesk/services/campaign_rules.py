@@ -3,10 +3,14 @@
 Each function answers why the action is refused, or None when it is allowed. The services
 refuse with these sentences, and the campaign rows answer the same ones (``launch_refusal``
 and the rest), so that the window enables a button exactly where the service does what it
-says, and a disabled one says why in the service's words.
+says, and a disabled one says why in the service's words. What a clone is called (C9) is
+here too, so that a confirmation can name the copy before it is made.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Collection
 
 from thrudesk.models.enums import CampaignStatus
 
@@ -83,6 +87,35 @@ def clone_refusal(parent_id: int | None) -> str | None:
     if parent_id is not None:
         return "A followup cannot be cloned; create a new followup from its campaign."
     return None
+
+
+COPY_PREFIX = "Copy of "
+_COPY_NUMBER = re.compile(r" \((\d+)\)$")
+
+
+def copy_title_stem(title: str, max_length: int) -> str:
+    """C9: what a clone of ``title`` is called before it is numbered: "Copy of Turnout" for
+    "Turnout", and for a copy ("Copy of Turnout", "Copy of Turnout (2)") the same again, so that
+    copies of copies are numbered rather than called "Copy of Copy of …".
+    """
+    copied = title.startswith(COPY_PREFIX)
+    return (_COPY_NUMBER.sub("", title) if copied else COPY_PREFIX + title)[:max_length]
+
+
+def copy_title(title: str, taken: Collection[str], max_length: int) -> str:
+    """C9: the title of a clone of ``title``: its stem, or the stem numbered from (2) on when
+    a campaign of the account (``taken``) is already called that.
+    """
+    stem = copy_title_stem(title, max_length)
+    if stem not in taken:
+        return stem
+    number = 2
+    while True:
+        suffix = f" ({number})"
+        numbered = stem[: max_length - len(suffix)].rstrip() + suffix
+        if numbered not in taken:
+            return numbered
+        number += 1
 
 
 def clone_and_archive_refusal(

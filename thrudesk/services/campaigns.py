@@ -767,6 +767,25 @@ class CampaignService:
             source = self.campaign_in_account(uow.session, actor, campaign_id)
             return self._clone_in(uow, actor, source).id
 
+    def clone_title(self, actor: Actor, campaign_id: int) -> str:
+        """C9: the title a clone of the campaign would get now, for a confirmation to name."""
+        with self._context.read(actor) as session:
+            source = self.campaign_in_account(session, actor, campaign_id)
+            return self._copy_title(session, source)
+
+    def _copy_title(self, session: Session, source: Campaign) -> str:
+        """C9: "Copy of …", numbered (2), (3)… past the titles the account already has."""
+        stem = campaign_rules.copy_title_stem(source.title, TITLE_MAX)
+        # Short enough a start that numbered titles, their stem cut to make room, share it.
+        start = stem[: TITLE_MAX - 20]
+        taken = session.scalars(
+            select(Campaign.title).where(
+                Campaign.account_id == source.account_id,
+                Campaign.title.startswith(start, autoescape=True),
+            )
+        )
+        return campaign_rules.copy_title(source.title, set(taken), TITLE_MAX)
+
     def clone_and_archive(self, actor: Actor, campaign_id: int) -> int:
         """C9: the remedy for a failed provisioning, as one action: clone, then archive."""
         with self._context.unit_of_work(actor, Change.CLONE_CAMPAIGNS) as uow:
@@ -782,7 +801,7 @@ class CampaignService:
 
     def _clone_in(self, uow: UnitOfWork, actor: Actor, source: Campaign) -> Campaign:
         _refuse(campaign_rules.clone_refusal(source.parent_id))
-        title = f"Copy of {source.title}"[:TITLE_MAX]
+        title = self._copy_title(uow.session, source)
         copy = Campaign(
             account_id=source.account_id,
             title=title,

@@ -852,13 +852,18 @@ class CampaignDetailsTab(QWidget):
         details = self._details
         if details is None:
             return
+        try:
+            copy_title = self._services.campaigns.clone_title(self._actor, details.id)
+        except ThrudeskError as error:
+            self.message_bar.show_error(error.message)
+            return
         accepted = await confirm(
             self,
             "Clone and archive",
             f"Clone “{details.title}” and archive it?",
             "Clone and archive",
-            informative="A new Draft copy keeps the title, message, contacts, area codes, use "
-            "case and Self Assign settings. This campaign is archived for good.",
+            informative=f"A new Draft, “{copy_title}”, gets this campaign's message, contacts, "
+            "area codes, use case and Self Assign settings. This campaign is archived for good.",
         )
         if not accepted:
             return
@@ -868,8 +873,10 @@ class CampaignDetailsTab(QWidget):
             self.message_bar.show_error(error.message)
             return
         self.show_campaign(copy_id)
+        copy = self._details
+        named = f"“{copy.title}”" if copy is not None and copy.id == copy_id else "the copy"
         self.message_bar.show_info(
-            f"“{details.title}” is archived; this Draft copy is ready to launch again."
+            f"“{details.title}” is archived; {named} is a Draft, ready to launch again."
         )
 
     @Slot()

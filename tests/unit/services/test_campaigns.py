@@ -366,6 +366,30 @@ def test_c9_cloning_copies_what_it_should_and_nothing_else(
     assert details.cloned_from_id == campaign
 
 
+def test_c9_a_copy_of_a_copy_is_numbered_not_copied_twice(
+    thrudesk_services: Services, thrudesk_account: StarterAccount
+) -> None:
+    actor = thrudesk_account.actor
+    campaigns = thrudesk_services.campaigns
+    original = campaigns.create(actor, "Turnout")
+
+    def title(campaign_id: int) -> str:
+        return campaigns.index_row(actor, campaign_id).title
+
+    first = campaigns.clone(actor, original)
+    assert title(first) == "Copy of Turnout"
+    assert campaigns.clone_title(actor, first) == "Copy of Turnout (2)"  # as it will be called
+    second = campaigns.clone(actor, first)
+    assert title(second) == "Copy of Turnout (2)"
+    assert title(campaigns.clone(actor, second)) == "Copy of Turnout (3)"
+    assert title(campaigns.clone(actor, original)) == "Copy of Turnout (4)"
+    # A title at the longest allowed keeps room for its number.
+    long = campaigns.create(actor, "x" * 200)
+    copy = campaigns.clone(actor, long)
+    assert title(copy) == "Copy of " + "x" * 192
+    assert title(campaigns.clone(actor, copy)) == "Copy of " + "x" * 188 + " (2)"
+
+
 def test_c9_clone_and_archive_replaces_a_failed_campaign_in_one_action(
     thrudesk_services: Services, thrudesk_account: StarterAccount
 ) -> None:
