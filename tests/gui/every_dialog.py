@@ -83,6 +83,7 @@ def every_dialog(
     report = ImportReportDialog(
         ImportReport(active, 3, 1, 0, 0, 1, (ImportProblem(2, "has 1 cells"),), (), False),
         "people.csv",
+        services,
         window,
     )
     report.show()

@@ -16,13 +16,15 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QTextLayout, QTextOption
 from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
 from tests.gui.helpers import (
     campaigns_table,
     cell_text,
+    cell_tooltip,
     child,
     click,
     click_named,
@@ -48,6 +50,8 @@ HEARTBEAT_MS = 20
 # delay a turn by a few hundred milliseconds.
 LONGEST_GAP_S = 0.5
 IMPORT_TIMEOUT_MS = 120_000
+# Room a cell keeps on each side of its text, in pixels (the style's and the theme's together).
+CELL_PADDING = 8
 
 
 def _import(qtbot: QtBot, window: MainWindow, path: Path) -> None:
@@ -79,7 +83,7 @@ def test_r3_bad_rows_are_reported_by_line_and_the_good_ones_imported(
     model = table.model()
     lines = [model.index(row, 0).data() for row in range(model.rowCount())]
     reasons = {
-        model.index(row, 0).data(): model.index(row, 1).data() for row in range(model.rowCount())
+        model.index(row, 0).data(): model.index(row, 2).data() for row in range(model.rowCount())
     }
     assert lines == ["5", "6", "7", "8", "9", "10", "12", "14", "15", "16", "17"]
     assert "repeats the phone number of line 2" in reasons["6"]
@@ -93,6 +97,101 @@ def test_r3_bad_rows_are_reported_by_line_and_the_good_ones_imported(
     assert figure(window, "unassigned") == 5
     message = shown_text(child(window.campaign_details_tab, QLabel, "message_label"))
     assert message == "contacts_with_bad_rows.csv: Imported 5 contacts; 11 rows refused."
+
+
+def _whole_text_shown(table: QTableView, row: int, column: int) -> bool:
+    """Whether the cell shows its whole text: not elided, and its row as tall as the lines the
+    text takes at the column's width, broken between words (or inside one wider than the cell).
+    """
+    if table.textElideMode() != Qt.TextElideMode.ElideNone or not table.wordWrap():
+        return False
+    layout = QTextLayout(str(table.model().index(row, column).data()), table.font())
+    wrap = QTextOption()
+    wrap.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(wrap)
+    layout.beginLayout()
+    height = 0.0
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(table.columnWidth(column) - 2 * CELL_PADDING)
+        height += line.height()
+    layout.endLayout()
+    return height <= table.rowHeight(row)
+
+
+def test_r3_the_report_shows_each_refused_value_and_whole_reason_and_saves_them_as_csv(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
+) -> None:
+    quiet_team(thrudesk_services, thrudesk_account)
+    campaign = campaign_with_contacts(0)
+    window.show_campaign_details(campaign.id)
+    _import(qtbot, window, DATA / "contacts_with_bad_rows.csv")
+
+    report = wait_dialog(qtbot, window, "import_report_dialog")
+    table = child(report, QTableView, "import_problems_table")
+    assert [table.model().headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == [
+        "Line",
+        "Value",
+        "Why it was refused",
+    ]
+    assert cell_text(table, 8, "Value") == '=HYPERLINK("http://example.invalid")'
+    assert cell_text(table, 12, "Value") == "(206) 555-0130,Hal,Extra,W1,,surplus"
+    why = cell_text(table, 17, "Why it was refused")
+    assert why == "the phone number (206) 155-0134 is not a valid US or Canadian phone number"
+    for row in range(table.model().rowCount()):
+        table.scrollTo(table.model().index(row, 0))  # rows are fitted as they come into view
+        for column in (1, 2):
+            assert _whole_text_shown(table, row, column), (row, column)
+    assert cell_tooltip(table, 17, "Why it was refused") == why
+    assert cell_tooltip(table, 8, "Value") == '=HYPERLINK("http://example.invalid")'
+
+    # Cancelled: nothing is written.
+    save = child(report, QPushButton, "save_report_button")
+    assert save.text() == "Save as CSV…"
+    click(qtbot, save)
+    chooser = wait_dialog(qtbot, report, "save_report_file_dialog")
+    chooser.reject()
+    qtbot.waitUntil(lambda: not chooser.isVisible())
+    assert list(tmp_path.glob("*.csv")) == []
+    assert not child(report, QLabel, "save_report_label").isVisible()
+
+    target = tmp_path / "refused.csv"
+    click(qtbot, save)
+    choose_file(qtbot, report, "save_report_file_dialog", target)
+    saved = child(report, QLabel, "save_report_label")
+    qtbot.waitUntil(saved.isVisible)
+    assert saved.text() == f"Saved 11 refused rows to {target}."
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header == ["line", "value", "reason"]
+    assert [row[0] for row in rows] == ["5", "6", "7", "8", "9", "10", "12", "14", "15", "16", "17"]
+    assert rows[3][1] == '\'=HYPERLINK("http://example.invalid")'  # R5: never run as a formula
+    assert rows[-1][2] == why
+
+
+def test_r3_a_report_saved_where_it_cannot_be_says_why_in_the_report(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    tmp_path: Path,
+    campaign_with_contacts: CampaignWithContacts,
+) -> None:
+    quiet_team(thrudesk_services, thrudesk_account)
+    campaign = campaign_with_contacts(0)
+    window.show_campaign_details(campaign.id)
+    _import(qtbot, window, DATA / "contacts_with_bad_rows.csv")
+    report = wait_dialog(qtbot, window, "import_report_dialog")
+    click_named(qtbot, report, "save_report_button")
+    choose_file(qtbot, report, "save_report_file_dialog", tmp_path / "nowhere" / "refused.csv")
+    error = child(report, QLabel, "save_report_error")
+    qtbot.waitUntil(error.isVisible)
+    assert error.text().startswith("The file refused.csv cannot be written:")
+    assert not child(report, QLabel, "save_report_label").isVisible()
 
 
 def test_r3_a_file_that_is_not_utf8_is_refused_beside_the_import_button(

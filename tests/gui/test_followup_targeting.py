@@ -37,6 +37,7 @@ from tests.gui.helpers import (
     wait_dialog,
 )
 from tests.gui.teamwork_steps import CampaignWithContacts, active_campaign, quiet_team, sender_on
+from tests.unit.services.teamwork_helpers import phone, write_csv
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.contacts import ConversationRow
 from thrudesk.services.container import Services
@@ -403,3 +404,40 @@ def test_c8_a_refusal_from_counting_a_big_audience_shows_beside_the_targeting(
     error = child(dialog, QLabel, "targeting_error")
     qtbot.waitUntil(lambda: shown_text(error) == "Choose replied, not replied, or either.")
     dialog.close()
+
+
+def test_c8_a_field_imported_in_two_cases_is_one_field_and_targeting_reaches_both_files(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+    sim_clock: ManualClock,
+    tmp_path: Path,
+) -> None:
+    """Six contacts imported with a "ward" column, then three more with "WARD": one field,
+    named as first imported, and leaving out W0 leaves out the W0 contacts of both files.
+    """
+    quiet_team(thrudesk_services, thrudesk_account)
+    campaign = active_campaign(
+        thrudesk_services, thrudesk_simulator, sim_clock, thrudesk_account, tmp_path, 6
+    )
+    later = write_csv(
+        tmp_path / "later.csv",
+        [["phone", "WARD"], [phone(6), "W0"], [phone(7), "W0"], [phone(8), "W1"]],
+    )
+    report = thrudesk_services.contacts.import_csv(thrudesk_account.actor, campaign.id, later)
+    assert report.fields == ("ward",)
+    window.show_campaign_details(campaign.id)
+    click_named(qtbot, window.campaign_details_tab, "create_followup_button")
+    dialog = wait_dialog(qtbot, window, "followup_dialog")
+    qtbot.waitUntil(lambda: _audience(dialog).startswith("Reaches 9 contacts"))
+
+    fields = child(dialog, QComboBox, "targeting_field_combo")
+    assert [fields.itemText(i) for i in range(fields.count())] == ["ward"]
+    values = child(dialog, QComboBox, "targeting_value_combo")
+    assert [values.itemText(i) for i in range(values.count())] == ["W0", "W1", "W2"]
+    values.setCurrentIndex(values.findText("W0"))
+    click_named(qtbot, dialog, "add_field_rule_button")
+    # W0: contacts 0 and 3 of the first file, 6 and 7 of the later one.
+    qtbot.waitUntil(lambda: _audience(dialog).startswith("Reaches 5 contacts"))

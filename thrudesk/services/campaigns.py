@@ -44,6 +44,7 @@ from thrudesk.models.enums import (
 from thrudesk.services import campaign_rules, membership, validation, wording
 from thrudesk.services.audience import audience_stats, recount
 from thrudesk.services.changes import CAMPAIGNS, CONVERSATIONS
+from thrudesk.services.contact_fields import field_key, field_spellings
 from thrudesk.services.context import ServiceContext
 from thrudesk.services.errors import (
     InvalidInput,
@@ -898,7 +899,7 @@ class CampaignService:
             )
             session.add(followup)
             session.flush()
-            audience = self._followup_audience(original.id, targeting).subquery()
+            audience = self._followup_audience(session, original.id, targeting).subquery()
             session.execute(
                 insert(Conversation).from_select(
                     ["campaign_id", "contact_id", "fields"],
@@ -928,7 +929,7 @@ class CampaignService:
 
     @staticmethod
     def _followup_audience(
-        original_id: int, targeting: FollowupTargeting
+        session: Session, original_id: int, targeting: FollowupTargeting
     ) -> Select[int, dict[str, Any]]:
         query = (
             select(Conversation.contact_id, Conversation.fields)
@@ -939,8 +940,12 @@ class CampaignService:
             query = query.where(Conversation.replied_at.is_not(None))
         elif targeting.replied is False:
             query = query.where(Conversation.replied_at.is_(None))
+        # A field is named whatever its case: every spelling the campaign stores is read.
+        fields = field_spellings(session, original_id) if targeting.field_equals else {}
+        spellings = {field_key(name): stored for name, stored in fields.items()}
         for key, value in targeting.field_equals.items():
-            query = query.where(func.coalesce(_field_value(key), "") != value)
+            stored = [_field_value(name) for name in spellings.get(field_key(key), (key,))]
+            query = query.where(func.coalesce(*stored, "") != value)
         excluded = list(targeting.exclude_contact_ids)
         if excluded:
             query = query.where(Conversation.contact_id.not_in(excluded))
@@ -953,7 +958,7 @@ class CampaignService:
         targeting = check_targeting(targeting)
         with self._context.read(actor) as session:
             self.campaign_in_account(session, actor, campaign_id)
-            query = self._followup_audience(campaign_id, targeting)
+            query = self._followup_audience(session, campaign_id, targeting)
             return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
     # ------------------------------------------------------------------ reads (C16)

@@ -31,9 +31,11 @@ import codecs
 import csv
 import io
 import json
+import logging
 import os
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -51,6 +53,7 @@ from thrudesk.models import Account, Campaign, Contact, Conversation, User
 from thrudesk.models.enums import CampaignStatus, MessageState
 from thrudesk.services.activity import plan_activity
 from thrudesk.services.changes import AUDIENCE, CONVERSATIONS
+from thrudesk.services.contact_fields import field_key, field_spellings, spellings_of
 from thrudesk.services.contact_phones import PhoneRefused, normalise_phone
 from thrudesk.services.context import ServiceContext
 from thrudesk.services.errors import InvalidInput, InvalidTransition
@@ -63,12 +66,15 @@ from thrudesk.services.unit_of_work import Actor, Change, admit
 from thrudesk.services.validation import has_control_characters
 from thrudesk.services.wording import count, plural
 
+log = logging.getLogger("thrudesk.contacts")
+
 CHUNK_ROWS = 10_000
 NAME_MAX = 120
 FIELD_NAME_MAX = 64
 FIELD_VALUE_MAX = 500
 EXTRA_COLUMNS_MAX = 50
 PROBLEMS_LISTED_MAX = 10_000  # a broken million-row file keeps its first problems, and a count
+VALUE_SHOWN_MAX = 80  # a refused value, as the report shows it: enough to find it in the file
 
 PHONE_COLUMNS = frozenset({"phone", "cell", "number", "mobile", "phone number", "cell phone"})
 FIRST_NAME_COLUMNS = frozenset({"first name", "firstname"})
@@ -106,10 +112,14 @@ class CancelFlag(Protocol):
 
 @dataclass(frozen=True)
 class ImportProblem:
-    """A refused row: its line in the file (the header is line 1) and why."""
+    """A refused row: its line in the file (the header is line 1), why, and the value refused
+    (the cell at fault, or the row's cells when their number is wrong), as :func:`shown_value`
+    writes it.
+    """
 
     line: int
     reason: str
+    value: str = ""
 
 
 @dataclass(frozen=True)
@@ -200,6 +210,32 @@ def neutralise_cell(value: str) -> str:
     return "'" + value if value.startswith(_NEUTRALISE_STARTS) else value
 
 
+def shown_value(value: str) -> str:
+    """A refused cell as a report shows it: its invisible characters written as ``[U+0009]``,
+    cut to :data:`VALUE_SHOWN_MAX` characters with an ellipsis.
+    """
+    if not value.isascii() or _ASCII_CONTROLS.search(value):
+        value = "".join(f"[U+{ord(ch):04X}]" if _shown_escaped(ch) else ch for ch in value)
+    if len(value) > VALUE_SHOWN_MAX:
+        value = value[: VALUE_SHOWN_MAX - 1] + "…"
+    return value
+
+
+def _shown_escaped(ch: str) -> bool:
+    """Whether a report writes ``ch`` as its code: a control, format or separator character
+    (the joiner inside an emoji is left as it is).
+    """
+    return ch != "\u200d" and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def _field_cell(fields: dict[str, Any], spellings: tuple[str, ...]) -> str:
+    """A conversation's value of the field stored under ``spellings`` (a conversation has one)."""
+    for name in spellings:
+        if name in fields:
+            return str(fields[name])
+    return ""
+
+
 def _has_invisible(value: str) -> bool:
     if value.isascii():
         return _ASCII_CONTROLS.search(value) is not None
@@ -207,7 +243,7 @@ def _has_invisible(value: str) -> bool:
 
 
 def _column_key(name: str) -> str:
-    return " ".join(name.replace("_", " ").replace("-", " ").lower().split())
+    return " ".join(name.replace("_", " ").replace("-", " ").casefold().split())
 
 
 @dataclass
@@ -259,8 +295,10 @@ def _read_header(row: list[str]) -> _Columns:
             )
         key = _column_key(name)
         if key in seen:
+            also = f"“{seen[key]}” and “{name}”" if seen[key] != name else f"“{name}”"
             raise InvalidInput(
-                f"The header names the column “{name}” twice (also as “{seen[key]}”); keep one.",
+                f"The header names one column twice: {also} (names are the same whatever their "
+                "case, with spaces, _ or - alike). Keep one, or merge them, and import again.",
                 field="csv_file",
             )
         seen[key] = name
@@ -387,10 +425,10 @@ class _Tally:
     refused: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
 
-    def refuse(self, line: int, reason: str) -> None:
+    def refuse(self, line: int, reason: str, value: str) -> None:
         self.refused += 1
         if len(self.problems) < PROBLEMS_LISTED_MAX:
-            self.problems.append(ImportProblem(line, reason))
+            self.problems.append(ImportProblem(line, reason, shown_value(value)))
 
 
 def _check_cell(value: str, label: str, limit: int) -> str | None:
@@ -435,6 +473,40 @@ class ContactService:
             raise InvalidInput("A chunk holds at least one row.", field="chunk_rows")
         with self._context.store.read() as session:
             self._importable(session, actor, campaign_id)
+            known_fields = list(field_spellings(session, campaign_id))
+        try:
+            report = self._import_file(
+                actor, campaign_id, source, known_fields, progress, cancel, chunk_rows
+            )
+        except InvalidInput:
+            log.info("import of %r into campaign %d refused as a whole", source.name, campaign_id)
+            raise
+        ending = ""
+        if report.cancelled:
+            ending = "; cancelled"
+        elif report.stopped_reason:
+            ending = "; stopped early"
+        # Counts only: a contact's phone, names or fields never go into the log.
+        log.info(
+            "import of %r into campaign %d: %s imported, %d refused%s",
+            source.name,
+            campaign_id,
+            plural(report.imported, "row"),
+            report.refused,
+            ending,
+        )
+        return report
+
+    def _import_file(
+        self,
+        actor: Actor,
+        campaign_id: int,
+        source: Path,
+        known_fields: list[str],
+        progress: Callable[[ImportProgress], None] | None,
+        cancel: CancelFlag | None,
+        chunk_rows: int,
+    ) -> ImportReport:
         total_bytes = _check_encoding(source)
         tally = _Tally()
         seen: dict[int, int] = {}
@@ -458,6 +530,12 @@ class ContactService:
                     field="csv_file",
                 )
             columns = _read_header(header)
+            # A field named as one the campaign has, in another case, is that field (its
+            # first spelling kept).
+            spelling = {field_key(name): name for name in known_fields}
+            columns.extras = [
+                (spelling.get(field_key(name), name), index) for name, index in columns.extras
+            ]
             rows = self._rows(reader, columns, tally, seen)
             while True:
                 chunk = _Chunk()
@@ -582,7 +660,7 @@ class ContactService:
             if not joined.strip():
                 continue  # blank lines and rows of empty cells
             if len(row) != count:
-                tally.refuse(line, f"has {len(row)} cells; the header has {count}")
+                tally.refuse(line, f"has {len(row)} cells; the header has {count}", ",".join(row))
                 continue
             # Beyond ASCII cell by cell: an emoji's joiner belongs to the cell it is in.
             if (
@@ -593,21 +671,23 @@ class ContactService:
                 tally.refuse(
                     line,
                     "contains a line break, tab or other invisible control character in a cell",
+                    next((cell for cell in row if _has_invisible(cell)), joined),
                 )
                 continue
             try:
                 phone = normalise_phone(row[phone_at])
             except PhoneRefused as refusal:
-                tally.refuse(line, f"the phone number {refusal}")
+                tally.refuse(line, f"the phone number {refusal}", row[phone_at])
                 continue
             first = row[first_at].strip() if first_at is not None else ""
             last = row[last_at].strip() if last_at is not None else ""
             problem = None
+            at_fault = ""
             # The checks are spelled out inline: this loop runs once per row of a large file.
             if first and (len(first) > NAME_MAX or first.startswith(formula)):
-                problem = _check_cell(first, "first name", NAME_MAX)
+                problem, at_fault = _check_cell(first, "first name", NAME_MAX), first
             if problem is None and last and (len(last) > NAME_MAX or last.startswith(formula)):
-                problem = _check_cell(last, "last name", NAME_MAX)
+                problem, at_fault = _check_cell(last, "last name", NAME_MAX), last
             values: list[str] = []
             if problem is None:
                 for quoted, index, name in keys:
@@ -615,15 +695,16 @@ class ContactService:
                     if value:
                         if len(value) > FIELD_VALUE_MAX or value.startswith(formula):
                             problem = _check_cell(value, f"“{name}” cell", FIELD_VALUE_MAX)
+                            at_fault = value
                             break
                         values.append(quoted + quote(value))
             if problem is not None:
-                tally.refuse(line, problem)
+                tally.refuse(line, problem, at_fault)
                 continue
             key = int(phone[1:])
             earlier = seen.get(key)
             if earlier is not None:
-                tally.refuse(line, f"repeats the phone number of line {earlier}")
+                tally.refuse(line, f"repeats the phone number of line {earlier}", row[phone_at])
                 continue
             seen[key] = line
             yield line, phone, first, last, "{" + ",".join(values) + "}"
@@ -709,7 +790,9 @@ class ContactService:
                     continue
                 contact_id, is_opted_out, stored_first, stored_last = known
                 if contact_id in present:
-                    tally.refuse(chunk.lines[index], "is already in this campaign")
+                    tally.refuse(
+                        chunk.lines[index], "is already in this campaign", format_phone(phone)
+                    )
                     continue
                 new_rows.append((campaign_id, contact_id, chunk.fields[index]))
                 reused += 1
@@ -764,6 +847,43 @@ class ContactService:
             if campaign.status is CampaignStatus.ACTIVE:
                 plan_activity(uow, self._context.jobs, campaign.id, campaign.account_id)
 
+    def save_import_report(self, report: ImportReport, path: Path | str) -> int:
+        """Write ``report``'s refused rows to ``path`` as CSV (line, value, reason), its cells
+        neutralised as an export's are (QUALITY.md R5); answers the rows written.
+
+        Written beside ``path`` and moved into place when complete, readable by its owner alone:
+        the refused values are the file's contact data.
+        """
+        if not isinstance(path, str | Path) or not str(path).strip():
+            raise InvalidInput("Choose where to save the report.", field="csv_file")
+        target = Path(path)
+        if target.is_dir():
+            raise InvalidInput(
+                f"{target} is a folder; choose a file name to save to.", field="csv_file"
+            )
+        temporary = target.with_name(f".{target.name}.part")
+        try:
+            with temporary.open("w", encoding="utf-8-sig", newline="") as handle:
+                restrict_to_owner(temporary)
+                writer = csv.writer(handle)
+                writer.writerow(["line", "value", "reason"])
+                writer.writerows(
+                    [
+                        str(problem.line),
+                        neutralise_cell(problem.value),
+                        neutralise_cell(problem.reason),
+                    ]
+                    for problem in report.problems
+                )
+            os.replace(temporary, target)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            raise InvalidInput(
+                f"The file {target.name} cannot be written: {error.strerror or error}.",
+                field="csv_file",
+            ) from None
+        return len(report.problems)
+
     # ------------------------------------------------------------------ export
     def export_csv(
         self,
@@ -792,7 +912,7 @@ class ContactService:
             campaign = campaign_in_account(session, actor, campaign_id)
             account = session.get_one(Account, campaign.account_id)
             zone = campaign_zone(campaign, account.timezone)
-            names = self._field_names(session, campaign.id)
+            names = sorted(field_spellings(session, campaign.id).items())
             try:
                 with temporary.open("w", encoding="utf-8-sig", newline="") as handle:
                     restrict_to_owner(temporary)
@@ -807,6 +927,7 @@ class ContactService:
                 ) from None
         if cancelled:
             temporary.unlink(missing_ok=True)
+            log.info("export of campaign %d to %r cancelled", campaign_id, target.name)
             return ExportReport(target, rows, cancelled=True)
         try:
             os.replace(temporary, target)
@@ -816,31 +937,23 @@ class ContactService:
                 f"The file {target.name} cannot be written: {error.strerror or error}.",
                 field="csv_file",
             ) from None
+        log.info(
+            "export of campaign %d to %r: %s written", campaign_id, target.name, plural(rows, "row")
+        )
         return ExportReport(target, rows, cancelled=False)
-
-    @staticmethod
-    def _field_names(session: Session, campaign_id: int) -> list[str]:
-        keys = session.execute(
-            text(
-                "SELECT DISTINCT field.key FROM conversation, json_each(conversation.fields) "
-                "AS field WHERE conversation.campaign_id = :campaign_id"
-            ),
-            {"campaign_id": campaign_id},
-        ).scalars()
-        return sorted(str(key) for key in keys)
 
     @staticmethod
     def _write_export(
         session: Session,
         handle: IO[str],
         campaign_id: int,
-        names: list[str],
+        names: list[tuple[str, tuple[str, ...]]],
         zone: ZoneInfo,
         results: bool,
         cancel: CancelFlag | None,
     ) -> tuple[int, bool]:
         writer = csv.writer(handle)
-        header = ["phone", "first_name", "last_name", *names]
+        header = ["phone", "first_name", "last_name", *(name for name, _ in names)]
         if results:
             header += [
                 "sender",
@@ -890,7 +1003,7 @@ class ContactService:
                 format_phone(row.phone),
                 neutralise_cell(row.first_name),
                 neutralise_cell(row.last_name),
-                *(neutralise_cell(str(fields.get(name, ""))) for name in names),
+                *(neutralise_cell(_field_cell(fields, spellings)) for _, spellings in names),
             ]
             if results:
                 cells += [
@@ -913,26 +1026,33 @@ class ContactService:
         """The fields of the campaign's contacts (the extra columns imported), by name (C8)."""
         with self._context.read(actor) as session:
             campaign = campaign_in_account(session, actor, campaign_id)
-            return self._field_names(session, campaign.id)
+            return sorted(field_spellings(session, campaign.id))
 
     def field_values(
         self, actor: Actor, campaign_id: int, field_name: str, *, limit: int = 200
     ) -> list[str]:
         """The values ``field_name`` takes among the campaign's contacts, most frequent first
-        (at most ``limit``): what a followup's targeting by field chooses from (C8).
+        (at most ``limit``): what a followup's targeting by field chooses from (C8). The name is
+        matched whatever its case.
         """
         if not isinstance(field_name, str) or not field_name.strip():
             raise InvalidInput("Choose a field of the campaign's contacts.", field="targeting")
         with self._context.read(actor) as session:
             campaign = campaign_in_account(session, actor, campaign_id)
+            spellings = spellings_of(session, campaign.id, field_name)
             # json_each matches the key as a value, so any column name works, quotes included.
             values = session.execute(
                 text(
                     "SELECT field.value FROM conversation, json_each(conversation.fields) "
-                    "AS field WHERE conversation.campaign_id = :campaign_id AND field.key = :key "
+                    "AS field WHERE conversation.campaign_id = :campaign_id AND field.key IN "
+                    "(SELECT value FROM json_each(:keys)) "
                     "GROUP BY field.value ORDER BY count(*) DESC, field.value LIMIT :limit"
                 ),
-                {"campaign_id": campaign.id, "key": field_name, "limit": max(0, limit)},
+                {
+                    "campaign_id": campaign.id,
+                    "keys": _json_list(list(spellings)),
+                    "limit": max(0, limit),
+                },
             ).scalars()
             return [str(value) for value in values]
 

@@ -941,7 +941,7 @@ class CampaignDetailsTab(QWidget):
     def _on_audience_card_import_finished(self, report: ImportReport, file_name: str) -> None:
         self.message_bar.show_info(f"{file_name}: {report.summary}")
         if report.refused:
-            open_beside(ImportReportDialog(report, file_name, self))
+            open_beside(ImportReportDialog(report, file_name, self._services, self))
         if report.campaign_id != self._campaign_id:
             return
         # The counters show at once. A big campaign's full figures are read off the window's

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import itertools
+import logging
+import os
 import random
 import re
 import threading
@@ -40,7 +42,7 @@ from thrudesk.services.contact_phones import (
     nanp_region,
     normalise_phone,
 )
-from thrudesk.services.contacts import ImportProgress, ImportReport
+from thrudesk.services.contacts import VALUE_SHOWN_MAX, ImportProgress, ImportReport
 from thrudesk.services.container import Services
 from thrudesk.services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from thrudesk.services.starter import StarterAccount, create_starter_account
@@ -741,3 +743,119 @@ def test_c16_an_imports_summary_writes_its_counts_as_the_window_does() -> None:
         "Imported 12\u202f480 contacts; 1\u202f200 rows refused; "
         "1\u202f000 opted out earlier (never messaged)."
     )
+
+
+# ---------------------------------------------------------------------- the import's report
+def test_r3_each_refused_row_keeps_the_value_it_refused(
+    thrudesk_services: Services, thrudesk_account: StarterAccount
+) -> None:
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
+    report = thrudesk_services.contacts.import_csv(
+        thrudesk_account.actor, campaign_id, DATA / "contacts_with_bad_rows.csv"
+    )
+    values = {problem.line: problem.value for problem in report.problems}
+    assert values == {
+        5: "555-0126",
+        6: "(206) 555-0123",
+        7: "+44 20 7946 0958",
+        8: '=HYPERLINK("http://example.invalid")',
+        9: "Tab[U+0009]bed",  # invisible characters are shown by their code
+        10: "Multi[U+000A]Line",
+        12: "(206) 555-0130,Hal,Extra,W1,,surplus",  # the wrong number of cells: the row
+        14: "",
+        15: "(206) 555-0132 ext 4",
+        16: "٢٠٦٥٥٥٠١٣٣",
+        17: "(206) 155-0134",
+    }
+
+
+def test_r3_a_refused_value_is_cut_to_a_readable_length(
+    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+) -> None:
+    actor = thrudesk_account.actor
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
+    thrudesk_services.contacts.import_csv(actor, campaign_id, contacts_csv(tmp_path / "a.csv", 1))
+    path = write_csv(
+        tmp_path / "b.csv",
+        [
+            ["phone", "first name", "last name", "ward"],
+            [phone(0), "Ana", "Lopez", "W1"],  # already in the campaign
+            [phone(2), "Ben", "Okafor", "x" * 501],
+        ],
+    )
+    report = thrudesk_services.contacts.import_csv(actor, campaign_id, path)
+    already, overlong = report.problems
+    assert (already.line, already.value) == (2, phone(0))
+    assert overlong.line == 3
+    assert overlong.value == "x" * (VALUE_SHOWN_MAX - 1) + "…"
+    assert overlong.reason == "the “ward” cell is 501 characters long; the most is 500"
+
+
+def test_r5_the_refused_rows_are_saved_as_csv_with_formulas_neutralised(
+    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path
+) -> None:
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
+    report = thrudesk_services.contacts.import_csv(
+        thrudesk_account.actor, campaign_id, DATA / "contacts_with_bad_rows.csv"
+    )
+    target = tmp_path / "refused.csv"
+    assert thrudesk_services.contacts.save_import_report(report, target) == 11
+    header, *rows = _read(target)
+    assert header == ["line", "value", "reason"]
+    assert [row[0] for row in rows] == [str(p.line) for p in report.problems]
+    by_line = {row[0]: row for row in rows}
+    assert by_line["8"][1] == '\'=HYPERLINK("http://example.invalid")'
+    assert by_line["7"][1] == "'+44 20 7946 0958"
+    assert by_line["17"][2] == next(p.reason for p in report.problems if p.line == 17)
+    for cell in itertools.chain(header, *rows):
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    if os.name == "posix":
+        assert target.stat().st_mode & 0o077 == 0  # the refused values are contact data
+    assert list(tmp_path.glob(".*.part")) == []
+
+
+@pytest.mark.parametrize("where", ["folder", "missing folder", ""])
+def test_r3_the_report_saved_where_it_cannot_be_is_refused(
+    thrudesk_services: Services, thrudesk_account: StarterAccount, tmp_path: Path, where: str
+) -> None:
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
+    report = thrudesk_services.contacts.import_csv(
+        thrudesk_account.actor, campaign_id, DATA / "contacts_with_bad_rows.csv"
+    )
+    places: dict[str, Path | str] = {
+        "folder": tmp_path,
+        "missing folder": tmp_path / "nowhere" / "r.csv",
+        "": "",
+    }
+    target = places[where]
+    with pytest.raises(InvalidInput) as refusal:
+        thrudesk_services.contacts.save_import_report(report, target)
+    assert refusal.value.field == "csv_file"
+    assert list(tmp_path.glob("**/*.part")) == []
+
+
+def test_an_import_and_an_export_each_log_one_line_of_counts(
+    thrudesk_services: Services,
+    thrudesk_account: StarterAccount,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    actor = thrudesk_account.actor
+    campaign_id = draft_campaign(thrudesk_services, thrudesk_account)
+    caplog.set_level(logging.INFO, logger="thrudesk.contacts")
+    thrudesk_services.contacts.import_csv(actor, campaign_id, DATA / "contacts_with_bad_rows.csv")
+    thrudesk_services.contacts.export_csv(actor, campaign_id, tmp_path / "out.csv")
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"name,email\nAna,ana@example.org\n")
+    with pytest.raises(InvalidInput):
+        thrudesk_services.contacts.import_csv(actor, campaign_id, broken)
+    lines = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "thrudesk.contacts"]
+    assert lines == [
+        (
+            logging.INFO,
+            f"import of 'contacts_with_bad_rows.csv' into campaign {campaign_id}: "
+            "5 rows imported, 11 refused",
+        ),
+        (logging.INFO, f"export of campaign {campaign_id} to 'out.csv': 5 rows written"),
+        (logging.INFO, f"import of 'broken.csv' into campaign {campaign_id} refused as a whole"),
+    ]
