@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QLocale, QPoint, Qt
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QRadioButton,
     QToolButton,
 )
 from pytestqt.qtbot import QtBot
@@ -30,6 +31,7 @@ from thrudesk.services.starter import StarterAccount
 from thrudesk.services.store import Store
 from thrudesk.views import formatting
 from thrudesk.views.area_code_picker import AreaCodePicker
+from thrudesk.views.badges import TagStrip
 from thrudesk.views.inputs import date_time_edit, set_local_date_time
 from thrudesk.views.main_window import PHONE_NUMBERS, MainWindow
 from thrudesk.views.theme import ThemeManager
@@ -180,3 +182,33 @@ def test_c9_clone_and_archive_names_the_copy_it_makes(
         "“Copy of Cleanup day” is archived; “Copy of Cleanup day (2)” is a Draft, ready to "
         "launch again."
     )
+
+
+def test_c2_a_draft_is_launched_from_campaign_details(
+    qtbot: QtBot,
+    window: MainWindow,
+    thrudesk_simulator: Simulator,
+    sim_clock: ManualClock,
+    new_draft: NewDraft,
+) -> None:
+    thrudesk_simulator.force_next("complete", after=timedelta(minutes=30))
+    campaign = new_draft("Block party")
+    details = show_details(window, campaign)
+    launch = child(details, QPushButton, "details_launch_button")
+    assert launch.isVisible()
+    click(qtbot, launch)
+
+    dialog = wait_dialog(qtbot, window, "launch_dialog")
+    assert dialog.windowTitle() == "Launch Block party"
+    single_use = child(dialog, QRadioButton, "number_mode_single_use")
+    assert single_use.isChecked()  # no complete dedicated number yet (C2)
+    click_named(qtbot, dialog, "accept_button")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+    tags = child(details, TagStrip, "details_status_tags")
+    assert [t.text for t in tags.tags()][0] == "Launching"
+    assert not launch.isVisible()  # only a Draft launches
+    bar = child(details, MessageBar, "details_message_bar")
+    assert bar.text().startswith("“Block party” is Launching on (512) ")
+    sim_clock.advance(minutes=31)
+    qtbot.waitUntil(lambda: [t.text for t in tags.tags()][0] == "Active")

@@ -1,5 +1,5 @@
 """What the Campaigns tab and Campaign Details do alike to one campaign: pause or resume it (C1),
-and what they say of a followup (C8).
+what they say of a launch (C2–C5) and of a followup (C8).
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QPushButton
 
 from thrudesk.services.container import Services
-from thrudesk.services.rows import CampaignStatus
+from thrudesk.services.rows import CampaignIndexRow, CampaignStatus, NumberKind
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views import theme
 
@@ -39,3 +39,18 @@ def pause_or_resume(
         return f"“{title}” is Active again."
     services.campaigns.pause(actor, campaign_id)
     return f"“{title}” is Paused."
+
+
+def launched_notice(row: CampaignIndexRow) -> str:
+    """What is said once a launch went through: Launching until the number is complete (C4), or
+    Active, with C5's wait on a single-use number still provisioning.
+    """
+    if row.status is CampaignStatus.LAUNCHING:
+        return (
+            f"“{row.title}” is Launching on {row.phone_label}: it becomes Active when the number "
+            "is Provisioning Complete."
+        )
+    text = f"“{row.title}” is Active on {row.phone_label}."
+    if row.number_kind is NumberKind.SINGLE_USE:
+        text += " Wait 10 minutes after launching before sending."
+    return text

@@ -35,6 +35,8 @@ from thrudesk.services.messaging import SendingSummary
 from thrudesk.services.rows import (
     CampaignDetails,
     CampaignFlagKind,
+    CampaignIndexRow,
+    CampaignStatus,
     Carrier,
     CarrierCheckStatus,
     EventRow,
@@ -57,8 +59,13 @@ from thrudesk.views.badges import (
     number_tooltip,
     status_tags,
 )
-from thrudesk.views.campaign_actions import FOLLOWUP_TIP, pause_or_resume, show_pause_or_resume
-from thrudesk.views.campaign_dialogs import NewCampaignDialog
+from thrudesk.views.campaign_actions import (
+    FOLLOWUP_TIP,
+    launched_notice,
+    pause_or_resume,
+    show_pause_or_resume,
+)
+from thrudesk.views.campaign_dialogs import LaunchDialog, NewCampaignDialog
 from thrudesk.views.followup_dialog import FollowupDialog
 from thrudesk.views.senders_card import SOURCE_TEXT, SendersCard
 from thrudesk.views.sending_window_card import SendingWindowCard
@@ -253,11 +260,13 @@ class CampaignDetailsTab(QWidget):
         campaign_shown(int): the tab now shows this campaign (after Clone and archive too).
         campaign_requested(int): a followup was opened from the list.
         number_requested(int): the admin asked to see the campaign's number.
+        manage_numbers_requested(): Manage was pressed in the launch dialog (C2).
     """
 
     campaign_shown = Signal(int)
     campaign_requested = Signal(int)
     number_requested = Signal(int)
+    manage_numbers_requested = Signal()
 
     def __init__(
         self,
@@ -385,6 +394,15 @@ class CampaignDetailsTab(QWidget):
         self.status_tags = TagStrip("details_status_tags")
         top.addWidget(self.status_tags, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addStretch(1)
+        self.details_launch_button = button(
+            "Launch",
+            "details_launch_button",
+            icon_name="launch",
+            role="primary",
+            tooltip="Launch the Draft (Ctrl+L)",
+        )
+        self.details_launch_button.setProperty("icon_colour", "#ffffff")
+        top.addWidget(self.details_launch_button)
         self.details_edit_button = button(
             "Edit",
             "details_edit_button",
@@ -434,6 +452,7 @@ class CampaignDetailsTab(QWidget):
             self._on_details_pause_resume_button_clicked
         )
         self.details_edit_button.clicked.connect(self._on_details_edit_button_clicked)
+        self.details_launch_button.clicked.connect(self._on_details_launch_button_clicked)
 
     def _build_provisioning(self, column: QVBoxLayout) -> None:
         self.provisioning_card = Card("Provisioning", "provisioning_card")
@@ -536,6 +555,28 @@ class CampaignDetailsTab(QWidget):
         self.refresh()
         if self._details is not None:
             self.campaign_shown.emit(self._details.id)
+
+    def open_launch_dialog(self) -> LaunchDialog | None:
+        """The launch dialog for the Draft shown (C2), as the Campaigns tab opens it; None, with
+        why in the message bar, when it cannot be launched.
+        """
+        details = self._details
+        if details is None:
+            return None
+        refusal = details.row.launch_refusal
+        if refusal is not None:
+            self.message_bar.show_error(refusal)
+            return None
+        self.message_bar.clear()
+        try:
+            dialog = LaunchDialog(self._services, self._actor, self._simulator, details.row, self)
+        except ThrudeskError as error:
+            self.message_bar.show_error(error.message)
+            return None
+        dialog.campaign_launched.connect(self._on_launch_dialog_campaign_launched)
+        dialog.manage_numbers_requested.connect(self.manage_numbers_requested)
+        open_beside(dialog)
+        return dialog
 
     def apply_change(self, change: Change) -> None:
         details = self._details
@@ -765,6 +806,7 @@ class CampaignDetailsTab(QWidget):
         self.meta_label.setText(" · ".join(meta))
         script = details.script.strip()
         self.script_label.setText(f"“{script}”" if script else "No message yet.")
+        self.details_launch_button.setVisible(row.launch_refusal is None)
         self.clone_and_archive_button.setVisible(row.clone_and_archive_refusal is None)
         self.details_pause_resume_button.setVisible(row.pause_or_resume_refusal is None)
         show_pause_or_resume(
@@ -902,6 +944,25 @@ class CampaignDetailsTab(QWidget):
         dialog = NewCampaignDialog(self._services, self._actor, self, draft=details)
         dialog.campaign_saved.connect(self._on_edit_dialog_campaign_saved)
         open_beside(dialog)
+
+    @Slot()
+    def _on_details_launch_button_clicked(self) -> None:
+        self.open_launch_dialog()
+
+    @Slot(object)
+    def _on_launch_dialog_campaign_launched(self, row: CampaignIndexRow) -> None:
+        self.refresh()
+        if row.status is CampaignStatus.LAUNCHING:
+            self.message_bar.show_state(
+                launched_notice(row),
+                lambda: (
+                    self._details is not None
+                    and self._details.id == row.id
+                    and self._details.status is CampaignStatus.LAUNCHING
+                ),
+            )
+            return
+        self.message_bar.show_info(launched_notice(row))
 
     @Slot(int)
     def _on_edit_dialog_campaign_saved(self, _campaign_id: int) -> None:

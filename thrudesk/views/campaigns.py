@@ -27,7 +27,6 @@ from thrudesk.services.rows import (
     CampaignSortKey,
     CampaignStatus,
     CampaignStatusFilter,
-    NumberKind,
     Page,
 )
 from thrudesk.services.unit_of_work import Actor
@@ -40,7 +39,12 @@ from thrudesk.views.badges import (
     released_tag,
     status_tags,
 )
-from thrudesk.views.campaign_actions import FOLLOWUP_TIP, pause_or_resume, show_pause_or_resume
+from thrudesk.views.campaign_actions import (
+    FOLLOWUP_TIP,
+    launched_notice,
+    pause_or_resume,
+    show_pause_or_resume,
+)
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import Column, count_column
 from thrudesk.views.table_tab import AccountTableModel, FilterCombo, TableTab, filter_edit
@@ -539,18 +543,14 @@ class CampaignsTab(TableTab[CampaignTableModel], CampaignControls):
         self.model.refresh_ids([row.id])
         if row.status is CampaignStatus.LAUNCHING:
             self.message_bar.show_state(
-                f"“{row.title}” is Launching on {row.phone_label}: it becomes Active when the "
-                "number is Provisioning Complete.",
+                launched_notice(row),
                 lambda: (
                     self._services.campaigns.index_row(self._actor, row.id).status
                     is CampaignStatus.LAUNCHING
                 ),
             )
             return
-        text = f"“{row.title}” is Active on {row.phone_label}."
-        if row.number_kind is NumberKind.SINGLE_USE:
-            text += " Wait 10 minutes after launching before sending."
-        self.message_bar.show_info(text)
+        self.message_bar.show_info(launched_notice(row))
 
     @Slot()
     def _on_followup_button_clicked(self) -> None:

@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
             self._campaign_details_tab = tab
             tab.campaign_requested.connect(self._on_details_tab_campaign_requested)
             tab.number_requested.connect(self._on_details_tab_number_requested)
+            tab.manage_numbers_requested.connect(self._on_campaigns_tab_manage_numbers_requested)
             self._hold(CAMPAIGN_DETAILS, tab)
             if self._lazy_tabs:
                 # Built on demand: the campaign it opens on is not the admin's choice, so the
@@ -820,7 +821,9 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_launch_shortcut_activated(self) -> None:
         if self.tabs.currentIndex() == CAMPAIGN_DETAILS and self.campaign_details_tab.campaign_id:
-            self.campaigns_tab.select_campaign(self.campaign_details_tab.campaign_id)
+            # As its Launch button does: the dialog, and what it says after, stay on the tab.
+            self.campaign_details_tab.open_launch_dialog()
+            return
         self.campaigns_tab.open_launch_dialog()
 
     @Slot()
