@@ -77,6 +77,30 @@ def released_tag() -> Tag:
     return Tag("Released", Tone.MUTED)
 
 
+def badge_samples() -> list[tuple[Tag, ...]]:
+    """Every badge a provisioning column shows (for its width)."""
+    badges: list[tuple[Tag, ...]] = [(provisioning_tag(status),) for status in ProvisioningStatus]
+    return [*badges, (released_tag(),)]
+
+
+def status_samples() -> list[tuple[Tag, ...]]:
+    """Each status alone and with its widest usual flag (for the Status column's width); a
+    rarer, longer one (a number still provisioning) is cut short, whole in the tooltip.
+    """
+    usual = {
+        CampaignStatus.DRAFT: CampaignFlag(
+            CampaignFlagKind.PROVISIONING_FAILED, "Provisioning Failed"
+        ),
+        CampaignStatus.LAUNCHING: CampaignFlag(CampaignFlagKind.STUCK, "Stuck"),
+        CampaignStatus.ACTIVE: CampaignFlag(
+            CampaignFlagKind.AUTO_ARCHIVE_SOON, "Auto-archived in 7 days"
+        ),
+    }
+    samples = [status_tags(status, ()) for status in CampaignStatus]
+    samples += [status_tags(status, (flag,)) for status, flag in usual.items()]
+    return samples
+
+
 def status_tags(status: CampaignStatus, flags: Sequence[CampaignFlag]) -> tuple[Tag, ...]:
     """The campaign's status word (with its dot) and its flags as tags (C1, C5, C6, C17)."""
     tags = [Tag(status.label, Tone.NEUTRAL, dot=f"dot_{status.value}")]

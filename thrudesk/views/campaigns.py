@@ -27,16 +27,19 @@ from thrudesk.services.rows import (
     CampaignSortKey,
     CampaignStatus,
     CampaignStatusFilter,
+    NumberKind,
     Page,
 )
 from thrudesk.services.unit_of_work import Actor
 from thrudesk.views.aio import async_slot
 from thrudesk.views.badges import (
     Tag,
+    badge_samples,
     flags_tooltip,
     number_tooltip,
     provisioning_tag,
     released_tag,
+    status_samples,
     status_tags,
 )
 from thrudesk.views.campaign_actions import (
@@ -47,7 +50,13 @@ from thrudesk.views.campaign_actions import (
 )
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import Column, count_column
-from thrudesk.views.table_tab import AccountTableModel, FilterCombo, TableTab, filter_edit
+from thrudesk.views.table_tab import (
+    AccountTableModel,
+    ControlsRow,
+    FilterCombo,
+    TableTab,
+    filter_edit,
+)
 from thrudesk.views.tables import refresh_rows_in_view, select_row
 from thrudesk.views.widgets import button, confirm, label, offer
 
@@ -81,6 +90,10 @@ _SORT_VALUES: dict[CampaignSortKey, Callable[[CampaignIndexRow], object]] = {
     CampaignSortKey.UNASSIGNED: attrgetter("unassigned_count"),
     CampaignSortKey.CREATED: attrgetter("created_at"),
 }
+
+
+def _kind_samples() -> list[str]:
+    return [kind.label for kind in NumberKind]
 
 
 def kind_text(row: CampaignIndexRow) -> str:
@@ -119,6 +132,7 @@ class CampaignTableModel(AccountTableModel[CampaignIndexRow]):
                 lambda r: flags_tooltip(r.flags),
                 tags=lambda r: status_tags(r.status, r.flags),
                 width=250,
+                samples=status_samples,
             ),
             Column(
                 "Phone number", lambda r: r.phone_label or "—", CampaignSortKey.PHONE, width=196
@@ -130,15 +144,39 @@ class CampaignTableModel(AccountTableModel[CampaignIndexRow]):
                 self._badge_tooltip,
                 tags=self._badge_tags,
                 width=176,
+                samples=badge_samples,
             ),
-            Column("Kind", kind_text, CampaignSortKey.KIND, width=88),
-            self.time_column("Start", lambda r: r.start_at, CampaignSortKey.START, width=108),
-            count_column("Contacts", lambda r: r.contact_count, CampaignSortKey.CONTACTS, width=80),
-            count_column("Senders", lambda r: r.sender_count, CampaignSortKey.SENDERS, width=74),
+            Column(
+                "Kind",
+                kind_text,
+                CampaignSortKey.KIND,
+                width=88,
+                samples=_kind_samples,
+                steps_aside=3,
+            ),
+            self.time_column(
+                "Start", lambda r: r.start_at, CampaignSortKey.START, width=108, steps_aside=4
+            ),
+            count_column(
+                "Contacts",
+                lambda r: r.contact_count,
+                CampaignSortKey.CONTACTS,
+                width=80,
+                steps_aside=5,
+            ),
+            count_column(
+                "Senders",
+                lambda r: r.sender_count,
+                CampaignSortKey.SENDERS,
+                width=74,
+                steps_aside=2,
+            ),
             count_column(
                 "Unassigned", lambda r: r.unassigned_count, CampaignSortKey.UNASSIGNED, width=104
             ),
-            self.time_column("Created", lambda r: r.created_at, CampaignSortKey.CREATED, width=108),
+            self.time_column(
+                "Created", lambda r: r.created_at, CampaignSortKey.CREATED, width=108, steps_aside=1
+            ),
         ]
         super().__init__(
             services,
@@ -321,18 +359,20 @@ class CampaignControls:
         ):
             actions.addWidget(widget)
         actions.addStretch(1)
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
         self.count_label = label(role="muted", name="campaign_count_label")
-        actions.addWidget(self.count_label)
+        filters.addWidget(self.count_label)
         self.campaign_status_filter = FilterCombo()
         self.campaign_status_filter.setObjectName("campaign_status_filter")
         for status in CampaignStatusFilter:
             self.campaign_status_filter.addItem(status.label, status.value)
-        actions.addWidget(self.campaign_status_filter)
+        filters.addWidget(self.campaign_status_filter)
         self.campaign_filter_edit = filter_edit(
             "campaign_filter_edit", "Filter by title or number", width=180
         )
-        actions.addWidget(self.campaign_filter_edit)
-        page.addLayout(actions)
+        filters.addWidget(self.campaign_filter_edit)
+        page.addWidget(ControlsRow(actions, filters))
 
     def _show_actions_for(self, campaign: CampaignIndexRow | None) -> None:
         """Enable the actions ``campaign`` (the selected one, or None) allows; a disabled one

@@ -26,6 +26,7 @@ from thrudesk.services.unit_of_work import Actor
 from thrudesk.views.aio import async_slot
 from thrudesk.views.badges import (
     Tag,
+    badge_samples,
     carrier_marks,
     number_tooltip,
     provisioning_tag,
@@ -35,7 +36,7 @@ from thrudesk.views.hard_to_get import HardToGetDialog
 from thrudesk.views.number_dialogs import AddNumberDialog, RenameNumberDialog
 from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import Column, count_column
-from thrudesk.views.table_tab import AccountTableModel, TableTab, filter_edit
+from thrudesk.views.table_tab import AccountTableModel, ControlsRow, TableTab, filter_edit
 from thrudesk.views.tables import refresh_rows_in_view, select_row
 from thrudesk.views.throttle import Throttle
 from thrudesk.views.widgets import button, confirm, label, offer, set_role, set_style_property
@@ -76,10 +77,22 @@ class PhoneNumberTableModel(AccountTableModel[PhoneNumberRow]):
         self._include_released = False
         columns: list[Column[PhoneNumberRow]] = [
             Column(
-                "Number", lambda r: r.display, NumberSortKey.NUMBER, lambda r: r.e164, width=128
+                "Number",
+                lambda r: r.display,
+                NumberSortKey.NUMBER,
+                lambda r: r.e164,
+                width=128,
+                samples=lambda: ["(888) 888-8888"],
             ),
             Column("Name", lambda r: r.name or "", NumberSortKey.NAME, width=130),
-            Column("Kind", lambda r: r.kind.label, NumberSortKey.KIND, width=92),
+            Column(
+                "Kind",
+                lambda r: r.kind.label,
+                NumberSortKey.KIND,
+                width=92,
+                samples=lambda: [kind.label for kind in NumberKind],
+                steps_aside=2,
+            ),
             Column(
                 "Area code",
                 lambda r: f"{r.area_code} · {r.place}" if r.place else r.area_code,
@@ -94,6 +107,7 @@ class PhoneNumberTableModel(AccountTableModel[PhoneNumberRow]):
                 self._badge_tooltip,
                 tags=self._tags,
                 width=178,
+                samples=badge_samples,
             ),
             Column(
                 "Carriers",
@@ -109,8 +123,11 @@ class PhoneNumberTableModel(AccountTableModel[PhoneNumberRow]):
                 NumberSortKey.CAMPAIGNS,
                 lambda r: "\n".join(r.campaign_titles) or None,
                 width=92,
+                steps_aside=3,
             ),
-            self.time_column("Created", lambda r: r.created_at, NumberSortKey.CREATED, width=116),
+            self.time_column(
+                "Created", lambda r: r.created_at, NumberSortKey.CREATED, width=116, steps_aside=1
+            ),
             self.time_column(
                 "Completed",
                 lambda r: r.completed_at,
@@ -260,15 +277,17 @@ class PhoneNumbersTab(TableTab[PhoneNumberTableModel]):
         ):
             actions.addWidget(widget)
         actions.addStretch(1)
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
         self.show_released_check = QCheckBox("Show released")
         self.show_released_check.setObjectName("show_released_check")
         self.show_released_check.setToolTip("Also list deleted and released numbers")
-        actions.addWidget(self.show_released_check)
+        filters.addWidget(self.show_released_check)
         self.number_filter_edit = filter_edit(
             "number_filter_edit", "Filter by number, name or place", width=240
         )
-        actions.addWidget(self.number_filter_edit)
-        self.page.addLayout(actions)
+        filters.addWidget(self.number_filter_edit)
+        self.page.addWidget(ControlsRow(actions, filters))
 
         self._usage_throttle = Throttle(USAGE_REFRESH_MS, self.refresh_usage, self)
         self._stale_throttle = Throttle(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from difflib import SequenceMatcher
 from time import monotonic
 from typing import Any, Generic, TypeVar
@@ -61,6 +61,12 @@ class Column(Generic[RowT]):
     # A stretched column takes the room the table leaves, down to this width (its own width
     # when None); below it, the table scrolls sideways (see tables.fit_stretched_columns).
     narrowest: int | None = None
+    # The widest things its cells show (texts, or rows of tags): with them, the column is as
+    # wide as they are in the font the desktop gives, not ``width`` (see tables.content_width).
+    samples: Callable[[], Sequence[str | tuple[Tag, ...]]] | None = None
+    # Where the table is too narrow for every column, the columns that have this step aside,
+    # the lowest first, and come back once there is room (see tables.fit_columns).
+    steps_aside: int | None = None
 
     @property
     def floor(self) -> int:
@@ -74,11 +80,26 @@ def count_column(
     tooltip: Callable[[RowT], str | None] | None = None,
     *,
     width: int,
+    steps_aside: int | None = None,
 ) -> Column[RowT]:
     """A column of whole numbers, right-aligned so that their digits line up."""
     return Column(
-        title, lambda r: formatting.count(count(r)), sort_key, tooltip, align=RIGHT, width=width
+        title,
+        lambda r: formatting.count(count(r)),
+        sort_key,
+        tooltip,
+        align=RIGHT,
+        width=width,
+        steps_aside=steps_aside,
     )
+
+
+def _moment_samples() -> list[str]:
+    """A late moment of each month: the widest texts a column of moments shows."""
+    return [
+        formatting.short_date_time(datetime(2026, month, 28, 23, 58, tzinfo=UTC), "UTC")
+        for month in range(1, 13)
+    ]
 
 
 def time_column(
@@ -89,6 +110,7 @@ def time_column(
     *,
     width: int,
     stretch: bool = False,
+    steps_aside: int | None = None,
 ) -> Column[RowT]:
     """A column of moments, in the time zone ``timezone`` answers as the cell is drawn (the
     account shown, and so its time zone, may change under the table).
@@ -97,8 +119,10 @@ def time_column(
         title,
         lambda r: formatting.short_date_time(at(r), timezone()),
         sort_key,
+        samples=_moment_samples,
         width=width,
         stretch=stretch,
+        steps_aside=steps_aside,
     )
 
 

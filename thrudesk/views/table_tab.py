@@ -12,9 +12,12 @@ from typing import Any, Generic, Protocol, TypeVar
 from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QDialog,
+    QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QStyle,
     QStyleOptionComboBox,
@@ -91,10 +94,17 @@ class AccountTableModel(PagedTableModel[RowT]):
         *,
         width: int,
         stretch: bool = False,
+        steps_aside: int | None = None,
     ) -> Column[RowT]:
         """A column of moments, shown in the time zone of the account shown."""
         return time_column(
-            title, at, lambda: self._timezone, sort_key, width=width, stretch=stretch
+            title,
+            at,
+            lambda: self._timezone,
+            sort_key,
+            width=width,
+            stretch=stretch,
+            steps_aside=steps_aside,
         )
 
 
@@ -173,6 +183,55 @@ class FilterCombo(QComboBox):
             option.currentText, Qt.TextElideMode.ElideRight, field.width()
         )
         painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+
+class ControlsRow(QWidget):
+    """A tab's actions on the left and its filters on the right: one row when the tab is wide
+    enough, the filters under the actions when it is not, so that the window works at 1024
+    pixels wide in the desktop's own font.
+    """
+
+    def __init__(self, actions: QHBoxLayout, filters: QHBoxLayout) -> None:
+        super().__init__()
+        self._actions = QWidget()
+        self._filters = QWidget()
+        for part, layout in ((self._actions, actions), (self._filters, filters)):
+            layout.setContentsMargins(0, 0, 0, 0)
+            part.setLayout(layout)
+        self._row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._row.setContentsMargins(0, 0, 0, 0)
+        self._row.setSpacing(8)
+        # The row's width is what the window may shrink to: either part, not both side by side.
+        self._row.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self._row.addWidget(self._actions, 1)
+        self._row.addWidget(self._filters, 0, Qt.AlignmentFlag.AlignRight)
+
+    def minimumSizeHint(self) -> QSize:
+        actions, filters = self._actions.minimumSizeHint(), self._filters.minimumSizeHint()
+        return QSize(max(actions.width(), filters.width()), actions.height())
+
+    def sizeHint(self) -> QSize:
+        return self._row.sizeHint()
+
+    @property
+    def wrapped(self) -> bool:
+        """Whether the filters are under the actions (a narrow tab)."""
+        return self._row.direction() is QBoxLayout.Direction.TopToBottom
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        one_row = (
+            self._actions.sizeHint().width()
+            + self._row.spacing()
+            + self._filters.sizeHint().width()
+            <= event.size().width()
+        )
+        direction = (
+            QBoxLayout.Direction.LeftToRight if one_row else QBoxLayout.Direction.TopToBottom
+        )
+        if self._row.direction() is not direction:
+            self._row.setDirection(direction)
+            self.updateGeometry()
+        super().resizeEvent(event)
 
 
 def filter_edit(name: str, placeholder: str, *, width: int) -> QLineEdit:

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from thrudesk.views.badges import CarrierProgressDelegate, CellDelegate, TagDelegate
-from thrudesk.views.table_model import ColumnTableModel, PagedTableModel
+from thrudesk.views.badges import CarrierProgressDelegate, CellDelegate, TagDelegate, tags_width
+from thrudesk.views.table_model import Column, ColumnTableModel, PagedTableModel
 
 ROW_HEIGHT = 32
 # The fewest rows a table reads before it first paints, whatever its screen says: a window on
@@ -56,7 +56,7 @@ def make_table(
     tags = TagDelegate(view, cell_text=model.cell_text)
     carriers = CarrierProgressDelegate(view, cell_text=model.cell_text)
     for position, column in enumerate(model.columns):
-        view.setColumnWidth(position, column.width)
+        view.setColumnWidth(position, content_width(view, column))
         if column.stretch:
             header.setSectionResizeMode(position, QHeaderView.ResizeMode.Stretch)
         if column.tags is not None:
@@ -69,6 +69,8 @@ def make_table(
         header.setSortIndicatorShown(True)
         # The model sorts in SQL; it already holds this order, so enabling sorting reads nothing.
         view.setSortingEnabled(True)
+    if any(column.stretch or column.steps_aside is not None for column in model.columns):
+        _ColumnsFitter(view, model)
     if isinstance(model, PagedTableModel):
         _StaleRowsReader(view)
         _CountAfterPaint(view, model)
@@ -88,6 +90,35 @@ class _StaleRowsReader(QObject):
     @Slot(int)
     def _on_scrolled(self, _value: int) -> None:
         refresh_rows_in_view(self._view)
+
+
+class _ColumnsFitter(QObject):
+    """Fits a table's columns to its viewport whenever the viewport changes width (a window
+    resized, a scroll bar come or gone): see :func:`fit_stretched_columns`.
+    """
+
+    def __init__(self, view: QTableView, model: ColumnTableModel[Any]) -> None:
+        super().__init__(view)
+        self._view = view
+        self._model = model
+        self._width = -1
+        viewport_of(view).installEventFilter(self)
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Resize:
+            width = self._view.viewport().width()
+            if width != self._width:
+                self._width = width
+                fit_stretched_columns(self._view, self._model)
+        elif kind == QEvent.Type.FontChange and watched is self._view:
+            # Another font (the desktop's, a theme's): measured again, fitted again.
+            for position, width in enumerate(_fitted_widths(self._view, self._model)):
+                if not self._model.columns[position].stretch:
+                    self._view.setColumnWidth(position, width)
+            fit_stretched_columns(self._view, self._model)
+        return False
 
 
 class _CountAfterPaint(QObject):
@@ -158,27 +189,89 @@ def refresh_rows_in_view(view: QTableView) -> None:
         model.refresh_stale(*rows_in_view(view))
 
 
+# Around a cell's text: the item's padding (base.qss) and a little air; around a header's
+# title: its padding and the sort indicator.
+CELL_ROOM_PX = 22
+HEADER_ROOM_PX = 40
+
+
+def content_width(view: QTableView, column: Column[Any]) -> int:
+    """How wide ``column`` is drawn: as wide as its header and its widest samples in the font
+    the desktop gives (``Column.samples``), else its designed ``width``; never narrower than
+    its header.
+    """
+    header = view.horizontalHeader().fontMetrics().horizontalAdvance(column.title)
+    widest = header + HEADER_ROOM_PX
+    if column.samples is None:
+        return max(column.width, widest)
+    metrics = view.fontMetrics()
+    font = view.font()
+    for sample in column.samples():
+        if isinstance(sample, str):
+            widest = max(widest, metrics.horizontalAdvance(sample) + CELL_ROOM_PX)
+        else:
+            widest = max(widest, tags_width(sample, font) + CELL_ROOM_PX)
+    return widest
+
+
+def _fitted_widths(view: QTableView, model: ColumnTableModel[Any]) -> list[int]:
+    """The widths the columns are fitted with (floors for the stretched ones), measured once
+    per font the table is shown in (a theme or a desktop font change measures them again).
+    """
+    key = view.font().key() + "|" + view.horizontalHeader().font().key()
+    measured: tuple[str, list[int]] | None = getattr(view, "fitted_widths", None)
+    if measured is None or measured[0] != key:
+        widths = [
+            column.floor if column.stretch else content_width(view, column)
+            for column in model.columns
+        ]
+        measured = (key, widths)
+        view.fitted_widths = measured  # type: ignore[attr-defined]
+    return measured[1]
+
+
 def fit_stretched_columns(view: QTableView, model: ColumnTableModel[Any]) -> None:
-    """Let the stretched columns take the room a wide table leaves, but never less than their
-    floors (``Column.floor``): where the table is too narrow for them and the others, they keep
-    their floors and the table scrolls sideways (stretched, Qt would cut them down to a few
-    pixels). Called when the table's tab is resized.
+    """Fit the columns to the table's width. Where it is too narrow for all of them, the
+    columns that may step aside (``Column.steps_aside``) are hidden, the lowest first, until the
+    rest fit, and shown again once there is room. The stretched columns take the room a wide
+    table leaves, but never less than their floors (``Column.floor``): where the table is still
+    too narrow, they keep their floors and the table scrolls sideways (stretched, Qt would cut
+    them down to a few pixels). Called when the table's tab is resized.
     """
     header = view.horizontalHeader()
+    widths = _fitted_widths(view, model)
+    room = view.viewport().width()
+    needed = sum(widths)
+    aside = sorted(
+        (column.steps_aside, i)
+        for i, column in enumerate(model.columns)
+        if column.steps_aside is not None
+    )
+    hidden: set[int] = set()
+    for _order, position in aside:
+        if needed <= room:
+            break
+        hidden.add(position)
+        needed -= widths[position]
+    changed = False
+    for _order, position in aside:
+        if view.isColumnHidden(position) != (position in hidden):
+            changed = True
+            view.setColumnHidden(position, position in hidden)
+            if position not in hidden:
+                view.setColumnWidth(position, widths[position])
     stretched = [i for i, column in enumerate(model.columns) if column.stretch]
+    if changed:
+        view.updateGeometries()
     if not stretched:
         return
-    needed = sum(
-        column.floor if column.stretch else view.columnWidth(i)
-        for i, column in enumerate(model.columns)
-    )
-    fits = needed <= view.viewport().width()
-    mode = QHeaderView.ResizeMode.Stretch if fits else QHeaderView.ResizeMode.Interactive
+    # The stretched columns share what the others leave, each at least its floor; sized here
+    # rather than by Qt's Stretch mode, which does not share anew when columns come or go.
+    spare = max(0, room - needed) // len(stretched)
     for position in stretched:
-        if header.sectionResizeMode(position) is not mode:
-            header.setSectionResizeMode(position, mode)
-            if not fits:
-                view.setColumnWidth(position, model.columns[position].floor)
+        if header.sectionResizeMode(position) is not QHeaderView.ResizeMode.Interactive:
+            header.setSectionResizeMode(position, QHeaderView.ResizeMode.Interactive)
+        view.setColumnWidth(position, model.columns[position].floor + spare)
 
 
 def plain_table(model: QAbstractItemModel, name: str, parent: QWidget | None = None) -> QTableView:
