@@ -9,10 +9,11 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtWidgets import QApplication, QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import NewDraft
+from tests.gui.helpers import child
 from thrudesk.services.clock import ManualClock
 from thrudesk.services.container import Services
 from thrudesk.services.rows import NumberMode
@@ -87,6 +88,51 @@ def test_badges_kinds_and_dates_are_never_cut_short(
             if points is not None:
                 assert tab.table.font().pointSize() == points
             assert not _cut_cells(tab.table, tab.model), tab.objectName()
+        window.shutdown()
+    finally:
+        QApplication.setFont(program_font)
+
+
+def test_at_1024_pixels_in_a_large_desktop_font_the_status_bar_cuts_nothing_short(
+    qtbot: QtBot,
+    themed: ThemeManager,
+    thrudesk_services: Services,
+    thrudesk_simulator: Simulator,
+    thrudesk_account: StarterAccount,
+) -> None:
+    """What the status bar shows is whole; where it has no room for the use cases' usage, that
+    steps aside (the Phone Numbers tab shows it too) and comes back when there is room.
+    """
+    program_font = QApplication.font()
+    font = QFont(program_font)
+    font.setPointSize(14)
+    QApplication.setFont(font)
+    try:
+        window = MainWindow(thrudesk_services, thrudesk_simulator, thrudesk_account.actor)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        names = (
+            "status_time_label",
+            "status_speed_label",
+            "status_provisioning_label",
+            "status_usage_label",
+        )
+        parts = [child(window, QLabel, name) for name in names]
+        for width in (1024, 1900):
+            window.resize(width, 700)
+            wanted = max(width, window.minimumWidth())
+            qtbot.waitUntil(lambda: window.width() == wanted)  # noqa: B023
+            QApplication.processEvents()
+            cut = [
+                part.objectName()
+                for part in parts
+                if part.isVisible() and part.width() < part.sizeHint().width()
+            ]
+            assert not cut, (width, cut)
+            if width == 1024:
+                assert not parts[-1].isVisible()  # the usage stepped aside
+        assert parts[-1].isVisible()  # wide again: the usage is back
         window.shutdown()
     finally:
         QApplication.setFont(program_font)

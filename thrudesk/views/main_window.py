@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -637,6 +637,29 @@ class MainWindow(QMainWindow):
             if use_case.usable
         ]
         self.status_usage_label.setText("  ·  ".join(usage))
+        self.status_usage_label.setToolTip("\n".join(usage))
+        self._fit_status_bar()
+
+    def _fit_status_bar(self) -> None:
+        """Where the status bar has no room for every part, the use cases' usage steps aside
+        (the Phone Numbers tab shows it too) rather than every part being cut short.
+        """
+        parts = (
+            self.status_time_label,
+            self.status_speed_label,
+            self.status_provisioning_label,
+            self.status_usage_label,
+        )
+        # Each part, its margins and the bar's spacing between them.
+        needed = sum(part.sizeHint().width() + 24 for part in parts)
+        fits = needed <= self.statusBar().width()
+        if self.status_usage_label.isHidden() == fits:
+            self.status_usage_label.setVisible(fits)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if hasattr(self, "status_usage_label"):
+            self._fit_status_bar()
 
     def _show_time(self) -> None:
         now = self._services.clock.now()
