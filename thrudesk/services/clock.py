@@ -343,6 +343,9 @@ class ScaledClock(_LoopClock):
         self._anchor_wall = time.monotonic()
         self._speed = float(speed)
         self._paused = paused
+        # While paused nothing falls due by itself: sleepers already due wake only when a jump
+        # (or following a clock that jumped) moved the moment on, once.
+        self._wake_paused = False
         self._hold_within_bound()
 
     @staticmethod
@@ -459,6 +462,7 @@ class ScaledClock(_LoopClock):
             raise InvalidInput("The clock only moves forward.", field="clock")
         self._anchor_sim = when
         self._anchor_wall = time.monotonic()
+        self._wake_paused = self._paused
         self._rearm()
         self._notify()
 
@@ -470,6 +474,8 @@ class ScaledClock(_LoopClock):
     def follow(self, reading: ClockReading) -> None:
         """Read as the clock ``reading`` was taken from, from now on; sleepers are re-timed."""
         self._check_speed(reading.speed)
+        moved = reading.anchor_sim > self._anchor_sim
+        self._wake_paused = reading.paused and moved
         self._anchor_sim = reading.anchor_sim.astimezone(UTC)
         self._anchor_wall = reading.anchor_wall
         self._speed = float(reading.speed)
@@ -480,8 +486,15 @@ class ScaledClock(_LoopClock):
 
     def _real_seconds_until(self, when: datetime) -> float | None:
         remaining = (when - self.now()).total_seconds()
-        if remaining <= 0:
-            return 0.0  # already due (after a jump, even while paused)
         if self._paused:
-            return None
+            # Due on the way of a jump made while paused: at once; otherwise at resume (a
+            # sleeper added while paused, for now, waits too: nothing happens while paused).
+            return 0.0 if remaining <= 0 and self._wake_paused else None
+        if remaining <= 0:
+            return 0.0
         return remaining / self._speed
+
+    def _fire(self) -> None:
+        # The sleepers due by the jump wake now, with those they add for the same moment.
+        super()._fire()
+        self._wake_paused = False

@@ -445,6 +445,54 @@ def test_s2_jobs_planned_on_another_thread_are_applied_on_the_loop(
     clock.detach()
 
 
+def test_s1_nothing_planned_for_now_happens_while_the_clock_is_paused(
+    thrudesk_store: Store,
+) -> None:
+    """S1: work an admin's change plans for "now" (a simulated sender joining through the
+    invite link, a tick of sending) waits while the clock is paused, and happens on resuming.
+    """
+    clock = ScaledClock(DEFAULT_START, speed=3600, paused=True)
+    services = BareServices(thrudesk_store, clock)
+    simulator = Simulator(services)
+    applied: list[datetime] = []
+
+    def plan_now() -> None:
+        with services.context.unit_of_work(actor_label="admin") as uow:
+            services.context.jobs.add(uow, JobKind.SIMULATED_ACTIVITY, uow.now, 1, account_id=None)
+
+    async def scenario() -> tuple[list[datetime], list[datetime]]:
+        done = asyncio.Event()
+
+        def handler(uow: UnitOfWork, job: ScheduledJob) -> None:
+            applied.append(uow.now)
+            done.set()
+
+        simulator.register_handler(JobKind.SIMULATED_ACTIVITY, handler)
+        task = asyncio.create_task(simulator.run())
+        await asyncio.sleep(0)
+        plan_now()
+        await asyncio.sleep(0.2)
+        while_paused = list(applied)
+        # A jump while paused wakes what was due, then the clock holds again.
+        clock.jump_to(DEFAULT_START + timedelta(minutes=1))
+        await asyncio.wait_for(done.wait(), timeout=10)
+        done.clear()
+        plan_now()
+        await asyncio.sleep(0.2)
+        after_jump = list(applied)
+        clock.resume()
+        await asyncio.wait_for(done.wait(), timeout=10)
+        simulator.stop()
+        await task
+        return while_paused, after_jump
+
+    while_paused, after_jump = asyncio.run(scenario())
+    assert while_paused == []
+    assert after_jump == [DEFAULT_START]  # the first, at its own time; the second waits
+    assert len(applied) == 2
+    clock.detach()
+
+
 def _same_actions(path: Path, seed: int) -> list[tuple[object, ...]]:
     store = open_store(url_for_path(path))
     try:
