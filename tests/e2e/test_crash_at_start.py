@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.programs import run_program
-from tests.unit.services.helpers import store_at_revision
+from tests.unit.services.helpers import old_store_with_rows
 from thrudesk.migrations import HEAD_REVISION, KNOWN_REVISIONS
 from thrudesk.services.store import holds_no_data, open_store, url_for_path
 
@@ -162,33 +162,13 @@ def test_r1_sigkill_at_twenty_moments_of_a_first_start_leaves_nothing_half_made(
     assert made < KILLS // 2
 
 
-OLD_ROWS = """
-INSERT INTO account (id, name, timezone, provisioning_based_launching,
-    default_batch_size, dedicated_number_limit, created_at)
-VALUES (1, 'Old Org', 'America/Chicago', 1, 300, 5, '2026-01-05 10:00:00');
-INSERT INTO user (id, account_id, name, email, role, created_at)
-VALUES (1, 1, 'Ada Admin', 'ada@old.example', 'admin', '2026-01-05 10:00:00');
-INSERT INTO campaign (id, account_id, title, status, script, sending_hours_start,
-    sending_hours_end, self_assign, provisioning_failed, created_at,
-    last_activity_at, contact_count, sender_count, unassigned_count)
-VALUES (1, 1, 'Old campaign', 'draft', '', '09:00:00.000000', '21:00:00.000000', 0,
-    0, '2026-01-05 10:00:00', '2026-01-05 10:00:00', 1, 0, 1);
-INSERT INTO contact (id, account_id, phone, first_name, last_name)
-VALUES (1, 1, '+12065550123', 'Ana', 'Lopez');
-INSERT INTO conversation (id, campaign_id, contact_id, fields, message_state,
-    at_risk, continues_thread)
-VALUES (1, 1, 1, '{"ward": "W1"}', 'sent', 0, 0);
-"""
 OLD_TABLES = ("account", "user", "campaign", "contact", "conversation")
 
 
 def _old_store(data_dir: Path, revision: str) -> Path:
     data_dir.mkdir(parents=True)
     path = data_dir / STORE
-    store_at_revision(path, revision)
-    with sqlite3.connect(path) as db:
-        db.executescript(OLD_ROWS)
-    db.close()
+    old_store_with_rows(path, revision)
     return path
 
 

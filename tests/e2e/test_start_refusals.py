@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.damage import damage_table
 from tests.e2e.programs import run_program
-from tests.unit.services.helpers import store_at_revision
+from tests.unit.services.helpers import old_store_with_rows
 from thrudesk.services.store import open_store, url_for_path
 
 PROGRAM = Path(sys.executable).with_name("thrudesk")
@@ -36,18 +36,7 @@ def _upgraded_profile(profile: Path) -> Path:
     """A profile whose store was upgraded from schema 0001 (so a backup lies beside it)."""
     profile.mkdir()
     path = profile / STORE
-    store_at_revision(path, "0001")
-    with sqlite3.connect(path) as db:
-        db.execute(
-            "INSERT INTO account (id, name, timezone, provisioning_based_launching, "
-            "default_batch_size, dedicated_number_limit, created_at) "
-            "VALUES (1, 'Old Org', 'America/Chicago', 1, 300, 5, '2026-01-05 10:00:00')"
-        )
-        db.execute(
-            "INSERT INTO user (id, account_id, name, email, role, created_at) "
-            "VALUES (1, 1, 'Ada Admin', 'ada@old.example', 'admin', '2026-01-05 10:00:00')"
-        )
-    db.close()
+    old_store_with_rows(path, "0001")
     open_store(url_for_path(path)).dispose()
     return path
 

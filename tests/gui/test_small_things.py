@@ -206,9 +206,9 @@ def test_c2_a_draft_is_launched_from_campaign_details(
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
     tags = child(details, TagStrip, "details_status_tags")
-    assert [t.text for t in tags.tags()][0] == "Launching"
+    assert next(t.text for t in tags.tags()) == "Launching"
     assert not launch.isVisible()  # only a Draft launches
     bar = child(details, MessageBar, "details_message_bar")
     assert bar.text().startswith("“Block party” is Launching on (512) ")
     sim_clock.advance(minutes=31)
-    qtbot.waitUntil(lambda: [t.text for t in tags.tags()][0] == "Active")
+    qtbot.waitUntil(lambda: next(t.text for t in tags.tags()) == "Active")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -102,3 +103,35 @@ def store_at_revision(path: Path, revision: str) -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
     engine.dispose()
+
+
+# An account with its admin, a Draft campaign and one contact in it, as an earlier thrudesk
+# wrote them (the columns every older schema has).
+OLD_STORE_ROWS = """
+INSERT INTO account (id, name, timezone, provisioning_based_launching,
+    default_batch_size, dedicated_number_limit, created_at)
+VALUES (1, 'Old Org', 'America/Chicago', 1, 300, 5, '2026-01-05 10:00:00');
+INSERT INTO user (id, account_id, name, email, role, created_at)
+VALUES (1, 1, 'Ada Admin', 'ada@old.example', 'admin', '2026-01-05 10:00:00');
+INSERT INTO campaign (id, account_id, title, status, script, sending_hours_start,
+    sending_hours_end, self_assign, provisioning_failed, created_at,
+    last_activity_at, contact_count, sender_count, unassigned_count)
+VALUES (1, 1, 'Old campaign', 'draft', '', '09:00:00.000000', '21:00:00.000000', 0,
+    0, '2026-01-05 10:00:00', '2026-01-05 10:00:00', 1, 0, 1);
+INSERT INTO contact (id, account_id, phone, first_name, last_name)
+VALUES (1, 1, '+12065550123', 'Ana', 'Lopez');
+INSERT INTO conversation (id, campaign_id, contact_id, fields, message_state,
+    at_risk, continues_thread)
+VALUES (1, 1, 1, '{"ward": "W1"}', 'sent', 0, 0);
+"""
+
+
+def old_store_with_rows(path: Path, revision: str) -> None:
+    """A store at an older schema holding :data:`OLD_STORE_ROWS` (R1, R4)."""
+    store_at_revision(path, revision)
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            connection.executescript(OLD_STORE_ROWS)
+    finally:
+        connection.close()

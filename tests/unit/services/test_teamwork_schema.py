@@ -7,30 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from tests.unit.services.helpers import store_at_revision
+from tests.unit.services.helpers import old_store_with_rows
 from thrudesk.services.store import open_store, url_for_path
 
 
 def _store_at_0001(path: Path) -> None:
-    store_at_revision(path, "0001")
-    with sqlite3.connect(path) as connection:
-        connection.executescript(
-            """
-            INSERT INTO account (id, name, timezone, provisioning_based_launching,
-                default_batch_size, dedicated_number_limit, created_at)
-            VALUES (1, 'Old Org', 'America/Chicago', 1, 300, 5, '2026-01-05 10:00:00');
-            INSERT INTO campaign (id, account_id, title, status, script, sending_hours_start,
-                sending_hours_end, self_assign, provisioning_failed, created_at,
-                last_activity_at, contact_count, sender_count, unassigned_count)
-            VALUES (1, 1, 'Old campaign', 'draft', '', '09:00:00.000000', '21:00:00.000000', 0,
-                0, '2026-01-05 10:00:00', '2026-01-05 10:00:00', 1, 0, 1);
-            INSERT INTO contact (id, account_id, phone, first_name, last_name)
-            VALUES (1, 1, '+12065550123', 'Ana', 'Lopez');
-            INSERT INTO conversation (id, campaign_id, contact_id, fields, message_state,
-                at_risk, continues_thread)
-            VALUES (1, 1, 1, '{"ward": "W1"}', 'sent', 0, 0);
-            """
-        )
+    old_store_with_rows(path, "0001")
 
 
 def test_r4_a_0001_store_gains_the_teamwork_schema_and_keeps_its_rows(tmp_path: Path) -> None:
