@@ -296,6 +296,7 @@ READS: dict[str, Call] = {
     "campaigns.index_rows": lambda s, a, c: s.campaigns.index_rows(a, [c.active, c.draft]),
     "campaigns.launch_advisory": lambda s, a, c: s.campaigns.launch_advisory(a),
     "campaigns.launch_options": lambda s, a, c: s.campaigns.launch_options(a, c.draft),
+    "campaigns.clone_title": lambda s, a, c: s.campaigns.clone_title(a, c.draft),
     "contacts.conversations": lambda s, a, c: s.contacts.conversations(a, c.active),
     "contacts.field_names": lambda s, a, c: s.contacts.field_names(a, c.active),
     "contacts.field_values": lambda s, a, c: s.contacts.field_values(a, c.active, "ward"),

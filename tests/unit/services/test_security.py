@@ -61,6 +61,7 @@ CALLS: dict[str, Call] = {
     "campaigns.index_row": lambda s, a, t: s.campaigns.index_row(a, t.campaign),
     "campaigns.index_rows": lambda s, a, t: _empty(s.campaigns.index_rows(a, [t.campaign])),
     "campaigns.launch_options": lambda s, a, t: s.campaigns.launch_options(a, t.campaign),
+    "campaigns.clone_title": lambda s, a, t: s.campaigns.clone_title(a, t.campaign),
     "campaigns.launch": lambda s, a, t: s.campaigns.launch(a, t.campaign, "dedicated", t.number),
     "campaigns.edit_draft": lambda s, a, t: s.campaigns.edit_draft(a, t.campaign, title="Mine"),
     "campaigns.pause": lambda s, a, t: s.campaigns.pause(a, t.campaign),
