@@ -301,7 +301,15 @@ def test_c5_s5_provider_incident_makes_single_use_active_at_once_with_the_warnin
     single_use = _open_launch_dialog(qtbot, window, campaign)
     dialog = wait_dialog(qtbot, window, "launch_dialog")
     click(qtbot, single_use)
-    assert "Active at once" in shown_text(child(dialog, QLabel, "launch_mode_label"))
+    mode = shown_text(child(dialog, QLabel, "launch_mode_label"))
+    assert "Active at once while its number still provisions" in mode
+    assert "Wait 10 minutes after launching before sending" in mode
+    assert "marked at risk" in mode
+    # S5, S6: the estimate tells one story with the advisory: it is the number's time, not the
+    # campaign's, and sending before it ends is at risk.
+    estimate = shown_text(child(dialog, QLabel, "estimate_label"))
+    assert "the campaign does not wait for it" in estimate
+    assert "at risk" in estimate
     click_named(qtbot, dialog, "accept_button")
 
     table = campaigns_table(window)

@@ -238,8 +238,10 @@ class LaunchDialog(FormDialog):
             "The campaign stays Launching until its number is Provisioning Complete, then "
             "becomes Active."
             if self.options.provisioning_based_launching
-            else "Provisioning-based launching is off: the campaign is Active at once. Wait 10 "
-            "minutes after launching before sending."
+            else "Provisioning-based launching is off: the campaign is Active at once while its "
+            "number still provisions. Wait 10 minutes after launching before sending; until the "
+            "number is Provisioning Complete, what is sent is marked at risk and costs a "
+            "surcharge."
         )
         single.addWidget(self.launch_mode_label)
         self.estimate_label = Notice("notice", "estimate_label")
@@ -289,7 +291,14 @@ class LaunchDialog(FormDialog):
             self.advice_label.hide()
             return
         estimate = self._simulator.estimate(self._actor.account_id)
-        self.estimate_label.setText(estimate_sentence(estimate) + " for a number bought now.")
+        if self.options.provisioning_based_launching:
+            self.estimate_label.setText(estimate_sentence(estimate) + " for a number bought now.")
+        else:
+            # C5: the campaign does not wait for this time; its number's own provisioning does.
+            self.estimate_label.setText(
+                estimate_sentence(estimate) + " for the number: the campaign does not wait for "
+                "it, but sending before it ends is at risk (M2)."
+            )
         advice = None
         if isinstance(estimate, ProvisioningEstimate):
             now = self._services.clock.now()
