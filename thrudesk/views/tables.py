@@ -55,8 +55,9 @@ def make_table(
     view.setItemDelegate(CellDelegate(view, cell_text=model.cell_text))
     tags = TagDelegate(view, cell_text=model.cell_text)
     carriers = CarrierProgressDelegate(view, cell_text=model.cell_text)
+    widths = _fitted_widths(view, model)
     for position, column in enumerate(model.columns):
-        view.setColumnWidth(position, content_width(view, column))
+        view.setColumnWidth(position, column.width if column.stretch else widths[position])
         if column.stretch:
             header.setSectionResizeMode(position, QHeaderView.ResizeMode.Stretch)
         if column.tags is not None:
