@@ -15,7 +15,7 @@ from typing import Any
 
 def main(argv: list[str]) -> int:
     store_file, width, height = argv[0], int(argv[1]), int(argv[2])
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QLineEdit
 
     from thrudesk.services.clock import ManualClock
     from thrudesk.services.container import Services
@@ -68,6 +68,14 @@ def main(argv: list[str]) -> int:
                 )
                 if needed + CELL_ROOM_PX // 2 > room:
                     cut.append(f"{name}: {column.title} {column.text(row)!r}")
+    window.tabs.setCurrentIndex(2)  # Campaign Details, on the demo's campaign
+    for _turn in range(30):
+        app.processEvents()
+    batch = window.findChild(QLineEdit, "batch_size_edit")
+    if batch is not None and batch.isVisible():
+        needed = batch.fontMetrics().horizontalAdvance(batch.placeholderText()) + 12
+        if batch.width() < needed:
+            cut.append(f"campaign_details: batch size {batch.placeholderText()!r}")
     for part in (window.status_time_label, window.status_provisioning_label):
         if part.isVisible() and part.width() < part.sizeHint().width():
             cut.append(f"status bar: {part.objectName()}")

@@ -259,9 +259,12 @@ class SendersCard(Card):
         )
         if not self.batch_size_edit.hasFocus():
             self.batch_size_edit.setText("" if team.batch_size_is_default else str(team.batch_size))
-        self.batch_size_edit.setPlaceholderText(
-            f"{formatting.count(default_batch_size)} (account default)"
-        )
+        placeholder = f"{formatting.count(default_batch_size)} (account default)"
+        self.batch_size_edit.setPlaceholderText(placeholder)
+        # As wide as its placeholder in the desktop's font, the frame and padding around it.
+        width = max(self.batch_size_edit.fontMetrics().horizontalAdvance(placeholder) + 28, 150)
+        if self.batch_size_edit.minimumWidth() != width:
+            self.batch_size_edit.setFixedWidth(width)
         self.batch_size_edit.setEnabled(not archived)
         self.set_batch_size_button.setEnabled(not archived)
         size = formatting.count(team.batch_size)
