@@ -466,6 +466,25 @@ def _check_integrity(
         raise _damaged(path, f"integrity check: {result[0] if result else 'no answer'}")
 
 
+def _roll_back_hot_journal(path: Path) -> None:
+    """Let SQLite roll back what a program killed in the middle of a transaction left in a
+    rollback journal beside ``path`` (as any connection that may write does when it opens):
+    the read-only connections that check a store cannot, and would refuse it as damaged.
+    """
+    journal = path.with_name(path.name + "-journal")
+    if not journal.exists() or journal.stat().st_size == 0:
+        return
+    try:
+        connection = sqlite3.connect(path)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return  # the checks that follow say what is wrong with it
+    log.info("rolled back the unfinished transaction left beside %s", path)
+
+
 def _check_sqlite_file(path: Path) -> None:
     """Refuse a file that is not an intact SQLite database, without writing to it."""
     if not path.exists() or path.stat().st_size == 0:
@@ -639,6 +658,7 @@ def holds_no_data(path: Path) -> bool:
     try:
         if path.exists() and path.stat().st_size:
             _read_header(path)
+            _roll_back_hot_journal(path)
         state = read_sqlite_schema_state(path)
     except (StoreError, OSError):
         return False
@@ -822,6 +842,7 @@ def _open_store(url: str, path: Path | None, *, check_in_background: bool) -> St
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         check_writable(path)
+        _roll_back_hot_journal(path)
         later = check_in_background and _can_check_later(path)
         if not later:
             _check_sqlite_file(path)

@@ -5,6 +5,8 @@ backups that the refusal names and restores (DOMAIN.md "Errors", QUALITY.md R1 a
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +17,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
 from tests.damage import damage_table
-from tests.unit.services.helpers import store_at_revision
+from tests.unit.services.helpers import old_store_with_rows, store_at_revision
 from thrudesk.migrations import HEAD_REVISION
 from thrudesk.services.demo import DEMO_ACCOUNT, seed_demo
 from thrudesk.services.errors import StoreError
@@ -242,3 +244,28 @@ def test_r4_a_failed_upgrade_is_refused_with_a_message_and_the_backup(
     assert refused.value.backup is not None
     assert refused.value.backup.exists()
     assert _schema(path)[0] == "0001"
+
+
+def test_r1_a_store_killed_in_the_middle_of_a_rollback_journal_transaction_opens(
+    tmp_path: Path,
+) -> None:
+    """An older store in rollback-journal mode, its writer killed mid-transaction: the journal
+    left beside it is rolled back when it opens, not refused as damage.
+    """
+    path = tmp_path / "old.sqlite3"
+    old_store_with_rows(path, "0001")
+    writer = (
+        "import os, sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1])\n"
+        "db.execute('PRAGMA cache_size=1')\n"
+        "db.execute(\"UPDATE account SET name = 'Half written'\")\n"
+        "db.execute('CREATE TABLE filler (x)')\n"
+        "db.executemany('INSERT INTO filler VALUES (?)', [('x' * 500,)] * 2000)\n"
+        "os._exit(9)\n"
+    )
+    subprocess.run([sys.executable, "-c", writer, str(path)], check=False)
+    assert path.with_name(path.name + "-journal").stat().st_size > 0  # a hot journal
+    store = open_store(url_for_path(path))
+    store.dispose()
+    assert _accounts(path) == ["Old Org"]
+    assert _schema(path)[0] == HEAD_REVISION
