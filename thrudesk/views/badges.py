@@ -28,6 +28,7 @@ from thrudesk.services.rows import (
     CampaignStatus,
     CarrierCheckStatus,
     CarrierState,
+    NumberKind,
     PhoneNumberRow,
     ProvisioningStatus,
 )
@@ -81,6 +82,11 @@ def badge_samples() -> list[tuple[Tag, ...]]:
     """Every badge a provisioning column shows (for its width)."""
     badges: list[tuple[Tag, ...]] = [(provisioning_tag(status),) for status in ProvisioningStatus]
     return [*badges, (released_tag(),)]
+
+
+def kind_samples() -> list[str]:
+    """Every kind of number a Kind column shows (for its width)."""
+    return [kind.label for kind in NumberKind]
 
 
 def status_samples() -> list[tuple[Tag, ...]]:

@@ -27,7 +27,6 @@ from thrudesk.services.rows import (
     CampaignSortKey,
     CampaignStatus,
     CampaignStatusFilter,
-    NumberKind,
     Page,
 )
 from thrudesk.services.unit_of_work import Actor
@@ -36,6 +35,7 @@ from thrudesk.views.badges import (
     Tag,
     badge_samples,
     flags_tooltip,
+    kind_samples,
     number_tooltip,
     provisioning_tag,
     released_tag,
@@ -90,10 +90,6 @@ _SORT_VALUES: dict[CampaignSortKey, Callable[[CampaignIndexRow], object]] = {
     CampaignSortKey.UNASSIGNED: attrgetter("unassigned_count"),
     CampaignSortKey.CREATED: attrgetter("created_at"),
 }
-
-
-def _kind_samples() -> list[str]:
-    return [kind.label for kind in NumberKind]
 
 
 def kind_text(row: CampaignIndexRow) -> str:
@@ -151,7 +147,7 @@ class CampaignTableModel(AccountTableModel[CampaignIndexRow]):
                 kind_text,
                 CampaignSortKey.KIND,
                 width=88,
-                samples=_kind_samples,
+                samples=kind_samples,
                 steps_aside=3,
             ),
             self.time_column(

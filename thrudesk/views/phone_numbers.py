@@ -28,6 +28,7 @@ from thrudesk.views.badges import (
     Tag,
     badge_samples,
     carrier_marks,
+    kind_samples,
     number_tooltip,
     provisioning_tag,
     released_tag,
@@ -90,7 +91,7 @@ class PhoneNumberTableModel(AccountTableModel[PhoneNumberRow]):
                 lambda r: r.kind.label,
                 NumberSortKey.KIND,
                 width=92,
-                samples=lambda: [kind.label for kind in NumberKind],
+                samples=kind_samples,
                 steps_aside=2,
             ),
             Column(

@@ -59,7 +59,7 @@ class Column(Generic[RowT]):
     width: int = 120
     stretch: bool = False
     # A stretched column takes the room the table leaves, down to this width (its own width
-    # when None); below it, the table scrolls sideways (see tables.fit_stretched_columns).
+    # when None); below it, the table scrolls sideways (see tables.fit_columns).
     narrowest: int | None = None
     # The widest things its cells show (texts, or rows of tags): with them, the column is as
     # wide as they are in the font the desktop gives, not ``width`` (see tables.content_width).

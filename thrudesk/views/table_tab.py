@@ -34,7 +34,6 @@ from thrudesk.views.simulation import SimulationControl
 from thrudesk.views.table_model import Column, PagedTableModel, time_column
 from thrudesk.views.tables import (
     first_page_for_screens,
-    fit_stretched_columns,
     make_table,
     refresh_rows_in_view,
     select_row,
@@ -315,11 +314,6 @@ class TableTab(QWidget, Generic[ModelT]):
         model.total_changed.connect(self._on_model_total_changed)
         model.modelReset.connect(self._update_actions)
         model.dataChanged.connect(self._on_model_data_changed)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if hasattr(self, "table"):  # built by the subclass, before the tab is ever shown
-            fit_stretched_columns(self.table, self.model)
 
     def _show_totals(self) -> None:
         """The count and the actions as the table now stands (once the tab is built)."""

@@ -95,7 +95,7 @@ class _StaleRowsReader(QObject):
 
 class _ColumnsFitter(QObject):
     """Fits a table's columns to its viewport whenever the viewport changes width (a window
-    resized, a scroll bar come or gone): see :func:`fit_stretched_columns`.
+    resized, a scroll bar come or gone): see :func:`fit_columns`.
     """
 
     def __init__(self, view: QTableView, model: ColumnTableModel[Any]) -> None:
@@ -112,13 +112,13 @@ class _ColumnsFitter(QObject):
             width = self._view.viewport().width()
             if width != self._width:
                 self._width = width
-                fit_stretched_columns(self._view, self._model)
+                fit_columns(self._view, self._model)
         elif kind == QEvent.Type.FontChange and watched is self._view:
             # Another font (the desktop's, a theme's): measured again, fitted again.
             for position, width in enumerate(_fitted_widths(self._view, self._model)):
                 if not self._model.columns[position].stretch:
                     self._view.setColumnWidth(position, width)
-            fit_stretched_columns(self._view, self._model)
+            fit_columns(self._view, self._model)
         return False
 
 
@@ -192,7 +192,7 @@ def refresh_rows_in_view(view: QTableView) -> None:
 
 # Around a cell's text: the item's padding (base.qss) and a little air; around a header's
 # title: its padding and the sort indicator.
-CELL_ROOM_PX = 22
+CELL_ROOM_PX = 28
 HEADER_ROOM_PX = 40
 
 
@@ -231,7 +231,7 @@ def _fitted_widths(view: QTableView, model: ColumnTableModel[Any]) -> list[int]:
     return measured[1]
 
 
-def fit_stretched_columns(view: QTableView, model: ColumnTableModel[Any]) -> None:
+def fit_columns(view: QTableView, model: ColumnTableModel[Any]) -> None:
     """Fit the columns to the table's width. Where it is too narrow for all of them, the
     columns that may step aside (``Column.steps_aside``) are hidden, the lowest first, until the
     rest fit, and shown again once there is room. The stretched columns take the room a wide
