@@ -192,7 +192,7 @@ def refresh_rows_in_view(view: QTableView) -> None:
 
 # Around a cell's text: the item's padding (base.qss) and a little air; around a header's
 # title: its padding and the sort indicator.
-CELL_ROOM_PX = 28
+CELL_ROOM_PX = 22
 HEADER_ROOM_PX = 40
 
 
